@@ -1,0 +1,1 @@
+"""The `eskalasi` command line."""

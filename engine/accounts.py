@@ -1,0 +1,105 @@
+"""Users and LPSEs: password hashes, sign-in checks and the demo accounts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+
+from engine.errors import NotFound
+from engine.persistence import repository
+from engine.persistence.tables import LpseRow, UserRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.types import Role, User
+
+DEMO_PASSWORD_VARIABLE = "ESKALASI_DEMO_PASSWORD"
+DEFAULT_DEMO_PASSWORD = "eskalasi-demo"
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+DEMO_LPSE = (
+    ("kota-bandung", "LPSE Kota Bandung", "Asia/Jakarta"),
+    ("kota-surabaya", "LPSE Kota Surabaya", "Asia/Jakarta"),
+)
+DEMO_USERS = (
+    ("pengguna.bandung", "Pengguna SPSE Bandung", Role.PENGGUNA, "kota-bandung"),
+    ("admin.bandung", "Admin LPSE Kota Bandung", Role.ADMIN, "kota-bandung"),
+    ("pengguna.surabaya", "Pengguna SPSE Surabaya", Role.PENGGUNA, "kota-surabaya"),
+    ("admin.surabaya", "Admin LPSE Kota Surabaya", Role.ADMIN, "kota-surabaya"),
+    ("helpdesk.lkpp", "Helpdesk LKPP", Role.HELPDESK, None),
+    ("pemilik.proses", "Pemilik Proses (Direktorat PSPSE)", Role.PROCESS_OWNER, None),
+    ("auditor", "Auditor Inspektorat", Role.AUDITOR, None),
+)
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash of `password`."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    encode = base64.b64encode
+    return f"scrypt${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    """Whether `password` matches a hash from `hash_password`."""
+    try:
+        scheme, salt, digest = (stored or "").split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_SCRYPT)
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def to_user(row: UserRow, lpse_name: str | None) -> User:
+    """The engine's view of a user row."""
+    return User(id=row.id, username=row.username, full_name=row.full_name, role=Role(row.role),
+                lpse_id=row.lpse_id, lpse=lpse_name)
+
+
+def get_user(uow: UnitOfWork, username: str) -> User:
+    """The active user with this username; NotFound otherwise."""
+    with uow:
+        row = repository.user_by_username(uow.session, username)
+        if row is None or not row.active:
+            raise NotFound(f"no user '{username}'")
+        names = repository.lpse_names(uow.session, {row.lpse_id} if row.lpse_id else set())
+        return to_user(row, names.get(row.lpse_id) if row.lpse_id else None)
+
+
+def authenticate(uow: UnitOfWork, username: str, password: str) -> User | None:
+    """The user if the password is right, else None (the same answer for unknown users)."""
+    with uow:
+        row = repository.user_by_username(uow.session, username)
+        stored = row.password_hash if row is not None and row.active else None
+    if not check_password(stored, password) or row is None:
+        return None
+    return get_user(uow, username)
+
+
+def create_demo_data(uow: UnitOfWork) -> int:
+    """Add the demo LPSEs and accounts of CONTRACT.md that are missing; return how many."""
+    password = os.environ.get(DEMO_PASSWORD_VARIABLE) or DEFAULT_DEMO_PASSWORD
+    added = 0
+    with uow:
+        session = uow.session
+        lpse_ids: dict[str, int] = {}
+        for code, name, zone in DEMO_LPSE:
+            lpse = session.query(LpseRow).filter_by(code=code).one_or_none()
+            if lpse is None:
+                lpse = LpseRow(code=code, name=name, timezone=zone)
+                session.add(lpse)
+                session.flush()
+            lpse_ids[code] = lpse.id
+        for username, full_name, role, lpse_code in DEMO_USERS:
+            if repository.user_by_username(session, username) is not None:
+                continue
+            session.add(UserRow(username=username, full_name=full_name, role=role.value,
+                                lpse_id=lpse_ids[lpse_code] if lpse_code else None,
+                                password_hash=hash_password(password), active=True))
+            added += 1
+        uow.commit()
+    return added

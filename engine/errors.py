@@ -1,0 +1,48 @@
+"""Exceptions the engine raises; each is something a caller can act on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.types import Problem
+
+
+class EskalasiError(Exception):
+    """Base of every error the engine reports to its callers."""
+
+
+class SandboxError(EskalasiError):
+    """An expression or script from a diagram was refused or failed in the sandbox."""
+
+
+class InvalidDiagram(EskalasiError):
+    """A diagram (or its forms) failed validation; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the diagram")
+        self.problems = problems
+
+
+class InvalidData(EskalasiError):
+    """Submitted form data does not satisfy the task's JSON Schema."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotFound(EskalasiError):
+    """The ticket, task or user does not exist, or the caller may not see it."""
+
+
+class Forbidden(EskalasiError):
+    """The caller may see the object but may not do this to it."""
+
+
+class Conflict(EskalasiError):
+    """The task is no longer pending: completed meanwhile by someone else, or twice."""
+
+
+class NoProcessDeployed(EskalasiError):
+    """No process version has been deployed yet (run `eskalasi init`)."""

@@ -1,0 +1,66 @@
+"""Check submitted form data against a task's JSON Schema, with a message per field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+FORM_ERROR = "_form"
+
+_TYPES = {
+    "string": "teks", "integer": "bilangan bulat", "number": "angka",
+    "boolean": "Ya/Tidak", "object": "objek", "array": "daftar",
+}
+
+
+def _message(error: ValidationError) -> str:
+    """A plain Indonesian message for one schema violation."""
+    rule, value = error.validator, error.validator_value
+    messages = {
+        "required": "Wajib diisi.",
+        "minLength": f"Minimal {value} karakter.",
+        "maxLength": f"Maksimal {value} karakter.",
+        "minimum": f"Nilai minimal {value}.",
+        "maximum": f"Nilai maksimal {value}.",
+        "enum": "Pilih salah satu: " + ", ".join(str(v) for v in value or []) + ".",
+        "const": f"Harus bernilai {value}.",
+        "type": f"Harus berupa {_TYPES.get(str(value), value)}.",
+        "format": f"Format {value} tidak valid.",
+        "pattern": "Format isian tidak sesuai.",
+        "additionalProperties": "Kolom ini tidak dikenal pada formulir.",
+    }
+    return messages.get(str(rule), error.message)
+
+
+def _fields(error: ValidationError, data: Mapping[str, Any]) -> list[str]:
+    """The form fields an error is about."""
+    if error.path:
+        return [str(error.path[0])]
+    if error.validator == "required":
+        return [name for name in error.validator_value if name not in data] or [FORM_ERROR]
+    if error.validator == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        return [name for name in data if name not in allowed] or [FORM_ERROR]
+    return [FORM_ERROR]
+
+
+def check_submission(schema: Mapping[str, Any], data: Any) -> dict[str, list[str]]:
+    """Field name -> messages for everything wrong with `data`; empty when it is valid."""
+    if not isinstance(data, dict):
+        return {FORM_ERROR: ["Data formulir harus berupa objek JSON."]}
+    errors: dict[str, list[str]] = {}
+    for name in data:
+        if not isinstance(name, str) or not FIELD_NAME.match(name):
+            errors.setdefault(str(name), []).append("Nama kolom tidak sah.")
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for error in validator.iter_errors(data):
+        for field in _fields(error, data):
+            message = _message(error)
+            if message not in errors.get(field, []):
+                errors.setdefault(field, []).append(message)
+    return errors

@@ -1,0 +1,96 @@
+"""Queries the services need, one function each; callers own the session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.persistence.tables import (
+    EventRow,
+    LpseRow,
+    ProcessVersionRow,
+    TaskRow,
+    TicketRow,
+    UserRow,
+)
+
+
+def user_by_username(session: Session, username: str) -> UserRow | None:
+    """The user with this username, if any."""
+    return session.scalar(select(UserRow).where(UserRow.username == username))
+
+
+def lpse_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """LPSE id -> name for the given ids."""
+    if not ids:
+        return {}
+    rows = session.execute(select(LpseRow.id, LpseRow.name).where(LpseRow.id.in_(ids)))
+    return {row.id: row.name for row in rows}
+
+
+def usernames(session: Session, ids: set[int]) -> dict[int, str]:
+    """User id -> username for the given ids."""
+    if not ids:
+        return {}
+    rows = session.execute(select(UserRow.id, UserRow.username).where(UserRow.id.in_(ids)))
+    return {row.id: row.username for row in rows}
+
+
+def current_version(session: Session) -> ProcessVersionRow | None:
+    """The version new tickets start on: the most recently (re)deployed one."""
+    return session.scalar(
+        select(ProcessVersionRow).order_by(ProcessVersionRow.activation.desc()).limit(1))
+
+
+def versions(session: Session) -> Sequence[ProcessVersionRow]:
+    """Every deployed version, newest first."""
+    return session.scalars(
+        select(ProcessVersionRow).order_by(ProcessVersionRow.number.desc())).all()
+
+
+def next_version_numbers(session: Session) -> tuple[int, int]:
+    """The next version number and the next activation counter."""
+    number, activation = session.execute(
+        select(func.coalesce(func.max(ProcessVersionRow.number), 0),
+               func.coalesce(func.max(ProcessVersionRow.activation), 0))).one()
+    return int(number) + 1, int(activation) + 1
+
+
+def ticket_by_reference(session: Session, reference: str) -> TicketRow | None:
+    """A ticket by its number (`ESK-2026-000001`) or its numeric id."""
+    found = session.scalar(select(TicketRow).where(TicketRow.number == reference))
+    if found is None and reference.isdigit():
+        found = session.get(TicketRow, int(reference))
+    return found
+
+
+def pending_task_rows(session: Session, ticket_ids: Sequence[int]) -> Sequence[TaskRow]:
+    """Pending task rows of the given tickets."""
+    if not ticket_ids:
+        return []
+    return session.scalars(
+        select(TaskRow)
+        .where(TaskRow.ticket_id.in_(ticket_ids), TaskRow.completed_at.is_(None))
+        .order_by(TaskRow.created_at, TaskRow.id)).all()
+
+
+def stream_events(session: Session, stream: str) -> Sequence[EventRow]:
+    """A stream's events in sequence order."""
+    return session.scalars(
+        select(EventRow).where(EventRow.stream == stream).order_by(EventRow.seq, EventRow.id)
+    ).all()
+
+
+def last_stream_seq(session: Session, stream: str) -> tuple[int, str | None]:
+    """The highest sequence number of a stream and that event's hash."""
+    row = session.execute(
+        select(EventRow.seq, EventRow.hash).where(EventRow.stream == stream)
+        .order_by(EventRow.seq.desc()).limit(1)).first()
+    return (row.seq, row.hash) if row else (0, None)
+
+
+def all_ticket_ids(session: Session) -> Sequence[int]:
+    """Every ticket id, oldest first."""
+    return session.scalars(select(TicketRow.id).order_by(TicketRow.id)).all()

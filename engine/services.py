@@ -1,0 +1,250 @@
+"""Use cases on tickets and tasks, each inside one unit of work."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import access, audit, runtime
+from engine.definitions import ProcessDefinition
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.forms import check_submission
+from engine.persistence import repository
+from engine.persistence.tables import EventRow, TaskRow, TicketRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.types import Event, Role, Task, Ticket, User
+from engine.versions import current_definition, definition_of
+
+OPEN, CLOSED = "open", "closed"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _one_writer(use_case: Callable[P, R]) -> Callable[P, R]:
+    """A concurrent change to the same ticket (stale revision, taken sequence number)
+    turns the losing use case into a Conflict; its transaction rolls back whole."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return use_case(*args, **kwargs)
+        except (StaleDataError, IntegrityError) as err:
+            raise Conflict("Tugas ini baru saja diselesaikan oleh orang lain.") from err
+
+    return run
+
+
+def ticket_stream(ticket_id: int) -> str:
+    """The audit stream of one ticket."""
+    return f"ticket:{ticket_id}"
+
+
+def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
+    """The JSON Schema of step 1, for an Admin LPSE opening a ticket."""
+    if actor.role is not Role.ADMIN:
+        raise Forbidden("only an Admin LPSE opens tickets")
+    with uow:
+        definition = current_definition(uow.session)
+        return definition.form(definition.start_step)
+
+
+@_one_writer
+def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticket:
+    """Step 1: an Admin LPSE escalates a Pengguna SPSE's problem; the ticket opens."""
+    if actor.role is not Role.ADMIN or actor.lpse_id is None:
+        raise Forbidden("only an Admin LPSE opens tickets")
+    with uow:
+        session = uow.session
+        reporter_row = repository.user_by_username(session, reporter or "")
+        if (reporter_row is None or reporter_row.role != Role.PENGGUNA.value
+                or reporter_row.lpse_id != actor.lpse_id or not reporter_row.active):
+            raise InvalidData({"reporter": ["Pelapor harus Pengguna SPSE dari LPSE Anda."]})
+        definition = current_definition(session)
+        step = definition.start_step
+        _check(definition.form(step), data)
+        workflow = runtime.start(definition)
+        first = runtime.find_ready(workflow, spec_name=step)
+        runtime.complete(workflow, first, data)
+        now = datetime.now(UTC)
+        ticket = TicketRow(
+            number=f"pending-{first.id.hex[:24]}", title=str(data.get("judul") or "")[:300],
+            status=OPEN, lpse_id=actor.lpse_id, reporter_id=reporter_row.id,
+            opened_by_id=actor.id, process_version_id=definition.version_id,
+            created_at=now, workflow=b"", event_count=0, last_hash=audit.GENESIS)
+        session.add(ticket)
+        session.flush()
+        ticket.number = f"ESK-{now:%Y}-{ticket.id:06d}"
+        session.add(TaskRow(id=str(first.id), ticket_id=ticket.id, spec_name=step,
+                            name=definition.steps[step].name, lane=Role.ADMIN.value,
+                            sop_step=definition.steps[step].sop_step, lpse_id=actor.lpse_id,
+                            reporter_id=reporter_row.id, created_at=now, completed_at=now,
+                            completed_by_id=actor.id))
+        _record(session, ticket, actor, audit.TICKET_OPENED, definition, step, {
+            "number": ticket.number, "reporter": reporter_row.username,
+            "lpse": actor.lpse, "process_version": definition.version_id, "form": data})
+        _save(session, ticket, workflow, definition, now)
+        uow.commit()
+        return _ticket(session, ticket)
+
+
+@_one_writer
+def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any) -> Ticket:
+    """Complete a pending task the actor may complete; the ticket moves on."""
+    with uow:
+        session = uow.session
+        row = session.get(TaskRow, task_id)
+        if row is None or not access.may_complete(actor, row):
+            raise NotFound("no such task")
+        if row.completed_at is not None:
+            raise Conflict("Tugas ini sudah diselesaikan.")
+        ticket = session.get(TicketRow, row.ticket_id)
+        assert ticket is not None
+        definition = definition_of(session, ticket.process_version_id)
+        _check(definition.form(row.spec_name), data)
+        workflow = runtime.load(ticket.workflow, definition)
+        task = runtime.find_ready(workflow, task_id=task_id)
+        runtime.complete(workflow, task, data)
+        now = datetime.now(UTC)
+        row.completed_at, row.completed_by_id = now, actor.id
+        _record(session, ticket, actor, audit.TASK_COMPLETED, definition, row.spec_name, data)
+        _save(session, ticket, workflow, definition, now)
+        uow.commit()
+        return _ticket(session, ticket)
+
+
+def list_tasks(uow: UnitOfWork, actor: User, *, limit: int = 100, offset: int = 0,
+               lpse_id: int | None = None, sop_step: int | None = None) -> list[Task]:
+    """The pending tasks the actor may complete, oldest first, from the task index."""
+    with uow:
+        query = select(TaskRow).where(access.completable_tasks(actor))
+        if lpse_id is not None:
+            query = query.where(TaskRow.lpse_id == lpse_id)
+        if sop_step is not None:
+            query = query.where(TaskRow.sop_step == sop_step)
+        rows = uow.session.scalars(
+            query.order_by(TaskRow.created_at, TaskRow.id).limit(limit).offset(offset)).all()
+        return _tasks(uow.session, rows)
+
+
+def get_task(uow: UnitOfWork, actor: User, task_id: str) -> Task:
+    """One pending task the actor may complete; NotFound for anyone else."""
+    with uow:
+        row = uow.session.get(TaskRow, task_id)
+        if row is None or row.completed_at is not None or not access.may_complete(actor, row):
+            raise NotFound("no such task")
+        return _tasks(uow.session, [row])[0]
+
+
+def list_tickets(uow: UnitOfWork, actor: User, *, limit: int = 100,
+                 offset: int = 0) -> list[Ticket]:
+    """The tickets the actor may see, newest first."""
+    with uow:
+        rows = uow.session.scalars(
+            select(TicketRow).where(access.visible_tickets(actor))
+            .order_by(TicketRow.id.desc()).limit(limit).offset(offset)).all()
+        return _tickets(uow.session, rows)
+
+
+def get_ticket(uow: UnitOfWork, actor: User, ticket_id: int) -> Ticket:
+    """One ticket the actor may see; NotFound for anyone else."""
+    with uow:
+        ticket = uow.session.get(TicketRow, ticket_id)
+        if ticket is None or not access.may_see_ticket(actor, ticket):
+            raise NotFound("no such ticket")
+        return _ticket(uow.session, ticket)
+
+
+def list_events(uow: UnitOfWork, actor: User, ticket_id: int) -> list[Event]:
+    """A ticket's audit events in order, for auditors and the ticket's participants."""
+    with uow:
+        ticket = uow.session.get(TicketRow, ticket_id)
+        if ticket is None or not access.may_see_ticket(actor, ticket):
+            raise NotFound("no such ticket")
+        return [to_event(row) for row in
+                repository.stream_events(uow.session, ticket_stream(ticket.id))]
+
+
+def to_event(row: EventRow) -> Event:
+    """The engine's view of an event row."""
+    return Event(seq=row.seq, at=row.at, actor=row.actor, role=row.role, type=row.type,
+                 task=row.task, sop_step=row.sop_step, data=row.data, hash=row.hash,
+                 prev_hash=row.prev_hash)
+
+
+def _check(schema: dict[str, Any], data: Any) -> None:
+    errors = check_submission(schema, data)
+    if errors:
+        raise InvalidData(errors)
+
+
+def _record(session: Session, ticket: TicketRow, actor: User, kind: str,
+            definition: ProcessDefinition, step: str, data: dict[str, Any]) -> None:
+    """Append an event to the ticket's chain; the ticket row carries the chain's head."""
+    event = audit.seal(ticket_stream(ticket.id), ticket.event_count + 1, ticket.last_hash,
+                       actor=actor.username, role=actor.role.value, type=kind, task=step,
+                       sop_step=definition.steps[step].sop_step, data=data)
+    session.add(EventRow(stream=ticket_stream(ticket.id), ticket_id=ticket.id,
+                         **audit.event_columns(event)))
+    ticket.event_count, ticket.last_hash = event.seq, event.hash
+
+
+def _save(session: Session, ticket: TicketRow, workflow: Any,
+          definition: ProcessDefinition, now: datetime) -> None:
+    """Store the workflow and bring the ticket's pending task rows up to date."""
+    ticket.workflow = runtime.dump(workflow)
+    if workflow.is_completed():
+        ticket.status, ticket.closed_at = CLOSED, now
+    known = {row.id for row in repository.pending_task_rows(session, [ticket.id])}
+    for task in runtime.ready_tasks(workflow):
+        if str(task.id) in known:
+            continue
+        step = definition.steps[task.task_spec.name]
+        session.add(TaskRow(id=str(task.id), ticket_id=ticket.id, spec_name=step.spec_name,
+                            name=step.name, lane=step.lane or "", sop_step=step.sop_step,
+                            lpse_id=ticket.lpse_id, reporter_id=ticket.reporter_id,
+                            created_at=now))
+
+
+def _tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:
+    if not rows:
+        return []
+    tickets = {t.id: t for t in session.scalars(
+        select(TicketRow).where(TicketRow.id.in_({r.ticket_id for r in rows})))}
+    lpses = repository.lpse_names(session, {r.lpse_id for r in rows})
+    result = []
+    for row in rows:
+        ticket = tickets[row.ticket_id]
+        definition = definition_of(session, ticket.process_version_id)
+        step = definition.steps.get(row.spec_name)
+        result.append(Task(
+            id=row.id, ticket_id=ticket.id, ticket_number=ticket.number,
+            ticket_title=ticket.title, spec_name=row.spec_name, name=row.name, lane=row.lane,
+            sop_step=row.sop_step, form=definition.form(row.spec_name),
+            documentation=step.documentation if step else "", lpse=lpses.get(row.lpse_id, ""),
+            created_at=row.created_at, due_at=row.due_at))
+    return result
+
+
+def _tickets(session: Session, rows: Sequence[TicketRow]) -> list[Ticket]:
+    pending: dict[int, list[TaskRow]] = {}
+    for task in repository.pending_task_rows(session, [t.id for t in rows]):
+        pending.setdefault(task.ticket_id, []).append(task)
+    all_tasks = {t.id: t for t in _tasks(session, [r for v in pending.values() for r in v])}
+    lpses = repository.lpse_names(session, {t.lpse_id for t in rows})
+    users = repository.usernames(session, {t.reporter_id for t in rows})
+    return [Ticket(
+        id=t.id, number=t.number, title=t.title, status=t.status,
+        lpse=lpses.get(t.lpse_id, ""), reporter=users.get(t.reporter_id, ""),
+        process_version=t.process_version_id, created_at=t.created_at, closed_at=t.closed_at,
+        tasks=tuple(all_tasks[r.id] for r in pending.get(t.id, []))) for t in rows]
+
+
+def _ticket(session: Session, row: TicketRow) -> Ticket:
+    return _tickets(session, [row])[0]

@@ -1,0 +1,120 @@
+"""Frozen dataclasses that cross from the engine to its callers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class Role(str, Enum):
+    """The roles of CONTRACT.md; the first three are also the diagram's lane names."""
+
+    PENGGUNA = "Pengguna SPSE"
+    ADMIN = "Admin LPSE"
+    HELPDESK = "Helpdesk LKPP"
+    PROCESS_OWNER = "process owner"
+    AUDITOR = "auditor"
+
+
+LANES: tuple[str, ...] = (Role.PENGGUNA.value, Role.ADMIN.value, Role.HELPDESK.value)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a diagram or form, at a line of the file (0 when unknown)."""
+
+    line: int
+    message: str
+    file: str = ""
+
+    def format(self, filename: str) -> str:
+        """`FILE:LINE: message`, as `eskalasi validate` prints it."""
+        return f"{self.file or filename}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person (or API client) and the scope of what they may see."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    lpse_id: int | None = None
+    lpse: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """A pending user task of a ticket."""
+
+    id: str
+    ticket_id: int
+    ticket_number: str
+    ticket_title: str
+    spec_name: str
+    name: str
+    lane: str
+    sop_step: int | None
+    form: dict[str, Any]
+    documentation: str
+    lpse: str
+    created_at: datetime
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket (eskalasi) with its pending tasks."""
+
+    id: int
+    number: str
+    title: str
+    status: str
+    lpse: str
+    reporter: str
+    process_version: str
+    created_at: datetime
+    closed_at: datetime | None
+    tasks: tuple[Task, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One audit event, as stored and hash-chained."""
+
+    seq: int
+    at: str
+    actor: str
+    role: str
+    type: str
+    task: str | None
+    sop_step: int | None
+    data: dict[str, Any]
+    hash: str
+    prev_hash: str
+
+
+@dataclass(frozen=True)
+class ProcessVersion:
+    """A deployed version of the diagram and its forms, named by their content hash."""
+
+    id: str
+    number: int
+    process_id: str
+    deployed_at: datetime
+    deployed_by: str
+    note: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of replaying one ticket and checking its hash chain."""
+
+    ticket_id: int
+    ticket_number: str
+    ok: bool
+    problems: tuple[str, ...] = ()

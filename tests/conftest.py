@@ -1,0 +1,73 @@
+"""Fixtures shared by every tier: a real database (SQLite file or PostgreSQL) and the desk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import engine
+from engine import Database
+from tests.desk import Desk
+
+POSTGRES_URL = os.environ.get("ESKALASI_TEST_DATABASE_URL", "")
+
+
+def reset_postgres(url: str) -> None:
+    """Drop and recreate the public schema: every test starts from nothing."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def initialised_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One initialised SQLite file (schema, first version, demo data), copied per test."""
+    path = tmp_path_factory.mktemp("template") / "eskalasi.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    engine.init(database, demo=True)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> str:
+    """A database with nothing in it: a new SQLite file, or a wiped PostgreSQL schema."""
+    if POSTGRES_URL:
+        reset_postgres(POSTGRES_URL)
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'eskalasi.sqlite3'}"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, initialised_sqlite: Path) -> str:
+    """A database after `eskalasi init --demo`."""
+    if POSTGRES_URL:
+        reset_postgres(POSTGRES_URL)
+        database = Database(POSTGRES_URL)
+        engine.init(database, demo=True)
+        database.dispose()
+        return POSTGRES_URL
+    path = tmp_path / "eskalasi.sqlite3"
+    shutil.copy(initialised_sqlite, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The initialised database, opened."""
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def desk(database: Database) -> Desk:
+    """Acts as the demo users on the initialised database."""
+    return Desk(database)
