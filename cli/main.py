@@ -28,9 +28,9 @@ def _read_diagram(path: Path) -> bytes | None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create or upgrade the schema; deploy the bundled diagram; demo data with --demo."""
-    database = Database()
-    for message in engine.init(database, demo=args.demo):
-        print(message)
+    with Database() as database:
+        for message in engine.init(database, demo=args.demo):
+            print(message)
     return 0
 
 
@@ -48,9 +48,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bpmn = _read_diagram(path)
     if bpmn is None:
         return 1
-    database = Database()
-    uow = database.uow() if database.has_schema() else None
-    problems = engine.validate(uow, bpmn, engine.read_forms(path))
+    with Database() as database:
+        uow = database.uow() if database.has_schema() else None
+        problems = engine.validate(uow, bpmn, engine.read_forms(path))
     _print_problems(path, problems)
     if problems:
         return 1
@@ -64,26 +64,26 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     bpmn = _read_diagram(path)
     if bpmn is None:
         return 1
-    database = Database()
-    if not database.has_schema():
-        print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
-        return 1
-    try:
-        version, outcome = engine.deploy(database.uow(), bpmn, engine.read_forms(path),
-                                        deployed_by=args.by, note=args.note)
-    except InvalidDiagram as err:
-        _print_problems(path, err.problems)
-        print(f"{path}: not deployed", file=sys.stderr)
-        return 1
+    with Database() as database:
+        if not database.has_schema():
+            print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
+            return 1
+        try:
+            version, outcome = engine.deploy(database.uow(), bpmn, engine.read_forms(path),
+                                            deployed_by=args.by, note=args.note)
+        except InvalidDiagram as err:
+            _print_problems(path, err.problems)
+            print(f"{path}: not deployed", file=sys.stderr)
+            return 1
     print(f"{path}: {outcome}, version {version.number} ({version.id[:12]}) is current")
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Replay each ticket and check its chain; exit 1 on any mismatch."""
-    database = Database()
     references = None if args.all or not args.tickets else args.tickets
-    results = engine.verify_tickets(database.uow(), references)
+    with Database() as database:
+        results = engine.verify_tickets(database.uow(), references)
     failed = [r for r in results if not r.ok]
     for result in results:
         print(f"{result.ticket_number}: {'ok' if result.ok else 'FAILED'}")

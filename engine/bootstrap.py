@@ -38,6 +38,12 @@ class Database:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.dispose()
+
 
 def read_forms(diagram: Path) -> dict[str, bytes]:
     """The form files beside a diagram (`forms/*.json`), by file name."""

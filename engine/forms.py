@@ -20,21 +20,23 @@ _TYPES = {
 
 def _message(error: ValidationError) -> str:
     """A plain Indonesian message for one schema violation."""
-    rule, value = error.validator, error.validator_value
+    rule, value = str(error.validator), error.validator_value
+    if rule == "enum":
+        return "Pilih salah satu: " + ", ".join(str(v) for v in value) + "."
+    if rule == "type":
+        return f"Harus berupa {_TYPES.get(str(value), value)}."
     messages = {
         "required": "Wajib diisi.",
-        "minLength": f"Minimal {value} karakter.",
+        "minLength": "Wajib diisi." if value == 1 else f"Minimal {value} karakter.",
         "maxLength": f"Maksimal {value} karakter.",
         "minimum": f"Nilai minimal {value}.",
         "maximum": f"Nilai maksimal {value}.",
-        "enum": "Pilih salah satu: " + ", ".join(str(v) for v in value or []) + ".",
         "const": f"Harus bernilai {value}.",
-        "type": f"Harus berupa {_TYPES.get(str(value), value)}.",
         "format": f"Format {value} tidak valid.",
         "pattern": "Format isian tidak sesuai.",
         "additionalProperties": "Kolom ini tidak dikenal pada formulir.",
     }
-    return messages.get(str(rule), error.message)
+    return messages.get(rule, error.message)
 
 
 def _fields(error: ValidationError, data: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,112 @@
+"""The `eskalasi` command line: init, validate, deploy, verify, with CONTRACT.md's exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import engine
+from cli.main import main
+from engine import Database
+from engine.bootstrap import DEFAULT_DIAGRAM
+from tests.desk import Desk
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_database_url: str) -> Path:
+    """A working directory with a copy of processes/ and an empty database."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ESKALASI_DATABASE_URL", empty_database_url)
+    shutil.copytree(DEFAULT_DIAGRAM.parent, tmp_path / "processes")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_init_demo_is_idempotent(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "init", "--demo")
+    assert code == 0 and "deployed escalation.bpmn as version 1" in out
+    assert "7 account(s) added" in out
+    code, out = run(capsys, "init", "--demo")
+    assert code == 0 and "deployed" not in out and "0 account(s) added" in out
+
+
+def test_validate_prints_file_line_message_and_exits_1(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    diagram = workdir / "processes" / "escalation.bpmn"
+    assert run(capsys, "validate", str(diagram)) == (0, f"{diagram}: valid\n")
+    diagram.write_text(diagram.read_text().replace('name="sopStep" value="9"',
+                                                   'name="sopStep" value="nine"'))
+    code, out = run(capsys, "validate", str(diagram))
+    assert code == 1
+    lines = [line.split(":", 2) for line in out.splitlines()]
+    assert [path for path, _, _ in lines] == [str(diagram)] * 2
+    assert all(number.isdigit() for _, number, _ in lines)
+    assert any("sopStep 'nine' is not a step number" in message for _, _, message in lines)
+    assert any("SOP step(s) 9 are carried out by no element" in m for _, _, m in lines)
+
+
+def test_validate_names_a_broken_form_file(workdir: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    form = workdir / "processes" / "forms" / "step17_tutup.json"
+    form.write_text("{")
+    code, out = run(capsys, "validate", str(workdir / "processes" / "escalation.bpmn"))
+    assert code == 1 and out.startswith(f"{form}:1: not valid JSON")
+
+
+def test_deploy_refuses_an_invalid_diagram_and_stores_nothing(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    hostile = workdir / "hostile.bpmn"
+    hostile.write_text('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM '
+                       '"file:///etc/passwd">]>\n<x>&e;</x>\n')
+    code, out = run(capsys, "deploy", str(hostile))
+    assert code == 1 and f"{hostile}:2: DOCTYPE" in out and "not deployed" in out
+    with Database() as database:
+        assert len(engine.list_versions(database.uow())) == 1
+
+
+def test_deploy_a_changed_diagram_then_verify_all(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init", "--demo")
+    diagram = workdir / "processes" / "escalation.bpmn"
+    diagram.write_text(diagram.read_text().replace('name="Mulai"', 'name="Mulai eskalasi"'))
+    code, out = run(capsys, "deploy", str(diagram), "--note", "rename start")
+    assert code == 0 and "deployed, version 2" in out
+    database = Database()  # disposed at the end of the test
+    desk = Desk(database)
+    ticket = desk.run(desk.open(), "step02_terima")
+    code, out = run(capsys, "verify", "--all")
+    assert code == 0 and f"{ticket.number}: ok" in out
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE events SET actor = 'someone' WHERE seq = 2"))
+    code, out = run(capsys, "verify", ticket.number)
+    assert code == 1 and f"{ticket.number}: FAILED" in out
+    database.dispose()
+
+
+def test_verify_an_unknown_ticket_says_so(workdir: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "init")
+    code, out = run(capsys, "verify", "ESK-1999-000001")
+    assert code == 1 and "no ticket 'ESK-1999-000001'" in out
+
+
+def test_the_console_script_is_installed(workdir: Path) -> None:
+    script = Path(sys.executable).parent / "eskalasi"
+    diagram = workdir / "processes" / "escalation.bpmn"
+    diagram.write_text("<not-closed")
+    done = subprocess.run([str(script), "validate", str(diagram)], capture_output=True,
+                          text=True, env={**os.environ}, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{diagram}:1: malformed XML")
