@@ -14,8 +14,8 @@ from engine.persistence.tables import LpseRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.types import Role, User
 
-DEMO_PASSWORD_VARIABLE = "ESKALASI_DEMO_PASSWORD"
-DEFAULT_DEMO_PASSWORD = "eskalasi-demo"
+DEMO_PASSWORD_VARIABLE = "ESKALASI_DEMO_PASSWORD"  # noqa: S105 - a variable name
+DEFAULT_DEMO_PASSWORD = "eskalasi-demo"  # noqa: S105 - CONTRACT.md demo default
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -20,7 +20,7 @@ _TYPES = {
 
 def _message(error: ValidationError) -> str:
     """A plain Indonesian message for one schema violation."""
-    rule, value = str(error.validator), error.validator_value
+    rule, value = str(error.validator), cast(Any, error.validator_value)
     if rule == "enum":
         return "Pilih salah satu: " + ", ".join(str(v) for v in value) + "."
     if rule == "type":
@@ -44,9 +44,10 @@ def _fields(error: ValidationError, data: Mapping[str, Any]) -> list[str]:
     if error.path:
         return [str(error.path[0])]
     if error.validator == "required":
-        return [name for name in error.validator_value if name not in data] or [FORM_ERROR]
+        required = cast(list[str], error.validator_value)
+        return [name for name in required if name not in data] or [FORM_ERROR]
     if error.validator == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
+        allowed = set(cast(Mapping[str, Any], error.schema).get("properties", {}))
         return [name for name in data if name not in allowed] or [FORM_ERROR]
     return [FORM_ERROR]
 

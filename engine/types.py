@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """The roles of CONTRACT.md; the first three are also the diagram's lane names."""
 
     PENGGUNA = "Pengguna SPSE"

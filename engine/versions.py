@@ -15,7 +15,7 @@ from engine.errors import Conflict, InvalidDiagram, NoProcessDeployed
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.types import ProcessVersion, Problem, Role
+from engine.types import Problem, ProcessVersion, Role
 from engine.validation import read_xml, validate_diagram
 
 PROCESS_STREAM = "process"

@@ -61,7 +61,7 @@ def test_a_form_change_alone_is_a_new_version(desk: Desk) -> None:
 
 
 def test_a_diagram_without_its_forms_uses_the_deployed_forms(desk: Desk) -> None:
-    version, outcome = engine.deploy(desk.database.uow(), renamed("step04_panduan", "Panduan"),
+    _, outcome = engine.deploy(desk.database.uow(), renamed("step04_panduan", "Panduan"),
                                      {}, "pemilik.proses")
     assert outcome == "deployed"
     ticket = desk.run(desk.open(), "step02_terima")

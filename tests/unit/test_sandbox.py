@@ -119,8 +119,8 @@ def test_check_messages_name_the_line_and_what_is_refused() -> None:
 
 
 def test_run_time_errors_name_the_line_of_the_script() -> None:
-    message = refused_at_run("a = 1\nb = ().__class__", script=True)
-    assert message == "line 2: attribute '__class__' is not allowed: names starting with '_' are private"
+    assert refused_at_run("a = 1\nb = ().__class__", script=True) == (
+        "line 2: attribute '__class__' is not allowed: names starting with '_' are private")
     assert refused_at_run("a = 1\nb = a / 0", script=True) == (
         "line 2: ZeroDivisionError: division by zero")
     assert refused_at_run("nama_yang_tidak_ada > 1", {}) == (
@@ -145,7 +145,7 @@ def test_guards_refuse_at_run_time_what_the_check_cannot_see() -> None:
     data = {"n": 10, "s": "a" * 1000, "items": [0] * 60_000}
     for expression in ["'a' * n**n", "s * n**n", "s.ljust(10**9)", "s.join([s] * 1000)",
                        "s.replace('', s)", "(1).to_bytes(10**9, 'big')", "pow(n, n**n)",
-                       "round(5, -10**6)", "sum([[1]], [])", "items + items", "n << n**n"]:
+                       "round(n, -n**6)", "sum([[1]], [])", "items + items", "n << n**n"]:
         assert check_expression(expression) == [], expression
         refused_at_run(expression, data)
     for script in ["s = 'a'\nwhile True:\n    s += s", "items.extend(items)",
@@ -175,7 +175,8 @@ def test_the_run_time_guards_refuse_even_if_the_static_check_were_bypassed() -> 
     "x = [0 for a in range(100000) for b in range(100000)]",
     "def f(n):\n    return 0 if n == 0 else f(n - 1) + f(n - 1)\nx = f(64)",
     # The stop cannot be caught: it is no Exception, and there is no bare except.
-    "while True:\n    try:\n        while True:\n            pass\n    except Exception:\n        pass",
+    "while True:\n    try:\n        while True:\n            pass\n"
+    "    except Exception:\n        pass",
 ])
 def test_an_endless_script_is_stopped_in_about_the_time_limit(script: str) -> None:
     started = time.monotonic()
@@ -307,7 +308,8 @@ total = a + b</bpmn:script>
     <bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="hitung"/>
     <bpmn:sequenceFlow id="f2" sourceRef="hitung" targetRef="pilih"/>
     <bpmn:sequenceFlow id="f_besar" sourceRef="pilih" targetRef="besar">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">CONDITION</bpmn:conditionExpression>
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">CONDITION
+      </bpmn:conditionExpression>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="f_kecil" sourceRef="pilih" targetRef="kecil"/>
     <bpmn:endEvent id="besar"><bpmn:incoming>f_besar</bpmn:incoming></bpmn:endEvent>
