@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.forms import check_submission, make_validator
 from engine.validation import NS, local, properties, read_xml
 
 
@@ -53,6 +54,7 @@ class ProcessDefinition:
     steps: Mapping[str, Step]
     forms: Mapping[str, Mapping[str, Any]]
     start_step: str
+    _validators: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def form(self, spec_name: str) -> dict[str, Any]:
         """The JSON Schema of a user task (an empty object schema when it has none)."""
@@ -60,6 +62,14 @@ class ProcessDefinition:
         if step.form_name and step.form_name in self.forms:
             return dict(self.forms[step.form_name])
         return {"type": "object"}
+
+    def check(self, spec_name: str, data: Any) -> dict[str, list[str]]:
+        """Field -> messages for what is wrong with data submitted to a user task."""
+        validator = self._validators.get(spec_name)
+        if validator is None:
+            validator = self._validators.setdefault(spec_name,
+                                                    make_validator(self.form(spec_name)))
+        return check_submission(validator, data)
 
 
 def read_steps(root: Any) -> tuple[str, dict[str, Step], str]:

@@ -52,7 +52,13 @@ def _fields(error: ValidationError, data: Mapping[str, Any]) -> list[str]:
     return [FORM_ERROR]
 
 
-def check_submission(schema: Mapping[str, Any], data: Any) -> dict[str, list[str]]:
+def make_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """A validator for one form, formats checked; build it once per form and reuse it."""
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_submission(schema: Mapping[str, Any] | Draft202012Validator,
+                     data: Any) -> dict[str, list[str]]:
     """Field name -> messages for everything wrong with `data`; empty when it is valid."""
     if not isinstance(data, dict):
         return {FORM_ERROR: ["Data formulir harus berupa objek JSON."]}
@@ -60,7 +66,7 @@ def check_submission(schema: Mapping[str, Any], data: Any) -> dict[str, list[str
     for name in data:
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             errors.setdefault(str(name), []).append("Nama kolom tidak sah.")
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = schema if isinstance(schema, Draft202012Validator) else make_validator(schema)
     for error in validator.iter_errors(data):
         for field in _fields(error, data):
             message = _message(error)

@@ -15,7 +15,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import access, audit, runtime
 from engine.definitions import ProcessDefinition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.forms import check_submission
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, TaskRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -68,7 +67,7 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticke
             raise InvalidData({"reporter": ["Pelapor harus Pengguna SPSE dari LPSE Anda."]})
         definition = current_definition(session)
         step = definition.start_step
-        _check(definition.form(step), data)
+        _check(definition, step, data)
         workflow = runtime.start(definition)
         first = runtime.find_ready(workflow, spec_name=step)
         runtime.complete(workflow, first, data)
@@ -89,9 +88,10 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticke
         _record(session, ticket, actor, audit.TICKET_OPENED, definition, step, {
             "number": ticket.number, "reporter": reporter_row.username,
             "lpse": actor.lpse, "process_version": definition.version_id, "form": data})
-        _save(session, ticket, workflow, definition, now)
+        pending = _save(session, ticket, workflow, definition, now, carried_over=set())
         uow.commit()
-        return _ticket(session, ticket)
+        runtime.workflows.keep(ticket.id, ticket.revision, workflow)
+        return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
 
 
 @_one_writer
@@ -99,24 +99,26 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any) -> Tick
     """Complete a pending task the actor may complete; the ticket moves on."""
     with uow:
         session = uow.session
-        row = session.get(TaskRow, task_id)
-        if row is None or not access.may_complete(actor, row):
+        found = repository.task_with_ticket(session, str(task_id))
+        if found is None or not access.may_complete(actor, found[0]):
             raise NotFound("no such task")
+        row, ticket, lpse_name, reporter = found
         if row.completed_at is not None:
             raise Conflict("Tugas ini sudah diselesaikan.")
-        ticket = session.get(TicketRow, row.ticket_id)
-        assert ticket is not None
         definition = definition_of(session, ticket.process_version_id)
-        _check(definition.form(row.spec_name), data)
-        workflow = runtime.load(ticket.workflow, definition)
-        task = runtime.find_ready(workflow, task_id=task_id)
+        _check(definition, row.spec_name, data)
+        workflow = (runtime.workflows.take(ticket.id, ticket.revision)
+                    or runtime.load(ticket.workflow, definition))
+        ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)} - {row.id}
+        task = runtime.find_ready(workflow, task_id=row.id)
         runtime.complete(workflow, task, data)
         now = datetime.now(UTC)
         row.completed_at, row.completed_by_id = now, actor.id
         _record(session, ticket, actor, audit.TASK_COMPLETED, definition, row.spec_name, data)
-        _save(session, ticket, workflow, definition, now)
+        pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
         uow.commit()
-        return _ticket(session, ticket)
+        runtime.workflows.keep(ticket.id, ticket.revision, workflow)
+        return _ticket_of(ticket, pending, lpse_name, reporter, definition)
 
 
 def list_tasks(uow: UnitOfWork, actor: User, *, limit: int = 100, offset: int = 0,
@@ -178,8 +180,8 @@ def to_event(row: EventRow) -> Event:
                  prev_hash=row.prev_hash)
 
 
-def _check(schema: dict[str, Any], data: Any) -> None:
-    errors = check_submission(schema, data)
+def _check(definition: ProcessDefinition, spec_name: str, data: Any) -> None:
+    errors = definition.check(spec_name, data)
     if errors:
         raise InvalidData(errors)
 
@@ -195,21 +197,48 @@ def _record(session: Session, ticket: TicketRow, actor: User, kind: str,
     ticket.event_count, ticket.last_hash = event.seq, event.hash
 
 
-def _save(session: Session, ticket: TicketRow, workflow: Any,
-          definition: ProcessDefinition, now: datetime) -> None:
-    """Store the workflow and bring the ticket's pending task rows up to date."""
+def _save(session: Session, ticket: TicketRow, workflow: Any, definition: ProcessDefinition,
+          now: datetime, carried_over: set[str]) -> list[TaskRow]:
+    """Store the workflow, add a row per newly ready task; return the pending rows.
+
+    `carried_over` are the tasks that were ready before this change and already have rows.
+    """
     ticket.workflow = runtime.dump(workflow)
     if workflow.is_completed():
         ticket.status, ticket.closed_at = CLOSED, now
-    known = {row.id for row in repository.pending_task_rows(session, [ticket.id])}
-    for task in runtime.ready_tasks(workflow):
-        if str(task.id) in known:
+    ready = runtime.ready_tasks(workflow)
+    still = [str(t.id) for t in ready if str(t.id) in carried_over]
+    pending = list(repository.task_rows(session, still))
+    for task in ready:
+        if str(task.id) in carried_over:
             continue
         step = definition.steps[task.task_spec.name]
-        session.add(TaskRow(id=str(task.id), ticket_id=ticket.id, spec_name=step.spec_name,
-                            name=step.name, lane=step.lane or "", sop_step=step.sop_step,
-                            lpse_id=ticket.lpse_id, reporter_id=ticket.reporter_id,
-                            created_at=now))
+        row = TaskRow(id=str(task.id), ticket_id=ticket.id, spec_name=step.spec_name,
+                      name=step.name, lane=step.lane or "", sop_step=step.sop_step,
+                      lpse_id=ticket.lpse_id, reporter_id=ticket.reporter_id, created_at=now)
+        session.add(row)
+        pending.append(row)
+    return pending
+
+
+def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,
+             definition: ProcessDefinition) -> Task:
+    step = definition.steps.get(row.spec_name)
+    return Task(
+        id=row.id, ticket_id=ticket.id, ticket_number=ticket.number, ticket_title=ticket.title,
+        spec_name=row.spec_name, name=row.name, lane=row.lane, sop_step=row.sop_step,
+        form=definition.form(row.spec_name), documentation=step.documentation if step else "",
+        lpse=lpse_name, created_at=row.created_at, due_at=row.due_at)
+
+
+def _ticket_of(ticket: TicketRow, pending: Sequence[TaskRow], lpse_name: str, reporter: str,
+               definition: ProcessDefinition) -> Ticket:
+    return Ticket(
+        id=ticket.id, number=ticket.number, title=ticket.title, status=ticket.status,
+        lpse=lpse_name, reporter=reporter, process_version=ticket.process_version_id,
+        created_at=ticket.created_at, closed_at=ticket.closed_at,
+        tasks=tuple(_task_of(row, ticket, lpse_name, definition)
+                    for row in sorted(pending, key=lambda r: (r.created_at, r.id))))
 
 
 def _tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:
@@ -218,32 +247,20 @@ def _tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:
     tickets = {t.id: t for t in session.scalars(
         select(TicketRow).where(TicketRow.id.in_({r.ticket_id for r in rows})))}
     lpses = repository.lpse_names(session, {r.lpse_id for r in rows})
-    result = []
-    for row in rows:
-        ticket = tickets[row.ticket_id]
-        definition = definition_of(session, ticket.process_version_id)
-        step = definition.steps.get(row.spec_name)
-        result.append(Task(
-            id=row.id, ticket_id=ticket.id, ticket_number=ticket.number,
-            ticket_title=ticket.title, spec_name=row.spec_name, name=row.name, lane=row.lane,
-            sop_step=row.sop_step, form=definition.form(row.spec_name),
-            documentation=step.documentation if step else "", lpse=lpses.get(row.lpse_id, ""),
-            created_at=row.created_at, due_at=row.due_at))
-    return result
+    return [_task_of(row, tickets[row.ticket_id], lpses.get(row.lpse_id, ""),
+                     definition_of(session, tickets[row.ticket_id].process_version_id))
+            for row in rows]
 
 
 def _tickets(session: Session, rows: Sequence[TicketRow]) -> list[Ticket]:
     pending: dict[int, list[TaskRow]] = {}
     for task in repository.pending_task_rows(session, [t.id for t in rows]):
         pending.setdefault(task.ticket_id, []).append(task)
-    all_tasks = {t.id: t for t in _tasks(session, [r for v in pending.values() for r in v])}
     lpses = repository.lpse_names(session, {t.lpse_id for t in rows})
     users = repository.usernames(session, {t.reporter_id for t in rows})
-    return [Ticket(
-        id=t.id, number=t.number, title=t.title, status=t.status,
-        lpse=lpses.get(t.lpse_id, ""), reporter=users.get(t.reporter_id, ""),
-        process_version=t.process_version_id, created_at=t.created_at, closed_at=t.closed_at,
-        tasks=tuple(all_tasks[r.id] for r in pending.get(t.id, []))) for t in rows]
+    return [_ticket_of(t, pending.get(t.id, []), lpses.get(t.lpse_id, ""),
+                       users.get(t.reporter_id, ""),
+                       definition_of(session, t.process_version_id)) for t in rows]
 
 
 def _ticket(session: Session, row: TicketRow) -> Ticket:

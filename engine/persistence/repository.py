@@ -66,6 +66,25 @@ def ticket_by_reference(session: Session, reference: str) -> TicketRow | None:
     return found
 
 
+def task_with_ticket(session: Session,
+                     task_id: str) -> tuple[TaskRow, TicketRow, str, str] | None:
+    """A task row with its ticket, the ticket's LPSE name and reporter, in one query."""
+    row = session.execute(
+        select(TaskRow, TicketRow, LpseRow.name, UserRow.username)
+        .join(TicketRow, TicketRow.id == TaskRow.ticket_id)
+        .join(LpseRow, LpseRow.id == TicketRow.lpse_id)
+        .join(UserRow, UserRow.id == TicketRow.reporter_id)
+        .where(TaskRow.id == task_id)).first()
+    return (row[0], row[1], row[2], row[3]) if row else None
+
+
+def task_rows(session: Session, ids: Sequence[str]) -> Sequence[TaskRow]:
+    """Task rows by id."""
+    if not ids:
+        return []
+    return session.scalars(select(TaskRow).where(TaskRow.id.in_(ids))).all()
+
+
 def pending_task_rows(session: Session, ticket_ids: Sequence[int]) -> Sequence[TaskRow]:
     """Pending task rows of the given tickets."""
     if not ticket_ids:
