@@ -14,13 +14,13 @@ from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import sandbox
 from engine.errors import SandboxError
 from engine.sandbox import (
     SandboxEnvironment,
     check_expression,
     check_script,
     create_script_engine,
+    guards,
 )
 
 ESCAPES = [
@@ -156,14 +156,14 @@ def test_guards_refuse_at_run_time_what_the_check_cannot_see() -> None:
 
 def test_the_run_time_guards_refuse_even_if_the_static_check_were_bypassed() -> None:
     with pytest.raises(SandboxError, match="__class__"):
-        sandbox._guarded_getattr((), "__class__")
+        guards.guarded_getattr((), "__class__")
     with pytest.raises(SandboxError, match="format"):
-        sandbox._guarded_getattr("{0.__class__}", "format")
+        guards.guarded_getattr("{0.__class__}", "format")
     with pytest.raises(SandboxError, match="gi_frame"):
-        sandbox._guarded_getattr((i for i in []), "gi_frame")
+        guards.guarded_getattr((i for i in []), "gi_frame")
     for builtin in ["__import__", "open", "eval", "exec", "getattr", "type", "globals", "vars"]:
-        assert builtin not in sandbox._SAFE_BUILTINS
-    assert all(issubclass(e, Exception) for e in sandbox._EXCEPTIONS.values())
+        assert builtin not in guards.SAFE_BUILTINS
+    assert all(issubclass(e, Exception) for e in guards.EXCEPTIONS.values())
 
 
 # --- the time limit ---------------------------------------------------------------------------
