@@ -83,6 +83,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """Replay each ticket and check its chain; exit 1 on any mismatch."""
     references = None if args.all or not args.tickets else args.tickets
     with Database() as database:
+        if not database.has_schema():
+            print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
+            return 1
         results = engine.verify_tickets(database.uow(), references)
     failed = [r for r in results if not r.ok]
     for result in results:

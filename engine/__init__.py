@@ -11,6 +11,7 @@ from engine.errors import (
     NoProcessDeployed,
     NotFound,
     SandboxError,
+    StorageUnavailable,
 )
 from engine.services import (
     complete_task,
@@ -51,6 +52,7 @@ __all__ = [
     "ProcessVersion",
     "Role",
     "SandboxError",
+    "StorageUnavailable",
     "Task",
     "Ticket",
     "User",

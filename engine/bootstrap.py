@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from engine import accounts, versions
 from engine.persistence import migrate, repository
 from engine.persistence.database import make_engine
-from engine.persistence.unit_of_work import UnitOfWork
+from engine.persistence.unit_of_work import UnitOfWork, storage_errors
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 DEFAULT_DIAGRAM = PROCESSES / "escalation.bpmn"
@@ -28,11 +28,13 @@ class Database:
 
     def upgrade(self) -> None:
         """Create or upgrade the schema."""
-        migrate.upgrade(self.engine)
+        with storage_errors():
+            migrate.upgrade(self.engine)
 
     def has_schema(self) -> bool:
         """Whether `eskalasi init` has created the tables."""
-        return inspect(self.engine).has_table("process_versions")
+        with storage_errors():
+            return inspect(self.engine).has_table("process_versions")
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -44,5 +44,9 @@ class Conflict(EskalasiError):
     """The task is no longer pending: completed meanwhile by someone else, or twice."""
 
 
+class StorageUnavailable(EskalasiError):
+    """The database could not be reached or refused the operation; try again later."""
+
+
 class NoProcessDeployed(EskalasiError):
     """No process version has been deployed yet (run `eskalasi init`)."""

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from engine.errors import StorageUnavailable
+
+
+def raise_storage_error(exc: BaseException) -> None:
+    """Turn a driver failure into StorageUnavailable; leave everything else alone.
+
+    A concurrent write (IntegrityError) is the caller's to judge; anything else the driver
+    raises means the database is unreachable, locked for too long, or broken.
+    """
+    if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
+        raise StorageUnavailable(f"the database is unavailable: {exc.orig}") from exc
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Report driver failures inside the block as StorageUnavailable."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise_storage_error(exc)
+        raise
 
 
 class UnitOfWork:
@@ -39,6 +64,8 @@ class UnitOfWork:
         finally:
             self._session.close()
             self._session = None
+        if exc is not None:
+            raise_storage_error(exc)
 
     def commit(self) -> None:
         """Make everything done in this unit of work durable, atomically."""

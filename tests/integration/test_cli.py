@@ -110,3 +110,22 @@ def test_the_console_script_is_installed(workdir: Path) -> None:
                           text=True, env={**os.environ}, timeout=120)
     assert done.returncode == 1
     assert done.stdout.startswith(f"{diagram}:1: malformed XML")
+
+
+def test_an_unreachable_database_is_one_clear_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ESKALASI_DATABASE_URL",
+                       "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    for command in (["init"], ["verify", "--all"]):
+        code, out = run(capsys, *command)
+        assert code == 1
+        assert out.startswith("eskalasi: the database is unavailable")
+        assert "Traceback" not in out
+
+
+def test_verify_before_init_says_what_to_do(workdir: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "verify", "--all")
+    assert code == 1 and "run `eskalasi init` first" in out
