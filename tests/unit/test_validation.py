@@ -206,3 +206,16 @@ def test_problems_come_sorted_by_line(tmp_path: Path) -> None:
     problems, _ = validate_diagram(edited(change), FORMS)
     lines = [p.line for p in problems]
     assert len(lines) >= 2 and lines == sorted(lines)
+
+
+def test_deeply_nested_xml_is_refused_not_parsed_without_end() -> None:
+    opening = b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">'
+    nested = b"<x>" * 5000 + b"</x>" * 5000
+    found = problems_of(opening + nested + b"</bpmn:definitions>")
+    assert len(found) == 1 and "malformed XML" in found[0]
+
+
+def test_a_wrong_namespace_on_the_process_is_refused() -> None:
+    bpmn = SOURCE.replace(b"<bpmn:process ", b'<bpmn:process xmlns:bpmn="urn:other" ', 1)
+    found = problems_of(bpmn)
+    assert any("exactly one process" in p for p in found)
