@@ -38,7 +38,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the web app with Flask's development server."""
     from web import create_app
 
-    create_app().run(host=args.host, port=args.port)
+    create_app({"DEVELOPMENT": True}).run(host=args.host, port=args.port)
     return 0
 
 

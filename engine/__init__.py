@@ -1,6 +1,6 @@
 """The engine's public API: what the web app and the command line may use."""
 
-from engine.accounts import authenticate, get_user
+from engine.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.bootstrap import Database, init, read_forms
 from engine.errors import (
     Conflict,
@@ -12,7 +12,9 @@ from engine.errors import (
     NotFound,
     SandboxError,
     StorageUnavailable,
+    TooManyAttempts,
 )
+from engine.history import attachment_file, ticket_diagram, ticket_history
 from engine.services import (
     complete_task,
     get_task,
@@ -25,12 +27,18 @@ from engine.services import (
 )
 from engine.types import (
     LANES,
+    Attachment,
+    DiagramView,
     Event,
+    Field,
     Problem,
     ProcessVersion,
     Role,
     Task,
+    ThreadEntry,
     Ticket,
+    TicketHistory,
+    Upload,
     User,
     Verification,
 )
@@ -39,10 +47,13 @@ from engine.versions import deploy, list_versions, validate
 
 __all__ = [
     "LANES",
+    "Attachment",
     "Conflict",
     "Database",
+    "DiagramView",
     "EskalasiError",
     "Event",
+    "Field",
     "Forbidden",
     "InvalidData",
     "InvalidDiagram",
@@ -54,9 +65,14 @@ __all__ = [
     "SandboxError",
     "StorageUnavailable",
     "Task",
+    "ThreadEntry",
     "Ticket",
+    "TicketHistory",
+    "TooManyAttempts",
+    "Upload",
     "User",
     "Verification",
+    "attachment_file",
     "authenticate",
     "complete_task",
     "deploy",
@@ -65,12 +81,16 @@ __all__ = [
     "get_user",
     "init",
     "list_events",
+    "list_lpse",
+    "list_reporters",
     "list_tasks",
     "list_tickets",
     "list_versions",
     "open_ticket",
     "read_forms",
     "start_form",
+    "ticket_diagram",
+    "ticket_history",
     "validate",
     "verify_tickets",
 ]

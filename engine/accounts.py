@@ -7,10 +7,13 @@ import hashlib
 import hmac
 import os
 import secrets
+from datetime import UTC, datetime, timedelta
 
-from engine.errors import NotFound
+from sqlalchemy import delete, func, select
+
+from engine.errors import NotFound, TooManyAttempts
 from engine.persistence import repository
-from engine.persistence.tables import LpseRow, UserRow
+from engine.persistence.tables import LpseRow, SignInAttemptRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.types import Role, User
 
@@ -18,6 +21,9 @@ DEMO_PASSWORD_VARIABLE = "ESKALASI_DEMO_PASSWORD"  # noqa: S105 - a variable nam
 DEFAULT_DEMO_PASSWORD = "eskalasi-demo"  # noqa: S105 - CONTRACT.md demo default
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+ATTEMPT_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_CLIENT = 30
 
 DEMO_LPSE = (
     ("kota-bandung", "LPSE Kota Bandung", "Asia/Jakarta"),
@@ -70,14 +76,51 @@ def get_user(uow: UnitOfWork, username: str) -> User:
         return to_user(row, names.get(row.lpse_id) if row.lpse_id else None)
 
 
-def authenticate(uow: UnitOfWork, username: str, password: str) -> User | None:
-    """The user if the password is right, else None (the same answer for unknown users)."""
+def authenticate(uow: UnitOfWork, username: str, password: str,
+                 client: str = "") -> User | None:
+    """The user if the password is right, else None (the same answer for unknown users).
+
+    After too many failures for a username or a client address within the window, every
+    attempt is refused with TooManyAttempts until the window has passed.
+    """
+    keys = [f"user:{username.lower()}"] + ([f"client:{client}"] if client else [])
+    now = datetime.now(UTC)
     with uow:
-        row = repository.user_by_username(uow.session, username)
+        session = uow.session
+        since = now - ATTEMPT_WINDOW
+        for key in keys:
+            failures = session.scalar(select(func.count()).select_from(SignInAttemptRow).where(
+                SignInAttemptRow.key == key, SignInAttemptRow.at >= since)) or 0
+            limit = MAX_FAILURES_PER_USER if key.startswith("user:") else MAX_FAILURES_PER_CLIENT
+            if failures >= limit:
+                raise TooManyAttempts("too many failed sign-ins; wait and try again")
+        row = repository.user_by_username(session, username)
         stored = row.password_hash if row is not None and row.active else None
-    if not check_password(stored, password) or row is None:
-        return None
+        if not check_password(stored, password) or row is None:
+            session.add_all(SignInAttemptRow(key=key, at=now) for key in keys)
+            session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at < since))
+            uow.commit()
+            return None
     return get_user(uow, username)
+
+
+def list_reporters(uow: UnitOfWork, actor: User) -> list[User]:
+    """The Pengguna SPSE of the admin's LPSE, who may be named as a ticket's reporter."""
+    if actor.role is not Role.ADMIN or actor.lpse_id is None:
+        return []
+    with uow:
+        rows = uow.session.scalars(
+            select(UserRow).where(UserRow.role == Role.PENGGUNA.value,
+                                  UserRow.lpse_id == actor.lpse_id, UserRow.active)
+            .order_by(UserRow.full_name)).all()
+        return [to_user(row, actor.lpse) for row in rows]
+
+
+def list_lpse(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """Every LPSE as (id, name), by name."""
+    with uow:
+        return [(row.id, row.name) for row in
+                uow.session.scalars(select(LpseRow).order_by(LpseRow.name))]
 
 
 def create_demo_data(uow: UnitOfWork) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from engine import accounts, versions
+from engine.attachments import AttachmentStore
 from engine.persistence import migrate, repository
 from engine.persistence.database import make_engine
 from engine.persistence.unit_of_work import UnitOfWork, storage_errors
@@ -19,12 +20,13 @@ MAX_FORMS = 200
 class Database:
     """One database (SQLite or PostgreSQL) and a fresh unit of work per use case."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, attachments: Path | None = None) -> None:
         self.engine = make_engine(url)
+        self.store = AttachmentStore(attachments)
 
     def uow(self) -> UnitOfWork:
-        """A new unit of work on this database."""
-        return UnitOfWork(self.engine)
+        """A new unit of work on this database and its attachment store."""
+        return UnitOfWork(self.engine, self.store)
 
     def upgrade(self) -> None:
         """Create or upgrade the schema."""

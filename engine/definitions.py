@@ -54,6 +54,8 @@ class ProcessDefinition:
     steps: Mapping[str, Step]
     forms: Mapping[str, Mapping[str, Any]]
     start_step: str
+    # (source element, target element) -> sequence flow id, to draw the path a ticket took.
+    flows: Mapping[tuple[str, str], str] = field(default_factory=dict)
     _validators: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def form(self, spec_name: str) -> dict[str, Any]:
@@ -115,10 +117,13 @@ def build_definition(version_id: str, bpmn: bytes,
     if root is None:
         raise ValueError(f"stored diagram {version_id} does not parse: {problems}")
     process_id, steps, start_step = read_steps(root)
+    flows = {(f.get("sourceRef"), f.get("targetRef")): f.get("id")
+             for f in root.findall("bpmn:process/bpmn:sequenceFlow", NS)}
     parser = SpiffBpmnParser()
     parser.add_bpmn_xml(root, filename=f"{version_id}.bpmn")
     spec = parser.get_spec(process_id)
-    return ProcessDefinition(version_id, process_id, spec, steps, dict(forms), start_step)
+    return ProcessDefinition(version_id, process_id, spec, steps, dict(forms), start_step,
+                             flows)
 
 
 # Versions are named by their content hash, so a parsed one never goes stale.

@@ -48,5 +48,9 @@ class StorageUnavailable(EskalasiError):
     """The database could not be reached or refused the operation; try again later."""
 
 
+class TooManyAttempts(EskalasiError):
+    """Too many failed sign-ins for this account or address; wait and try again."""
+
+
 class NoProcessDeployed(EskalasiError):
     """No process version has been deployed yet (run `eskalasi init`)."""

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import access, audit, runtime
+from engine.attachments import FIELD, CheckedUpload, check_uploads
 from engine.definitions import ProcessDefinition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.persistence import repository
-from engine.persistence.tables import EventRow, TaskRow, TicketRow
+from engine.persistence.tables import AttachmentRow, EventRow, TaskRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.types import Event, Role, Task, Ticket, User
+from engine.types import Event, Role, Task, Ticket, Upload, User
 from engine.versions import current_definition, definition_of
 
 OPEN, CLOSED = "open", "closed"
@@ -55,7 +56,8 @@ def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
 
 
 @_one_writer
-def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticket:
+def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
+                attachments: Sequence[Upload] = ()) -> Ticket:
     """Step 1: an Admin LPSE escalates a Pengguna SPSE's problem; the ticket opens."""
     if actor.role is not Role.ADMIN or actor.lpse_id is None:
         raise Forbidden("only an Admin LPSE opens tickets")
@@ -68,6 +70,7 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticke
         definition = current_definition(session)
         step = definition.start_step
         _check(definition, step, data)
+        files = check_uploads(attachments)
         workflow = runtime.start(definition)
         first = runtime.find_ready(workflow, spec_name=step)
         runtime.complete(workflow, first, data)
@@ -87,7 +90,8 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticke
                             completed_by_id=actor.id))
         _record(session, ticket, actor, audit.TICKET_OPENED, definition, step, {
             "number": ticket.number, "reporter": reporter_row.username,
-            "lpse": actor.lpse, "process_version": definition.version_id, "form": data})
+            "lpse": actor.lpse, "process_version": definition.version_id, "form": data},
+            files, uow, now)
         pending = _save(session, ticket, workflow, definition, now, carried_over=set())
         uow.commit()
         runtime.workflows.keep(ticket.id, ticket.revision, workflow)
@@ -95,7 +99,8 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any) -> Ticke
 
 
 @_one_writer
-def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any) -> Ticket:
+def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
+                  attachments: Sequence[Upload] = ()) -> Ticket:
     """Complete a pending task the actor may complete; the ticket moves on."""
     with uow:
         session = uow.session
@@ -107,6 +112,7 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any) -> Tick
             raise Conflict("Tugas ini sudah diselesaikan.")
         definition = definition_of(session, ticket.process_version_id)
         _check(definition, row.spec_name, data)
+        files = check_uploads(attachments)
         workflow = (runtime.workflows.take(ticket.id, ticket.revision)
                     or runtime.load(ticket.workflow, definition))
         ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)} - {row.id}
@@ -114,7 +120,8 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any) -> Tick
         runtime.complete(workflow, task, data)
         now = datetime.now(UTC)
         row.completed_at, row.completed_by_id = now, actor.id
-        _record(session, ticket, actor, audit.TASK_COMPLETED, definition, row.spec_name, data)
+        _record(session, ticket, actor, audit.TASK_COMPLETED, definition, row.spec_name,
+                {"form": data}, files, uow, now)
         pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
         uow.commit()
         runtime.workflows.keep(ticket.id, ticket.revision, workflow)
@@ -187,8 +194,25 @@ def _check(definition: ProcessDefinition, spec_name: str, data: Any) -> None:
 
 
 def _record(session: Session, ticket: TicketRow, actor: User, kind: str,
-            definition: ProcessDefinition, step: str, data: dict[str, Any]) -> None:
-    """Append an event to the ticket's chain; the ticket row carries the chain's head."""
+            definition: ProcessDefinition, step: str, data: dict[str, Any],
+            files: Sequence[CheckedUpload], uow: UnitOfWork, now: datetime) -> None:
+    """Append an event to the ticket's chain; the ticket row carries the chain's head.
+
+    Attachments are stored first (content-addressed, so a rolled-back use case leaves at most
+    an unreferenced file) and named in the event, so the chain covers them too.
+    """
+    if files:
+        if uow.store is None:
+            raise InvalidData({FIELD: ["Lampiran tidak dapat disimpan di sini."]})
+        for file in files:
+            uow.store.put(file)
+            session.add(AttachmentRow(
+                ticket_id=ticket.id, event_seq=ticket.event_count + 1, sha256=file.sha256,
+                filename=file.filename, content_type=file.content_type,
+                size=len(file.content), uploaded_by_id=actor.id, created_at=now))
+        data = {**data, "attachments": [
+            {"sha256": f.sha256, "filename": f.filename, "content_type": f.content_type,
+             "size": len(f.content)} for f in files]}
     event = audit.seal(ticket_stream(ticket.id), ticket.event_count + 1, ticket.last_hash,
                        actor=actor.username, role=actor.role.value, type=kind, task=step,
                        sop_step=definition.steps[step].sop_step, data=data)

@@ -82,6 +82,73 @@ class Ticket:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file a user sends with a form, before it is checked and stored."""
+
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A stored file of a ticket, named by the SHA-256 of its content."""
+
+    ticket_id: int
+    event_seq: int
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Field:
+    """One submitted value with the title its form gives it."""
+
+    name: str
+    title: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    """One step of a ticket's history, as a message in its conversation."""
+
+    seq: int
+    at: str
+    actor: str
+    actor_name: str
+    role: str
+    type: str
+    step: str | None
+    step_name: str
+    sop_step: int | None
+    fields: tuple[Field, ...]
+    attachments: tuple[Attachment, ...]
+
+
+@dataclass(frozen=True)
+class TicketHistory:
+    """A ticket with its conversation thread and where it stands ("Posisi Tiket")."""
+
+    ticket: Ticket
+    thread: tuple[ThreadEntry, ...]
+    attachments: tuple[Attachment, ...]
+
+
+@dataclass(frozen=True)
+class DiagramView:
+    """The ticket's pinned diagram with what to highlight: done, path taken, current."""
+
+    bpmn_xml: str
+    completed: tuple[str, ...]
+    taken_flows: tuple[str, ...]
+    current: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Event:
     """One audit event, as stored and hash-chained."""
 

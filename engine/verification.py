@@ -26,11 +26,9 @@ def replay(definition: ProcessDefinition, events: Sequence[Event]) -> tuple[Any,
                 if workflow is not None:
                     problems.append(f"event {event.seq}: the ticket is opened a second time")
                 workflow = runtime.start(definition)
-                form = event.data.get("form", {})
-            elif event.type == audit.TASK_COMPLETED:
-                form = event.data
-            else:
+            elif event.type != audit.TASK_COMPLETED:
                 continue
+            form = event.data.get("form", {})
             if workflow is None:
                 problems.append(f"event {event.seq}: comes before the ticket was opened")
                 return None, problems

@@ -8,11 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 import engine
 from engine import Database
 from tests.desk import Desk
+from web import create_app
+from web.config import DATABASE_EXTENSION
 
 POSTGRES_URL = os.environ.get("ESKALASI_TEST_DATABASE_URL", "")
 
@@ -71,3 +75,18 @@ def database(database_url: str) -> Iterator[Database]:
 def desk(database: Database) -> Desk:
     """Acts as the demo users on the initialised database."""
     return Desk(database)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The web app on the initialised database (demo accounts, password eskalasi-demo)."""
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-key",
+                      "ATTACHMENTS_DIR": str(tmp_path / "attachments")})
+    yield app
+    app.extensions[DATABASE_EXTENSION].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app (CSRF is on, as in production)."""
+    return app.test_client()

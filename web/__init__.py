@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-PLACEHOLDER = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Eskalasi LPSE Support</title></head>
-<body><h1>Eskalasi LPSE Support</h1>
-<p>Layanan eskalasi permasalahan SPSE ke Helpdesk LKPP. Aplikasi web sedang disiapkan;
-gunakan perintah <code>eskalasi</code> untuk saat ini.</p></body></html>"""
+from web import api, pages
+from web.config import configure
+from web.extensions import babel, csrf, login_manager, select_locale
+from web.security import add_security_headers
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask app (a placeholder page until the web issue lands)."""
-    app = Flask(__name__)
-    app.config.update(config or {})
-
-    @app.get("/")
-    def index() -> str:
-        return PLACEHOLDER
-
-    @app.get("/healthz")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app; `config` overrides the settings (tests pass their database)."""
+    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
+    configure(app, config or {})
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)  # the API takes bearer tokens, never cookies
+    app.after_request(add_security_headers)
     return app

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import StorageUnavailable
+
+if TYPE_CHECKING:
+    from engine.attachments import AttachmentStore
 
 
 def raise_storage_error(exc: BaseException) -> None:
@@ -36,8 +40,9 @@ def storage_errors() -> Iterator[None]:
 class UnitOfWork:
     """A transaction boundary; services call `commit()` explicitly, anything else rolls back."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, store: AttachmentStore | None = None) -> None:
         self.engine = engine
+        self.store = store
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
         self._session: Session | None = None
 

@@ -1,0 +1,20 @@
+"""Flask extensions, created unbound and bound to the app in `create_app`."""
+
+from __future__ import annotations
+
+from flask import session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+LANGUAGES = ("id", "en")
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+
+def select_locale() -> str:
+    """Indonesian unless the user switched to English (kept in the session)."""
+    chosen = session.get("lang")
+    return str(chosen) if chosen in LANGUAGES else "id"
