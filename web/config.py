@@ -12,7 +12,7 @@ from flask import Flask
 
 from engine import Database
 
-SECRET_KEY_VARIABLE = "ESKALASI_SECRET_KEY"
+SECRET_KEY_VARIABLE = "ESKALASI_SECRET_KEY"  # noqa: S105 - a variable name
 DATABASE_EXTENSION = "eskalasi.database"
 
 
