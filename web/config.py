@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,24 @@ DATABASE_EXTENSION = "eskalasi.database"
 
 
 def development_secret_key(instance: Path) -> str:
-    """The key in `instance/secret_key`, generated once for development."""
+    """The key in `instance/secret_key`, generated once for development.
+
+    Several gunicorn workers may start at once: the first to create the file wins
+    (exclusive create), the others read its key, so all sign with the same one.
+    """
     path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    except FileExistsError:
+        pass
+    for _ in range(50):  # the winner may still be writing
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty; delete it or set {SECRET_KEY_VARIABLE}")
 
 
 def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
@@ -43,8 +55,8 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     )
     app.config.update(overrides)
     secure = not (app.config["DEVELOPMENT"] or app.config.get("TESTING"))
-    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    for flag in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        app.config[flag] = overrides.get(flag, secure)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = (os.environ.get(SECRET_KEY_VARIABLE)
                                     or development_secret_key(Path(app.instance_path)))

@@ -128,13 +128,13 @@ class TaskRow(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     __table_args__ = (
-        Index("ix_tasks_pending_lane_lpse", "lane", "lpse_id", "created_at",
+        Index("ix_tasks_pending_lane_lpse", "lane", "lpse_id", "created_at", "id",
               sqlite_where=text("completed_at IS NULL"),
               postgresql_where=text("completed_at IS NULL")),
-        Index("ix_tasks_pending_lane_reporter", "lane", "reporter_id", "created_at",
+        Index("ix_tasks_pending_lane_reporter", "lane", "reporter_id", "created_at", "id",
               sqlite_where=text("completed_at IS NULL"),
               postgresql_where=text("completed_at IS NULL")),
-        Index("ix_tasks_pending_lane", "lane", "created_at",
+        Index("ix_tasks_pending_lane", "lane", "created_at", "id",
               sqlite_where=text("completed_at IS NULL"),
               postgresql_where=text("completed_at IS NULL")),
     )

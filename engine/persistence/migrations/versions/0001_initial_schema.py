@@ -126,9 +126,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index('ix_tasks_pending_lane', ['lane', 'created_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
-        batch_op.create_index('ix_tasks_pending_lane_lpse', ['lane', 'lpse_id', 'created_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
-        batch_op.create_index('ix_tasks_pending_lane_reporter', ['lane', 'reporter_id', 'created_at'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
+        batch_op.create_index('ix_tasks_pending_lane', ['lane', 'created_at', 'id'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
+        batch_op.create_index('ix_tasks_pending_lane_lpse', ['lane', 'lpse_id', 'created_at', 'id'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
+        batch_op.create_index('ix_tasks_pending_lane_reporter', ['lane', 'reporter_id', 'created_at', 'id'], unique=False, sqlite_where=sa.text('completed_at IS NULL'), postgresql_where=sa.text('completed_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_tasks_ticket_id'), ['ticket_id'], unique=False)
 
     # ### end Alembic commands ###
