@@ -20,19 +20,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-import engine  # noqa: E402
-from engine import audit  # noqa: E402
-from engine.accounts import hash_password  # noqa: E402
-from engine.persistence.tables import (  # noqa: E402
+import engine
+from engine import audit
+from engine.accounts import hash_password
+from engine.persistence.tables import (
     EventRow,
     LpseRow,
     TaskRow,
     TicketRow,
     UserRow,
 )
-from tests.desk import Desk  # noqa: E402
+from tests.desk import Desk
 
 LPSE_COUNT = 50
 STAGES: list[list[str]] = [

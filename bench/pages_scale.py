@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask.testing import FlaskClient  # noqa: E402
+from flask.testing import FlaskClient
 
-from web import create_app  # noqa: E402
-from web.config import DATABASE_EXTENSION  # noqa: E402
+from web import create_app
+from web.config import DATABASE_EXTENSION
 
 ROUNDS = 60
 

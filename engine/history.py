@@ -52,9 +52,9 @@ def ticket_history(uow: UnitOfWork, actor: User, ticket_id: int) -> TicketHistor
         row = _visible_ticket(uow, actor, ticket_id)
         definition = definition_of(session, row.process_version_id)
         events = repository.stream_events(session, ticket_stream(row.id))
-        names = dict(session.execute(
+        names: dict[str, str] = {username: full_name for username, full_name in session.execute(
             select(UserRow.username, UserRow.full_name)
-            .where(UserRow.username.in_({e.actor for e in events}))).tuples().all())
+            .where(UserRow.username.in_({e.actor for e in events}))).all()}
         files = _attachments(uow, row)
         by_seq: dict[int, list[Attachment]] = {}
         for file in files:
@@ -80,7 +80,7 @@ def _attachments(uow: UnitOfWork, ticket: TicketRow) -> list[Attachment]:
         select(AttachmentRow, UserRow.username)
         .join(UserRow, UserRow.id == AttachmentRow.uploaded_by_id)
         .where(AttachmentRow.ticket_id == ticket.id)
-        .order_by(AttachmentRow.event_seq, AttachmentRow.id)).tuples().all()
+        .order_by(AttachmentRow.event_seq, AttachmentRow.id)).all()
     return [Attachment(ticket_id=a.ticket_id, event_seq=a.event_seq, sha256=a.sha256,
                        filename=a.filename, content_type=a.content_type, size=a.size,
                        uploaded_by=username, created_at=a.created_at) for a, username in rows]

@@ -142,11 +142,17 @@ def list_tasks(uow: UnitOfWork, actor: User, *, limit: int = 100, offset: int = 
         return _tasks(uow.session, rows)
 
 
-def get_task(uow: UnitOfWork, actor: User, task_id: str) -> Task:
-    """One pending task the actor may complete; NotFound for anyone else."""
+def get_task(uow: UnitOfWork, actor: User, task_id: str, *,
+             include_completed: bool = False) -> Task:
+    """One pending task the actor may complete; NotFound for anyone else.
+
+    With `include_completed`, a task the actor could have completed but that is done
+    already is returned too (its `completed_at` set), so a stale form can be told apart.
+    """
     with uow:
         row = uow.session.get(TaskRow, task_id)
-        if row is None or row.completed_at is not None or not access.may_complete(actor, row):
+        if (row is None or not access.may_complete(actor, row)
+                or (row.completed_at is not None and not include_completed)):
             raise NotFound("no such task")
         return _tasks(uow.session, [row])[0]
 
@@ -252,7 +258,8 @@ def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,
         id=row.id, ticket_id=ticket.id, ticket_number=ticket.number, ticket_title=ticket.title,
         spec_name=row.spec_name, name=row.name, lane=row.lane, sop_step=row.sop_step,
         form=definition.form(row.spec_name), documentation=step.documentation if step else "",
-        lpse=lpse_name, created_at=row.created_at, due_at=row.due_at)
+        lpse=lpse_name, created_at=row.created_at, due_at=row.due_at,
+        completed_at=row.completed_at)
 
 
 def _ticket_of(ticket: TicketRow, pending: Sequence[TaskRow], lpse_name: str, reporter: str,

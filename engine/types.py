@@ -63,6 +63,7 @@ class Task:
     lpse: str
     created_at: datetime
     due_at: datetime | None = None
+    completed_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import session
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
@@ -18,3 +20,8 @@ def select_locale() -> str:
     """Indonesian unless the user switched to English (kept in the session)."""
     chosen = session.get("lang")
     return str(chosen) if chosen in LANGUAGES else "id"
+
+
+def _(message: str, **variables: Any) -> str:
+    """The message in the user's language (flask_babel's gettext, typed)."""
+    return str(gettext(message, **variables))

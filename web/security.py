@@ -25,4 +25,6 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":  # pages show tickets: never from a shared cache
+        response.headers.setdefault("Cache-Control", "no-store")
     return response

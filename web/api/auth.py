@@ -1,0 +1,105 @@
+"""Bearer tokens: issued for a username and password, checked on every other request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, g, request
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+
+import engine
+from web.api.inputs import json_object, texts
+from web.api.problems import ApiProblem
+from web.api.routing import is_public, public
+from web.api.serialize import user_json
+from web.context import database
+
+SALT = "api-token"
+
+bp = Blueprint("auth", __name__)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    # The salt keeps tokens and session cookies (same key) from standing in for each other.
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _lifetime() -> int:
+    return int(current_app.config["API_TOKEN_SECONDS"])
+
+
+def issue(username: str) -> tuple[str, datetime]:
+    """A signed token for the username, and when it stops being accepted."""
+    serializer = _serializer()
+    token = serializer.dumps(username)
+    _, signed_at = serializer.loads(token, return_timestamp=True)
+    return token, signed_at + timedelta(seconds=_lifetime())
+
+
+def unauthorized(detail: str, error: str = "") -> ApiProblem:
+    """401 with the challenge RFC 6750 asks for."""
+    challenge = f'Bearer realm="eskalasi", error="{error}"' if error else "Bearer"
+    return ApiProblem(401, detail, {"WWW-Authenticate": challenge})
+
+
+def _bearer_user() -> engine.User:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("Send a token: Authorization: Bearer <token> "
+                           "(POST /api/v1/auth/token gives one).")
+    try:
+        username = _serializer().loads(token.strip(), max_age=_lifetime())
+    except SignatureExpired:
+        raise unauthorized("The token has expired; ask for a new one.", "invalid_token") from None
+    except BadData:
+        username = None
+    if not isinstance(username, str):
+        raise unauthorized("The token is not valid.", "invalid_token")
+    try:
+        return engine.get_user(database().uow(), username)
+    except engine.NotFound:
+        raise unauthorized("The token's user is no longer active.", "invalid_token") from None
+
+
+def require_token() -> None:
+    """Before every API request: who is calling (re-read, so deactivation takes effect)."""
+    if is_public(request.endpoint):
+        return
+    g.api_user = _bearer_user()
+
+
+def caller() -> engine.User:
+    """The user whose token came with this request."""
+    user: engine.User = g.api_user
+    return user
+
+
+def require(*roles: engine.Role) -> engine.User:
+    """The caller, if they have one of these roles; 403 otherwise."""
+    user = caller()
+    if user.role not in roles:
+        allowed = " or ".join(role.value for role in roles)
+        raise ApiProblem(403, f"Only the {allowed} may do this.")
+    return user
+
+
+@bp.post("/auth/token")
+@public
+def issue_token() -> dict[str, Any]:
+    """Exchange a username and password for a bearer token."""
+    body = json_object()
+    username, password = texts(body, "username", "password")
+    user = engine.authenticate(database().uow(), username, password,
+                               client=request.remote_addr or "")
+    if user is None:
+        raise unauthorized("Wrong username or password.")
+    token, expires_at = issue(user.username)
+    return {"token": token, "expires_at": expires_at.astimezone(UTC).isoformat(),
+            "token_type": "Bearer"}
+
+
+@bp.get("/me")
+def me() -> dict[str, Any]:
+    """Who the token belongs to."""
+    return user_json(caller())

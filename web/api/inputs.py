@@ -1,0 +1,111 @@
+"""Reading requests: JSON bodies, paging parameters, uploaded diagrams."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePosixPath
+from typing import Any, NoReturn
+
+from flask import current_app, request
+
+from web.api.problems import ApiProblem, invalid
+
+DEFAULT_MAX_BODY = 8 * 1024 * 1024  # a diagram with all its forms fits many times over
+XML_TYPES = {"", "application/xml", "text/xml", "application/bpmn+xml",
+             "application/octet-stream"}
+WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+MAX_NOTE = 1000
+
+
+def limit_body() -> None:
+    """API bodies are small; refuse big ones (413) before reading them."""
+    request.max_content_length = current_app.config.get("API_MAX_CONTENT_LENGTH",
+                                                        DEFAULT_MAX_BODY)
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether any string in a parsed JSON value holds U+0000 (databases refuse it)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def json_object() -> dict[str, Any]:
+    """The request body as a JSON object: 415 if it is not JSON, 400 if it is malformed."""
+    if not request.is_json:
+        raise ApiProblem(415, "Send the body as JSON, with Content-Type: application/json.")
+    try:
+        body = json.loads(request.get_data(), parse_constant=_no_constant)
+    except RecursionError:
+        raise ApiProblem(400, "The JSON body is nested too deeply.") from None
+    except ValueError as error:
+        raise ApiProblem(400, f"The body is not valid JSON: {error}.") from None
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "The body must be a JSON object ({...}).")
+    if _has_nul(body):
+        raise ApiProblem(400, "Text in the body must not contain NUL characters (\\u0000).")
+    return body
+
+
+def texts(body: dict[str, Any], *names: str) -> tuple[str, ...]:
+    """Required string fields of a JSON body (422 naming every one that is missing)."""
+    missing = [name for name in names if not isinstance(body.get(name), str) or not body[name]]
+    if missing:
+        raise invalid({name: ["Required, as a non-empty string."] for name in missing})
+    return tuple(str(body[name]) for name in names)
+
+
+def query_int(name: str, default: int, low: int, high: int) -> int:
+    """An optional whole-number query parameter within bounds (422 otherwise)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not WHOLE_NUMBER.match(raw) or not low <= int(raw) <= high:
+        raise invalid({name: [f"Must be a whole number from {low} to {high}."]})
+    return int(raw)
+
+
+def diagram() -> tuple[bytes, dict[str, bytes], str]:
+    """The BPMN XML, its form files by name, and the note: a raw XML body or multipart."""
+    if request.mimetype == "multipart/form-data":
+        return _multipart_diagram()
+    if request.mimetype not in XML_TYPES:
+        raise ApiProblem(415, "Send the BPMN XML as the body (Content-Type: application/xml) "
+                              "or as multipart/form-data with the file in `bpmn`.")
+    return request.get_data(), {}, _note(request.args.get("note", ""))
+
+
+def _note(note: str) -> str:
+    if len(note) > MAX_NOTE or "\x00" in note:
+        raise invalid({"note": [f"At most {MAX_NOTE} characters of text."]})
+    return note
+
+
+def _multipart_diagram() -> tuple[bytes, dict[str, bytes], str]:
+    bpmn = request.files.get("bpmn")
+    if bpmn is None:
+        raise invalid({"bpmn": ["Attach the BPMN file in the field `bpmn`."]})
+    forms: dict[str, bytes] = {}
+    for upload in request.files.getlist("forms"):
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if not name:
+            raise invalid({"forms": ["Every form file needs a file name, e.g. step01.json."]})
+        if name in forms:
+            raise invalid({"forms": [f"Two form files are named {name}."]})
+        forms[name] = upload.read()
+    note = request.form.get("note") or request.args.get("note", "")
+    return bpmn.read(), forms, _note(note)

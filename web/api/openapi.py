@@ -1,0 +1,263 @@
+"""The API's machine-readable description: OpenAPI 3.1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from typing import Any
+
+from flask import Blueprint
+
+import engine
+from web.api.routing import public
+
+bp = Blueprint("openapi", __name__)
+
+Schema = dict[str, Any]
+NULLABLE_TIME: Schema = {"type": ["string", "null"], "format": "date-time"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+STRING: Schema = {"type": "string"}
+INTEGER: Schema = {"type": "integer"}
+OBJECT: Schema = {"type": "object"}
+SOP_STEP: Schema = {"type": ["integer", "null"], "minimum": 1, "maximum": 17}
+
+
+def ref(name: str) -> Schema:
+    """A reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: list[str], **properties: Schema) -> Schema:
+    """An object schema; more properties than these may come (CONTRACT.md adds, never
+    removes)."""
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def listing(name: str) -> Schema:
+    """`{"items": [name]}`."""
+    return obj(["items"], items={"type": "array", "items": ref(name)})
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Problem": obj(
+        ["type", "title", "status", "detail"], type=STRING, title=STRING, status=INTEGER,
+        detail=STRING,
+        errors={"type": "object", "description": "field name -> messages (422)",
+                "additionalProperties": {"type": "array", "items": STRING}},
+        problems={"type": "array", "items": ref("DiagramProblem"),
+                  "description": "what is wrong with a diagram (422 on process versions)"}),
+    "DiagramProblem": obj(["line", "message"], line={"type": "integer", "minimum": 0},
+                          message=STRING, file=STRING),
+    "TokenRequest": obj(["username", "password"], username=STRING, password=STRING),
+    "Token": obj(["token", "expires_at"], token=STRING, expires_at=TIME, token_type=STRING),
+    "Me": obj(["username", "role", "lpse"], username=STRING,
+              role={"enum": [role.value for role in engine.Role]},
+              lpse={"type": ["string", "null"]}, full_name=STRING),
+    "JsonSchema": {"type": "object", "description": "a form, as a JSON Schema (2020-12)"},
+    "StartForm": obj(["form"], form=ref("JsonSchema")),
+    "OpenTicket": obj(["reporter", "data"],
+                      reporter={"type": "string",
+                                "description": "username of a Pengguna SPSE of your LPSE"},
+                      data={"type": "object", "description": "valid against the start form"}),
+    "CompleteTask": obj(["data"], data={"type": "object",
+                                        "description": "valid against the task's form"}),
+    "Task": obj(
+        ["id", "ticket_id", "name", "lane", "sop_step", "form", "due_at"],
+        id=STRING, ticket_id=INTEGER, name=STRING, lane={"enum": list(engine.LANES)},
+        sop_step=SOP_STEP, form=ref("JsonSchema"), due_at=NULLABLE_TIME,
+        step={"type": "string", "description": "the diagram's id of the step"},
+        ticket_number=STRING, ticket_title=STRING, lpse=STRING,
+        documentation={"type": "string", "description": "the step's instructions"},
+        created_at=TIME),
+    "Ticket": obj(
+        ["id", "number", "status", "lpse", "reporter", "process_version", "created_at",
+         "tasks"],
+        id=INTEGER, number=STRING, status={"enum": ["open", "closed"]}, lpse=STRING,
+        reporter=STRING,
+        process_version={"type": "string", "description": "id of the pinned version"},
+        created_at=TIME, tasks={"type": "array", "items": ref("Task"),
+                                "description": "its pending tasks"},
+        title=STRING, closed_at=NULLABLE_TIME),
+    "Event": obj(
+        ["seq", "at", "actor", "type", "task", "sop_step", "data", "hash", "prev_hash"],
+        seq={"type": "integer", "minimum": 1}, at=STRING, actor=STRING, type=STRING,
+        task={"type": ["string", "null"]}, sop_step=SOP_STEP, data=OBJECT, hash=STRING,
+        prev_hash=STRING, role=STRING),
+    "Verification": obj(["ok", "detail"], ok={"type": "boolean"},
+                        detail={"type": "array", "items": STRING}, ticket=STRING),
+    "Version": obj(
+        ["id", "number", "process_id", "deployed_at", "deployed_by", "note", "current"],
+        id=STRING, number=INTEGER, process_id=STRING, deployed_at=TIME, deployed_by=STRING,
+        note=STRING, current={"type": "boolean"}),
+    "Deployed": {"allOf": [ref("Version"), obj(
+        ["outcome"], outcome={"enum": ["deployed", "reactivated", "unchanged"]})]},
+    "Validation": obj(["ok", "problems"], ok={"type": "boolean"},
+                      problems={"type": "array", "items": ref("DiagramProblem")}),
+    "TicketList": listing("Ticket"),
+    "TaskList": listing("Task"),
+    "EventList": listing("Event"),
+    "VersionList": listing("Version"),
+}
+
+PROBLEM_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
+
+
+def problem_response(status: int) -> Schema:
+    """A problem+json response of this status."""
+    return {"description": HTTPStatus(status).phrase,
+            "content": {"application/problem+json": {"schema": ref("Problem")}}}
+
+
+def answer(schema: Schema, description: str = "OK") -> Schema:
+    """A JSON response with this schema."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def operation(operation_id: str, summary: str, tag: str, responses: dict[int, Schema], *,
+              body: Schema | None = None, parameters: tuple[str, ...] = (),
+              anyone: bool = False) -> Schema:
+    """One operation; every error is a problem, those it names plus 401 and a default."""
+    described: dict[str, Schema] = {str(status): schema for status, schema in responses.items()}
+    if not anyone:
+        described["401"] = {"$ref": "#/components/responses/401"}
+    described["default"] = {"$ref": "#/components/responses/default"}
+    found: Schema = {"summary": summary, "tags": [tag], "responses": described}
+    found["operationId"] = "".join(word.capitalize() if i else word for i, word in
+                                   enumerate(re.findall(r"[a-z]+", summary.lower())))
+    if body is not None:
+        found["requestBody"] = body
+    if parameters:
+        found["parameters"] = [{"$ref": f"#/components/parameters/{name}"}
+                               for name in parameters]
+    if anyone:
+        found["security"] = []
+    return found
+
+
+def problems(*statuses: int) -> dict[int, Schema]:
+    """References to the shared problem responses of these statuses."""
+    return {status: {"$ref": f"#/components/responses/{status}"} for status in statuses}
+
+
+def json_body(name: str) -> Schema:
+    """A required JSON request body with this component schema."""
+    return {"required": True, "content": {"application/json": {"schema": ref(name)}}}
+
+
+DIAGRAM_BODY: Schema = {
+    "required": True,
+    "content": {
+        "application/xml": {"schema": {"type": "string", "description": "BPMN 2.0 XML"}},
+        "multipart/form-data": {
+            "schema": obj(["bpmn"],
+                          bpmn={"type": "string", "contentMediaType": "application/xml"},
+                          forms={"type": "array", "items": {
+                              "type": "string", "contentMediaType": "application/json"},
+                              "description": "form files, each known by its file name"},
+                          note=STRING),
+        },
+    },
+}
+
+PARAMETERS: dict[str, Schema] = {
+    "ticket_id": {"name": "ticket_id", "in": "path", "required": True,
+                  "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}},
+    "task_id": {"name": "task_id", "in": "path", "required": True,
+                "schema": {"type": "string", "format": "uuid"}},
+    "limit": {"name": "limit", "in": "query",
+              "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+    "offset": {"name": "offset", "in": "query",
+               "schema": {"type": "integer", "minimum": 0, "default": 0}},
+    "note": {"name": "note", "in": "query", "description": "why this version (raw XML body)",
+             "schema": {"type": "string"}},
+}
+
+
+def paths() -> dict[str, Schema]:
+    """Every endpoint of the API, by path and method."""
+    return {
+        "/auth/token": {"post": operation(
+            "issueToken", "Issue a token", "auth",
+            {200: answer(ref("Token")), **problems(401, 415, 422, 429)},
+            body=json_body("TokenRequest"), anyone=True)},
+        "/me": {"get": operation("getMe", "Who am I", "auth", {200: answer(ref("Me"))})},
+        "/tickets/start-form": {"get": operation(
+            "getStartForm", "Get the start form", "tickets",
+            {200: answer(ref("StartForm")), **problems(403)})},
+        "/tickets": {
+            "get": operation("listTickets", "List the tickets I may see", "tickets",
+                             {200: answer(ref("TicketList")), **problems(422)},
+                             parameters=("limit", "offset")),
+            "post": operation(
+                "openTicket", "Open a ticket", "tickets",
+                {201: answer(ref("Ticket"), "Created; Location names the ticket"),
+                 **problems(400, 403, 415, 422)}, body=json_body("OpenTicket")),
+        },
+        "/tickets/{ticket_id}": {"get": operation(
+            "getTicket", "Get a ticket", "tickets", {200: answer(ref("Ticket")), **problems(404)},
+            parameters=("ticket_id",))},
+        "/tickets/{ticket_id}/events": {"get": operation(
+            "listTicketEvents", "List the events of a ticket", "tickets",
+            {200: answer(ref("EventList")), **problems(404)}, parameters=("ticket_id",))},
+        "/tickets/{ticket_id}/verify": {"get": operation(
+            "verifyTicket", "Verify a ticket (auditor)", "tickets",
+            {200: answer(ref("Verification")), **problems(403, 404)},
+            parameters=("ticket_id",))},
+        "/tasks": {"get": operation(
+            "listTasks", "List the tasks I may complete", "tasks",
+            {200: answer(ref("TaskList")), **problems(422)}, parameters=("limit", "offset"))},
+        "/tasks/{task_id}": {"get": operation(
+            "getTask", "Get a task", "tasks", {200: answer(ref("Task")), **problems(404)},
+            parameters=("task_id",))},
+        "/tasks/{task_id}/complete": {"post": operation(
+            "completeTask", "Complete a task", "tasks",
+            {200: answer(ref("Ticket"), "The ticket as it now stands"),
+             **problems(400, 404, 409, 415, 422)}, body=json_body("CompleteTask"),
+            parameters=("task_id",))},
+        "/process-versions": {
+            "get": operation("listProcessVersions", "List process versions",
+                             "process versions",
+                             {200: answer(ref("VersionList")), **problems(403)}),
+            "post": operation("deployProcessVersion", "Deploy a process version",
+                              "process versions",
+                              {201: answer(ref("Deployed"), "Deployed"),
+                               **problems(403, 415, 422)},
+                              body=DIAGRAM_BODY, parameters=("note",)),
+        },
+        "/process-versions/validate": {"post": operation(
+            "validateDiagram", "Validate a diagram, deploying nothing", "process versions",
+            {200: answer(ref("Validation")), **problems(403, 415, 422)}, body=DIAGRAM_BODY)},
+        "/openapi.json": {"get": operation(
+            "getOpenApi", "Get this description", "meta", {200: answer(OBJECT, "OpenAPI 3.1")},
+            anyone=True)},
+    }
+
+
+def document() -> Schema:
+    """The whole OpenAPI 3.1 document."""
+    responses = {str(status): problem_response(status) for status in PROBLEM_STATUSES}
+    responses["default"] = {"description": "An error",
+                            "content": {"application/problem+json": {"schema": ref("Problem")}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Eskalasi LPSE Support API", "version": "1.0.0",
+                 "description": "Escalations from LPSE to Helpdesk LKPP (CONTRACT.md). "
+                                "Every error is application/problem+json."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": responses,
+            "parameters": PARAMETERS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "from POST /auth/token"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+@public
+def serve() -> Schema:
+    """This document."""
+    return document()

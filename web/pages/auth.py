@@ -1,0 +1,72 @@
+"""Signing in and out, the start page, and the language switch."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+import engine
+from web.context import SignedIn, database
+from web.extensions import LANGUAGES, _
+from web.pages.common import page, safe_next
+
+
+def load_user(username: str) -> SignedIn | None:
+    """Flask-Login's user loader: the session's username, if that account is still active."""
+    try:
+        return SignedIn(engine.get_user(database().uow(), username))
+    except engine.NotFound:
+        return None
+
+
+def _restart_session() -> None:
+    """A fresh session on signing in or out; only the chosen language survives."""
+    language = session.get("lang")
+    session.clear()
+    if language in LANGUAGES:
+        session["lang"] = language
+
+
+def index() -> ResponseReturnValue:
+    """The start page: the inbox, or the sign-in form."""
+    return redirect(url_for(".inbox" if current_user.is_authenticated else ".sign_in"))
+
+
+def sign_in() -> ResponseReturnValue:
+    """The sign-in form; a success goes to the inbox (or to a safe `next`)."""
+    target = safe_next(request.values.get("next"), url_for(".inbox"))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(target)
+        return page("sign_in.html", next=target)
+    username = request.form.get("username", "").strip()[:150]
+    password = request.form.get("password", "")[:1024]
+    try:
+        user = engine.authenticate(database().uow(), username, password,
+                                   client=request.remote_addr or "")
+    except engine.TooManyAttempts:
+        return page("sign_in.html", 429, next=target, username=username,
+                    error=_("Terlalu banyak percobaan masuk gagal. Coba lagi dalam 15 menit."))
+    if user is None:
+        return page("sign_in.html", 200, next=target, username=username,
+                    error=_("Nama pengguna atau kata sandi salah."))
+    _restart_session()
+    login_user(SignedIn(user))
+    return redirect(target)
+
+
+def sign_out() -> ResponseReturnValue:
+    """Sign out (POST with the CSRF token) and go back to the sign-in form."""
+    logout_user()
+    _restart_session()
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for(".sign_in"))
+
+
+def switch_language() -> ResponseReturnValue:
+    """Remember the chosen language (id or en) and go back where the user was."""
+    language = request.form.get("lang", "")
+    if language in LANGUAGES:
+        session["lang"] = language
+    return redirect(safe_next(request.form.get("next"), url_for(".index")))

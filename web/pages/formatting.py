@@ -1,0 +1,78 @@
+"""How values look on the pages: local dates, ages, roles, statuses, submitted values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import format_date, format_time, format_timedelta
+
+from engine import Role
+from web.extensions import _
+
+
+def _moment(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def when(value: datetime | str | None) -> str:
+    """A moment in the user's language and the Asia/Jakarta time zone; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    moment = _moment(value)
+    return _("%(date)s, %(time)s", date=format_date(moment, "medium"),
+             time=format_time(moment, "short"))
+
+
+def age(value: datetime, now: datetime | None = None) -> str:
+    """How long ago, e.g. "2 jam"."""
+    return str(format_timedelta((now or datetime.now(UTC)) - _moment(value)))
+
+
+def role_label(role: Role | str) -> str:
+    """A role as people call it (Indonesian labels; English on the switch)."""
+    labels = {
+        Role.PENGGUNA.value: _("Pengguna SPSE"),
+        Role.ADMIN.value: _("Admin LPSE"),
+        Role.HELPDESK.value: _("Helpdesk LKPP"),
+        Role.PROCESS_OWNER.value: _("Pemilik Proses"),
+        Role.AUDITOR.value: _("Auditor"),
+    }
+    key = role.value if isinstance(role, Role) else str(role)
+    return labels.get(key, key)
+
+
+def status_label(status: str) -> str:
+    """A ticket's status."""
+    return {"open": _("Terbuka"), "closed": _("Ditutup")}.get(status, status)
+
+
+def field_value(value: Any) -> str:
+    """A submitted value as text: booleans as Ya/Tidak, lists joined."""
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(field_value(item) for item in value)
+    return str(value)
+
+
+def filesize(size: int) -> str:
+    """Bytes as B, KB or MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+FILTERS = {
+    "when": when,
+    "age": age,
+    "role_label": role_label,
+    "status_label": status_label,
+    "field_value": field_value,
+    "filesize": filesize,
+}

@@ -1,0 +1,32 @@
+"""Tugas Saya: the pending tasks the signed-in user may complete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask.typing import ResponseReturnValue
+
+import engine
+from engine import Role
+from web.context import actor, database
+from web.pages.common import PER_PAGE, number_arg, page, page_number, signed_in
+
+SOP_STEPS = range(1, 18)
+
+
+@signed_in
+def inbox() -> ResponseReturnValue:
+    """The inbox, oldest first, 25 a page; Helpdesk LKPP may filter by LPSE and SOP step."""
+    user = actor()
+    helpdesk = user.role is Role.HELPDESK
+    lpse_id = number_arg("lpse", None, high=2**31) if helpdesk else None
+    step = number_arg("langkah", None, high=max(SOP_STEPS)) if helpdesk else None
+    number = page_number()
+    found = engine.list_tasks(database().uow(), user, limit=PER_PAGE + 1,
+                              offset=(number - 1) * PER_PAGE, lpse_id=lpse_id, sop_step=step)
+    lpses = engine.list_lpse(database().uow()) if helpdesk else []
+    filters = {key: value for key, value in (("lpse", lpse_id), ("langkah", step)) if value}
+    return page("inbox.html", tasks=found[:PER_PAGE], halaman=number,
+                has_next=len(found) > PER_PAGE, filters=filters, lpses=lpses,
+                steps=SOP_STEPS, chosen_lpse=lpse_id, chosen_step=step,
+                now=datetime.now(UTC))

@@ -1,0 +1,73 @@
+"""The task page: the ticket so far, the step's instructions, and its form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+import engine
+from engine import Task
+from web import forms_render
+from web.context import actor, database
+from web.extensions import _
+from web.pages.common import page, signed_in
+from web.pages.tickets import ATTACHMENTS, too_large_message
+
+
+def _task_page(task: Task, status: int = 200, errors: Mapping[str, list[str]] | None = None,
+               problem: str = "") -> ResponseReturnValue:
+    errors = errors or {}
+    values = request.form if request.method == "POST" and status != 413 else {}
+    history = engine.ticket_history(database().uow(), actor(), task.ticket_id)
+    return page("task.html", status, task=task, history=history, ticket=history.ticket,
+                fields=forms_render.widgets(task.form, values, errors), errors=errors,
+                other_errors=forms_render.other_errors(task.form, errors, (ATTACHMENTS,)),
+                problem=problem)
+
+
+def _conflict_page(task: Task) -> ResponseReturnValue:
+    """The task was done meanwhile: say so, and show what was typed so nothing is lost."""
+    return page("task_conflict.html", 409, task=task,
+                entered=forms_render.entered(task.form, request.form))
+
+
+def _done_message(task: Task) -> str:
+    if task.sop_step is not None:
+        return _("Langkah %(number)s: %(name)s selesai.", number=task.sop_step, name=task.name)
+    return _("Langkah %(name)s selesai.", name=task.name)
+
+
+@signed_in
+def task(task_id: str) -> ResponseReturnValue:
+    """Show a pending task; on POST complete it and go to its ticket."""
+    user = actor()
+    if request.method == "GET":
+        return _task_page(engine.get_task(database().uow(), user, task_id))
+    found = engine.get_task(database().uow(), user, task_id, include_completed=True)
+    if found.completed_at is not None:
+        return _conflict_page(found)
+    submission = forms_render.parse(found.form, request.form, request.files)
+    submission.uploads += forms_render.uploads(request.files, ATTACHMENTS)
+    if submission.errors:
+        return _task_page(found, 422, submission.errors)
+    try:
+        engine.complete_task(database().uow(), user, task_id, submission.data,
+                             submission.uploads)
+    except engine.InvalidData as invalid:
+        return _task_page(found, 422, invalid.errors)
+    except engine.Conflict:
+        return _conflict_page(found)
+    except engine.SandboxError:
+        return _task_page(found, 422, problem=_(
+            "Proses tidak dapat dilanjutkan karena aturan pada diagram proses gagal dijalankan. "
+            "Isian Anda tidak disimpan; hubungi pemilik proses."))
+    flash(_done_message(found), "success")
+    return redirect(url_for(".ticket", ticket_id=found.ticket_id))
+
+
+def task_too_large(task_id: str) -> ResponseReturnValue:
+    """The task page again, when the files sent were more than the server takes."""
+    found = engine.get_task(database().uow(), actor(), task_id)
+    return _task_page(found, 413, {ATTACHMENTS: [too_large_message()]})

@@ -1,0 +1,114 @@
+"""Tickets: the list, opening one (Admin LPSE), its page, its diagram and its attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+import engine
+from engine import Role, User
+from web import forms_render
+from web.context import actor, database
+from web.extensions import _
+from web.pages.common import PER_PAGE, page, page_number, signed_in
+
+ATTACHMENTS = "lampiran"
+REPORTER = "reporter"
+# Shown in the browser; every other accepted type (screen recordings) is downloaded.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp",
+                          "application/pdf"})
+
+
+@signed_in
+def tickets() -> ResponseReturnValue:
+    """Daftar Tiket: the tickets the user may see, newest first, 25 a page."""
+    number = page_number()
+    found = engine.list_tickets(database().uow(), actor(), limit=PER_PAGE + 1,
+                                offset=(number - 1) * PER_PAGE)
+    return page("tickets.html", tickets=found[:PER_PAGE], halaman=number,
+                has_next=len(found) > PER_PAGE, filters={})
+
+
+def _new_ticket_page(user: User, form: Mapping[str, Any], status: int = 200,
+                     errors: Mapping[str, list[str]] | None = None) -> ResponseReturnValue:
+    errors = errors or {}
+    values = request.form if request.method == "POST" and status != 413 else {}
+    return page("ticket_new.html", status, form=form,
+                fields=forms_render.widgets(form, values, errors),
+                reporters=engine.list_reporters(database().uow(), user),
+                reporter=values.get(REPORTER, ""), errors=errors,
+                other_errors=forms_render.other_errors(form, errors, (REPORTER, ATTACHMENTS)))
+
+
+def _admin() -> User:
+    user = actor()
+    if user.role is not Role.ADMIN:
+        abort(404)
+    return user
+
+
+@signed_in
+def new_ticket() -> ResponseReturnValue:
+    """Step 1 (Admin LPSE): the start form, the reporting user and attachments."""
+    user = _admin()
+    form = engine.start_form(database().uow(), user)
+    if request.method == "GET":
+        return _new_ticket_page(user, form)
+    submission = forms_render.parse(form, request.form, request.files)
+    submission.uploads += forms_render.uploads(request.files, ATTACHMENTS)
+    if submission.errors:
+        return _new_ticket_page(user, form, 422, submission.errors)
+    try:
+        ticket = engine.open_ticket(database().uow(), user, request.form.get(REPORTER, ""),
+                                    submission.data, submission.uploads)
+    except engine.InvalidData as invalid:
+        return _new_ticket_page(user, form, 422, invalid.errors)
+    flash(_("Tiket %(number)s berhasil dibuat.", number=ticket.number), "success")
+    return redirect(url_for(".ticket", ticket_id=ticket.id))
+
+
+def new_ticket_too_large() -> ResponseReturnValue:
+    """The start form again, when the files sent were more than the server takes."""
+    user = _admin()
+    form = engine.start_form(database().uow(), user)
+    return _new_ticket_page(user, form, 413, {ATTACHMENTS: [too_large_message()]})
+
+
+def too_large_message() -> str:
+    """Why a request with files was refused as too large."""
+    return _("Berkas terlalu besar untuk dikirim sekaligus. Kirim berkas yang lebih kecil.")
+
+
+@signed_in
+def ticket(ticket_id: int) -> ResponseReturnValue:
+    """The ticket: status, Posisi Tiket, thread, attachments and the diagram."""
+    user = actor()
+    history = engine.ticket_history(database().uow(), user, ticket_id)
+    mine = {task.id for task in history.ticket.tasks if task.lane == user.role.value}
+    return page("ticket.html", history=history, ticket=history.ticket, my_tasks=mine,
+                diagram_url=url_for(".ticket_diagram", ticket_id=ticket_id))
+
+
+@signed_in
+def ticket_diagram(ticket_id: int) -> ResponseReturnValue:
+    """The ticket's pinned diagram and what to highlight, for the bpmn-js viewer."""
+    view = engine.ticket_diagram(database().uow(), actor(), ticket_id)
+    response = jsonify(xml=view.bpmn_xml, completed=list(view.completed),
+                       taken_flows=list(view.taken_flows), current=list(view.current))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@signed_in
+def attachment(ticket_id: int, sha256: str) -> ResponseReturnValue:
+    """An attachment of a ticket the user may see; images and PDF shown, others downloaded."""
+    found, path = engine.attachment_file(database().uow(), actor(), ticket_id, sha256)
+    response = send_file(path, mimetype=found.content_type, download_name=found.filename,
+                         as_attachment=found.content_type not in INLINE_TYPES,
+                         conditional=True, etag=found.sha256, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
