@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 import engine
 from tests.desk import Desk
 from tests.pages import Visitor, texts, visitor
+from web import create_app
 
 GENERIC = "Nama pengguna atau kata sandi salah."
 
@@ -101,8 +103,6 @@ def test_pages_carry_a_strict_policy_and_cookies_are_http_only(app: Flask) -> No
 
 
 def test_session_cookie_is_secure_outside_development(database_url: str) -> None:
-    from web import create_app
-
     production = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "k"})
     assert production.config["SESSION_COOKIE_SECURE"] is True
     production.extensions["eskalasi.database"].dispose()
@@ -145,17 +145,30 @@ def test_error_pages_are_html_translated_and_plain(app: Flask) -> None:
     assert texts(not_allowed, "//h1") == ["Method not allowed"]
 
 
-def test_a_database_outage_is_a_503_page(app: Flask, monkeypatch: object) -> None:
-    import pytest
-
+def test_a_database_outage_is_a_503_page(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     person = visitor(app, "helpdesk.lkpp")
 
     def down(*_args: object, **_kwargs: object) -> None:
         raise engine.StorageUnavailable("the database is unavailable")
 
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
     monkeypatch.setattr(engine, "list_tasks", down)
     response = person.get("/tugas")
     assert response.status_code == 503
     assert "Traceback" not in response.text
     assert texts(response, "//h1") == ["Layanan tidak tersedia"]
+
+
+def test_a_bug_is_a_plain_500_page_without_a_trace(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    person = visitor(app, "helpdesk.lkpp")
+    app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret detail of a bug")
+
+    monkeypatch.setattr(engine, "list_tasks", bug)
+    response = person.get("/tugas")
+    assert response.status_code == 500
+    assert texts(response, "//h1") == ["Terjadi kesalahan"]
+    assert "secret detail" not in response.text and "Traceback" not in response.text
