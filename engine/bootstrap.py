@@ -11,6 +11,7 @@ from engine.attachments import AttachmentStore
 from engine.persistence import migrate, repository
 from engine.persistence.database import make_engine
 from engine.persistence.unit_of_work import UnitOfWork, storage_errors
+from engine.persistence.workflow_cache import WorkflowCache
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
 DEFAULT_DIAGRAM = PROCESSES / "escalation.bpmn"
@@ -23,10 +24,11 @@ class Database:
     def __init__(self, url: str | None = None, attachments: Path | None = None) -> None:
         self.engine = make_engine(url)
         self.store = AttachmentStore(attachments)
+        self.workflows = WorkflowCache()
 
     def uow(self) -> UnitOfWork:
         """A new unit of work on this database and its attachment store."""
-        return UnitOfWork(self.engine, self.store)
+        return UnitOfWork(self.engine, self.store, self.workflows)
 
     def upgrade(self) -> None:
         """Create or upgrade the schema."""

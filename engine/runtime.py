@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -87,38 +85,6 @@ def snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
         "data": current_data(workflow),
         "finished": workflow.is_completed(),
     }
-
-
-class WorkflowCache:
-    """Recently saved workflows by (ticket id, revision), so the next completion on the same
-    process skips deserializing. A use case *takes* its entry (no two share an object) and
-    *keeps* the workflow again only after its commit, under the new revision; a failed use
-    case keeps nothing, so a half-changed workflow is never reused."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[int, int], BpmnWorkflow] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def take(self, ticket_id: int, revision: int) -> BpmnWorkflow | None:
-        """The cached workflow of exactly this revision, removed from the cache."""
-        with self._lock:
-            return self._entries.pop((ticket_id, revision), None)
-
-    def keep(self, ticket_id: int, revision: int, workflow: BpmnWorkflow) -> None:
-        """Remember a committed workflow under its new revision."""
-        with self._lock:
-            self._entries[(ticket_id, revision)] = workflow
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget everything (tests use this to act as a fresh process)."""
-        with self._lock:
-            self._entries.clear()
-
-
-workflows = WorkflowCache()
 
 
 def dump(workflow: BpmnWorkflow) -> bytes:

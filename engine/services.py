@@ -94,7 +94,7 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
             files, uow, now)
         pending = _save(session, ticket, workflow, definition, now, carried_over=set())
         uow.commit()
-        runtime.workflows.keep(ticket.id, ticket.revision, workflow)
+        uow.workflows.keep(_cache_key(ticket), workflow)
         return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
 
 
@@ -113,7 +113,7 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
         definition = definition_of(session, ticket.process_version_id)
         _check(definition, row.spec_name, data)
         files = check_uploads(attachments)
-        workflow = (runtime.workflows.take(ticket.id, ticket.revision)
+        workflow = (uow.workflows.take(_cache_key(ticket))
                     or runtime.load(ticket.workflow, definition))
         ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)} - {row.id}
         task = runtime.find_ready(workflow, task_id=row.id)
@@ -124,7 +124,7 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
                 {"form": data}, files, uow, now)
         pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
         uow.commit()
-        runtime.workflows.keep(ticket.id, ticket.revision, workflow)
+        uow.workflows.keep(_cache_key(ticket), workflow)
         return _ticket_of(ticket, pending, lpse_name, reporter, definition)
 
 
@@ -191,6 +191,10 @@ def to_event(row: EventRow) -> Event:
     return Event(seq=row.seq, at=row.at, actor=row.actor, role=row.role, type=row.type,
                  task=row.task, sop_step=row.sop_step, data=row.data, hash=row.hash,
                  prev_hash=row.prev_hash)
+
+
+def _cache_key(ticket: TicketRow) -> tuple[int, int, str]:
+    return ticket.id, ticket.revision, ticket.last_hash
 
 
 def _check(definition: ProcessDefinition, spec_name: str, data: Any) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import StorageUnavailable
+from engine.persistence.workflow_cache import WorkflowCache
 
 if TYPE_CHECKING:
     from engine.attachments import AttachmentStore
@@ -40,9 +41,11 @@ def storage_errors() -> Iterator[None]:
 class UnitOfWork:
     """A transaction boundary; services call `commit()` explicitly, anything else rolls back."""
 
-    def __init__(self, engine: Engine, store: AttachmentStore | None = None) -> None:
+    def __init__(self, engine: Engine, store: AttachmentStore | None = None,
+                 workflows: WorkflowCache | None = None) -> None:
         self.engine = engine
         self.store = store
+        self.workflows = workflows if workflows is not None else WorkflowCache()
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
         self._session: Session | None = None
 

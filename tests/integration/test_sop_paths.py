@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import engine
-from engine import Database, definitions, runtime
+from engine import Database, definitions
 from tests.desk import Desk
 
 YES, NO = True, False
@@ -85,7 +85,6 @@ def test_a_path_stopped_in_the_middle_finishes_with_a_new_engine(
     expected_pending = names(steps)[middle]
     first.dispose()
     definitions._PARSED.clear()  # as if the process had restarted
-    runtime.workflows.clear()
 
     second = Database(database_url)
     desk = Desk(second)
