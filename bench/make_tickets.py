@@ -64,9 +64,12 @@ def add_lpses(database: engine.Database) -> list[tuple[int, int, int]]:
                                         full_name=f"{role.value} Uji {number:03d}",
                                         lpse_id=lpse.id, password_hash=password))
         uow.commit()
+        # Clones go to the bench LPSEs only, so a demo user's own pages hold the same
+        # tickets in a small and a large database: what changes is only the table sizes.
         rows = session.execute(
             select(LpseRow.id, UserRow.id, UserRow.role)
-            .join(UserRow, UserRow.lpse_id == LpseRow.id)).all()
+            .join(UserRow, UserRow.lpse_id == LpseRow.id)
+            .where(LpseRow.code.like("bench-%"))).all()
     found: dict[int, dict[str, int]] = {}
     for lpse_id, user_id, role in rows:
         found.setdefault(lpse_id, {})[role] = user_id
