@@ -14,7 +14,7 @@ from engine.errors import NotFound
 from engine.persistence import repository
 from engine.persistence.tables import AttachmentRow, ProcessVersionRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.services import get_ticket, ticket_stream
+from engine.services import ticket_stream, to_ticket
 from engine.types import (
     Attachment,
     DiagramView,
@@ -46,10 +46,10 @@ def _fields(definition: ProcessDefinition, step: str | None,
 
 def ticket_history(uow: UnitOfWork, actor: User, ticket_id: int) -> TicketHistory:
     """The ticket, its thread (who, role, when, what they submitted) and attachments."""
-    ticket = get_ticket(uow, actor, ticket_id)
     with uow:
         session = uow.session
         row = _visible_ticket(uow, actor, ticket_id)
+        ticket = to_ticket(session, row)
         definition = definition_of(session, row.process_version_id)
         events = repository.stream_events(session, ticket_stream(row.id))
         names: dict[str, str] = {username: full_name for username, full_name in session.execute(

@@ -173,7 +173,7 @@ def get_ticket(uow: UnitOfWork, actor: User, ticket_id: int) -> Ticket:
         ticket = uow.session.get(TicketRow, ticket_id)
         if ticket is None or not access.may_see_ticket(actor, ticket):
             raise NotFound("no such ticket")
-        return _ticket(uow.session, ticket)
+        return to_ticket(uow.session, ticket)
 
 
 def list_events(uow: UnitOfWork, actor: User, ticket_id: int) -> list[Event]:
@@ -298,5 +298,6 @@ def _tickets(session: Session, rows: Sequence[TicketRow]) -> list[Ticket]:
                        definition_of(session, t.process_version_id)) for t in rows]
 
 
-def _ticket(session: Session, row: TicketRow) -> Ticket:
+def to_ticket(session: Session, row: TicketRow) -> Ticket:
+    """The engine's view of a ticket row, with its pending tasks."""
     return _tickets(session, [row])[0]
