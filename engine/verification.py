@@ -77,9 +77,9 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
     results = []
     with uow:
         session = uow.session
+        tickets: Iterable[TicketRow]
         if references is None:
-            tickets: list[TicketRow | None] = [
-                session.get(TicketRow, i) for i in repository.all_ticket_ids(session)]
+            tickets = repository.all_tickets(session)
         else:
             tickets = []
             for reference in references:
@@ -88,7 +88,6 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
                     raise NotFound(f"no ticket '{reference}'")
                 tickets.append(found)
         for ticket in tickets:
-            assert ticket is not None
             result = verify_row(uow, ticket)
             results.append(result)
             if progress:

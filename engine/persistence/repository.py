@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -114,6 +114,7 @@ def last_stream_seq(session: Session, stream: str) -> tuple[int, str | None]:
     return (row.seq, row.hash) if row else (0, None)
 
 
-def all_ticket_ids(session: Session) -> Sequence[int]:
-    """Every ticket id, oldest first."""
-    return session.scalars(select(TicketRow.id).order_by(TicketRow.id)).all()
+def all_tickets(session: Session, batch: int = 500) -> Iterator[TicketRow]:
+    """Every ticket, oldest first, read in batches rather than one query per ticket."""
+    return iter(session.scalars(
+        select(TicketRow).order_by(TicketRow.id).execution_options(yield_per=batch)))
