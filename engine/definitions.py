@@ -42,6 +42,14 @@ class Step:
     sop_step: int | None
     form_name: str | None
     documentation: str
+    # The SOP table's columns, set by process owners as extension properties: `timeLimit`
+    # ("8h" working hours, "2d" working days), `requirements` and `equipment` (Mutu Baku),
+    # `output`, `remarks` (Keterangan). Empty when the diagram leaves them out.
+    time_limit: str = ""
+    requirements: str = ""
+    equipment: str = ""
+    output: str = ""
+    remarks: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,11 @@ def read_steps(root: Any) -> tuple[str, dict[str, Step], str]:
             sop_step=int(sop) if sop.isdigit() else None,
             form_name=props.get("formJsonSchemaFilename") or None,
             documentation=(doc.text or "").strip() if doc is not None else "",
+            time_limit=props.get("timeLimit", "").strip(),
+            requirements=props.get("requirements", "").strip(),
+            equipment=props.get("equipment", "").strip(),
+            output=props.get("output", "").strip(),
+            remarks=props.get("remarks", "").strip(),
         )
     return process.get("id"), steps, _first_user_task(process, steps)
 

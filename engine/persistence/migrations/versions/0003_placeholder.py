@@ -1,4 +1,4 @@
-"""timers, notifications and outbox (issue 6)
+"""timers and working-day calendar (issue 6)
 
 Revision ID: 0003
 Revises: 0002
