@@ -25,6 +25,7 @@ from engine.services import (
     open_ticket,
     start_form,
 )
+from engine.timers import fire_due_timers
 from engine.types import (
     LANES,
     Attachment,
@@ -76,6 +77,7 @@ __all__ = [
     "authenticate",
     "complete_task",
     "deploy",
+    "fire_due_timers",
     "get_task",
     "get_ticket",
     "get_user",
