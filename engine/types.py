@@ -186,3 +186,17 @@ class Verification:
     ticket_number: str
     ok: bool
     problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notification:
+    """An in-app notification of one user: a new task, a request for data, solved, a reminder."""
+
+    id: int
+    kind: str
+    ticket_id: int | None
+    subject: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None = None

@@ -190,3 +190,54 @@ class EventRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("stream", "seq", name="uq_events_stream_seq"),)
+
+
+class NotificationRow(Base):
+    """An in-app notification for one user (issue 6); unread while `read_at` is NULL."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_notifications_user_id", "user_id", "id"),
+        Index("ix_notifications_unread", "user_id",
+              sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
+    )
+
+
+class OutboxRow(Base):
+    """An email waiting to be sent (issue 6); written with the change that caused it.
+
+    Due while `sent_at` and `failed_at` are NULL and `next_attempt_at` has passed; a worker
+    claims due rows with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id"), nullable=True)
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_outbox_due", "next_attempt_at", "id",
+              sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+              postgresql_where=text("sent_at IS NULL AND failed_at IS NULL")),
+    )
