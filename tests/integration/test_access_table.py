@@ -1,0 +1,419 @@
+"""Every demo role against every route of the app, as one table: the status each one gets.
+
+The table covers each (method, rule) of Flask's url_map; a route that is not in it fails
+`test_every_route_is_in_the_access_table`, so a new route must say here who may use it.
+Besides the status, the lists are checked item by item (nobody sees a ticket or task that
+is not theirs), a hidden ticket answers exactly as a missing one does, and no request of
+the table changes anything (refusals are refusals; allowed writes are sent invalid data, so
+the allowed caller's 422 shows the access check passed without changing the database).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+import engine
+from engine import Database, Upload
+from tests.conftest import POSTGRES_URL, PostgresSnapshot
+from tests.desk import STEP_DATA, Desk
+from tests.integration.api_client import USERS, Api
+from tests.pages import PNG, Visitor, visitor
+from web import create_app
+from web.config import DATABASE_EXTENSION
+
+ANON = "anonymous"
+CALLERS = (ANON, *USERS)
+PB, AB, PS, AS = "pengguna.bandung", "admin.bandung", "pengguna.surabaya", "admin.surabaya"
+HD, OWNER, AUDITOR = "helpdesk.lkpp", "pemilik.proses", "auditor"
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+MISSING_TICKET = 987_654
+MISSING_TASK = "00000000-0000-4000-8000-000000000000"
+# Tables whose rows say what happened to tickets and processes (not sign-in attempts).
+STATE_TABLES = ("lpse", "users", "process_versions", "tickets", "tasks", "attachments",
+                "events", "notifications", "outbox")
+XML = "application/xml"
+PUBLIC_PAGES = {"/keluar", "/bahasa"}  # answer signed-out visitors with a redirect elsewhere
+
+
+@dataclass
+class World:
+    """The app with a few tickets at different steps, and a client per caller."""
+
+    app: Flask
+    database: Database
+    api: Api
+    visitors: dict[str, Visitor]
+    tickets: dict[str, int] = field(default_factory=dict)  # name -> id
+    tasks: dict[str, engine.Task] = field(default_factory=dict)  # name -> pending task
+    attachment: str = ""
+
+    def fingerprint(self) -> dict[str, tuple[Any, ...]]:
+        """Row counts (and ticket revisions): what a refused request must leave alone."""
+        with self.database.engine.connect() as connection:
+            found = {}
+            for table in STATE_TABLES:
+                if connection.dialect.has_table(connection, table):
+                    found[table] = tuple(connection.execute(
+                        text(f"SELECT COUNT(*) FROM {table}")).one())
+            found["revisions"] = tuple(connection.execute(text(
+                "SELECT COALESCE(SUM(revision), 0), COALESCE(SUM(event_count), 0) "
+                "FROM tickets")).one())
+            found["completed"] = tuple(connection.execute(text(
+                "SELECT COUNT(*) FROM tasks WHERE completed_at IS NOT NULL")).one())
+        return found
+
+
+def _admin_steps(desk: Desk, ticket: engine.Ticket, admin: str,
+                 to_user: bool) -> engine.Ticket:
+    """Steps 2-6 (data needed), then step 7 and 8 when the user's lane is wanted."""
+    ticket = desk.run(ticket, "step02_terima", "step03_kewenangan",
+                      ("step05_kelengkapan", {"perlu_data_tambahan": True}),
+                      "step06_minta_data")
+    if to_user:
+        ticket = desk.do(ticket, "step07_terima_permintaan", admin)
+        ticket = desk.do(ticket, "step08_data_pengguna", admin, perlu_data_pengguna=True,
+                         permintaan_ke_pengguna="Mohon kirim tangkapan layar.")
+    return ticket
+
+
+def build_world(app: Flask) -> World:
+    database: Database = app.extensions[DATABASE_EXTENSION]
+    desk = Desk(database)
+    with_file = engine.open_ticket(database.uow(), desk.user(AB), PB,
+                                   STEP_DATA["step01_eskalasi"], [Upload("layar.png", PNG)])
+    admin_b = _admin_steps(desk, desk.open(), AB, to_user=False)
+    user_b = _admin_steps(desk, desk.open(), AB, to_user=True)
+    admin_s = _admin_steps(desk, desk.open(admin=AS, reporter=PS), AS, to_user=False)
+    user_s = _admin_steps(desk, desk.open(admin=AS, reporter=PS), AS, to_user=True)
+    world = World(app, database, Api(app, app.test_client()),
+                  {ANON: Visitor(app.test_client()),
+                   **{user: visitor(app, user) for user in USERS}})
+    world.tickets = {"bandung": with_file.id, "bandung_admin": admin_b.id,
+                     "bandung_user": user_b.id, "surabaya": admin_s.id,
+                     "surabaya_user": user_s.id}
+    for name, ticket, step in (("helpdesk_b", with_file, "step02_terima"),
+                               ("admin_b", admin_b, "step07_terima_permintaan"),
+                               ("user_b", user_b, "step09_kirim_data_pengguna"),
+                               ("admin_s", admin_s, "step07_terima_permintaan"),
+                               ("user_s", user_s, "step09_kirim_data_pengguna")):
+        [task] = engine.get_ticket(database.uow(), desk.user(HD), ticket.id).tasks
+        assert task.spec_name == step
+        world.tasks[name] = task
+    world.attachment = hashlib.sha256(PNG).hexdigest()
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, initialised_sqlite: Path,
+          postgres_snapshot: PostgresSnapshot | None) -> Iterator[World]:
+    """One world for the whole table: no request of the table changes it."""
+    folder = tmp_path_factory.mktemp("access")
+    if postgres_snapshot is not None:
+        postgres_snapshot.restore()
+        url = POSTGRES_URL
+    else:
+        shutil.copy(initialised_sqlite, folder / "eskalasi.sqlite3")
+        url = f"sqlite:///{folder / 'eskalasi.sqlite3'}"
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-key",
+                      "ATTACHMENTS_DIR": str(folder / "attachments")})
+    yield build_world(app)
+    app.extensions[DATABASE_EXTENSION].dispose()
+
+
+# --- expectations ----------------------------------------------------------------------------
+
+Expect = dict[str, int]
+
+
+def expect(allowed: int, who: tuple[str, ...], *, others: int, anonymous: int) -> Expect:
+    """`allowed` for `who`, `others` for every other user, `anonymous` without sign-in."""
+    return {caller: anonymous if caller == ANON else allowed if caller in who else others
+            for caller in CALLERS}
+
+
+def everyone(status: int, anonymous: int | None = None) -> Expect:
+    return expect(status, USERS, others=status,
+                  anonymous=status if anonymous is None else anonymous)
+
+
+BANDUNG_SEERS = (PB, AB, HD, AUDITOR)
+SURABAYA_SEERS = (PS, AS, HD, AUDITOR)
+TASK_HOLDER = {"helpdesk_b": HD, "admin_b": AB, "user_b": PB, "admin_s": AS, "user_s": PS}
+VISIBLE_TICKETS = {
+    PB: {"bandung", "bandung_admin", "bandung_user"},
+    AB: {"bandung", "bandung_admin", "bandung_user"},
+    PS: {"surabaya", "surabaya_user"},
+    AS: {"surabaya", "surabaya_user"},
+    HD: {"bandung", "bandung_admin", "bandung_user", "surabaya", "surabaya_user"},
+    AUDITOR: {"bandung", "bandung_admin", "bandung_user", "surabaya", "surabaya_user"},
+    OWNER: set(),
+}
+
+
+def api_verify(ticket: str) -> Expect:
+    seers = BANDUNG_SEERS if ticket == "bandung" else SURABAYA_SEERS
+    return {caller: 401 if caller == ANON else 200 if caller == AUDITOR
+            else 403 if caller in seers else 404 for caller in CALLERS}
+
+
+def overlong(task: engine.Task) -> dict[str, str]:
+    """Form data that breaks the task's form: a text one character over its limit."""
+    for name, prop in task.form.get("properties", {}).items():
+        if "maxLength" in prop:
+            return {name: "x" * (int(prop["maxLength"]) + 1)}
+    raise AssertionError(f"{task.spec_name}: no field with maxLength to break")
+
+
+Path_ = Callable[[World], str]
+Body = Callable[[World, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the table: a request and the status each caller gets."""
+
+    name: str
+    method: str
+    rule: str
+    path: Path_
+    expected: Expect
+    body: Body | None = None
+    listed: Callable[[World, str], set[str]] | None = None  # what the caller's answer lists
+    shown: Callable[[World, str], set[str]] | None = None   # what it should list
+
+    @property
+    def api(self) -> bool:
+        return self.rule.startswith("/api/")
+
+
+def ticket_ids(world: World, names: set[str]) -> set[str]:
+    return {str(world.tickets[name]) for name in names}
+
+
+def task_ids_of(world: World, caller: str) -> set[str]:
+    return {world.tasks[name].id for name, who in TASK_HOLDER.items() if who == caller}
+
+
+def _api_items(key: str) -> Callable[[World, str], set[str]]:
+    def listed(world: World, caller: str) -> set[str]:
+        response = world.api.get(f"/{key}", caller)
+        return {str(item["id"]) for item in response.json["items"]}
+    return listed
+
+
+def _page_items(path: str, pattern: str) -> Callable[[World, str], set[str]]:
+    def listed(world: World, caller: str) -> set[str]:
+        return set(re.findall(pattern, world.visitors[caller].get(path).text))
+    return listed
+
+
+def _task_cases() -> list[Case]:
+    cases = []
+    for name, holder in TASK_HOLDER.items():
+        def task_id(world: World, name: str = name) -> str:
+            return world.tasks[name].id
+
+        def bad_data(world: World, caller: str, name: str = name) -> dict[str, Any]:
+            return {"json": {"data": overlong(world.tasks[name])}}
+
+        def bad_form(world: World, caller: str, name: str = name) -> dict[str, Any]:
+            return {"data": overlong(world.tasks[name])}
+
+        cases += [
+            Case(f"api task {name}", "GET", "/api/v1/tasks/<uuid:task_id>",
+                 lambda w, t=task_id: f"/api/v1/tasks/{t(w)}",
+                 expect(200, (holder,), others=404, anonymous=401)),
+            Case(f"api complete {name}", "POST", "/api/v1/tasks/<uuid:task_id>/complete",
+                 lambda w, t=task_id: f"/api/v1/tasks/{t(w)}/complete",
+                 expect(422, (holder,), others=404, anonymous=401), bad_data),
+            Case(f"page task {name}", "GET", "/tugas/<task_id>",
+                 lambda w, t=task_id: f"/tugas/{t(w)}",
+                 expect(200, (holder,), others=404, anonymous=302)),
+            Case(f"page complete {name}", "POST", "/tugas/<task_id>",
+                 lambda w, t=task_id: f"/tugas/{t(w)}",
+                 expect(422, (holder,), others=404, anonymous=302), bad_form),
+        ]
+    return cases
+
+
+def _ticket_cases() -> list[Case]:
+    cases = []
+    for name, seers in (("bandung", BANDUNG_SEERS), ("surabaya", SURABAYA_SEERS)):
+        def ticket_id(world: World, name: str = name) -> int:
+            return world.tickets[name]
+
+        seen = expect(200, seers, others=404, anonymous=401)
+        page = expect(200, seers, others=404, anonymous=302)
+        cases += [
+            Case(f"api ticket {name}", "GET", "/api/v1/tickets/<int:ticket_id>",
+                 lambda w, t=ticket_id: f"/api/v1/tickets/{t(w)}", seen),
+            Case(f"api events {name}", "GET", "/api/v1/tickets/<int:ticket_id>/events",
+                 lambda w, t=ticket_id: f"/api/v1/tickets/{t(w)}/events", seen),
+            Case(f"api verify {name}", "GET", "/api/v1/tickets/<int:ticket_id>/verify",
+                 lambda w, t=ticket_id: f"/api/v1/tickets/{t(w)}/verify", api_verify(name)),
+            Case(f"page ticket {name}", "GET", "/tiket/<int:ticket_id>",
+                 lambda w, t=ticket_id: f"/tiket/{t(w)}", page),
+            Case(f"page diagram {name}", "GET", "/tiket/<int:ticket_id>/diagram.json",
+                 lambda w, t=ticket_id: f"/tiket/{t(w)}/diagram.json", page),
+        ]
+    return cases
+
+
+MISSING = [
+    Case("api missing ticket", "GET", "/api/v1/tickets/<int:ticket_id>",
+         lambda w: f"/api/v1/tickets/{MISSING_TICKET}", everyone(404, 401)),
+    Case("api missing task", "GET", "/api/v1/tasks/<uuid:task_id>",
+         lambda w: f"/api/v1/tasks/{MISSING_TASK}", everyone(404, 401)),
+    Case("page missing ticket", "GET", "/tiket/<int:ticket_id>",
+         lambda w: f"/tiket/{MISSING_TICKET}", everyone(404, 302)),
+    Case("page missing task", "GET", "/tugas/<task_id>",
+         lambda w: f"/tugas/{MISSING_TASK}", everyone(404, 302)),
+    Case("page attachment of another ticket", "GET", "/tiket/<int:ticket_id>/lampiran/<sha256>",
+         lambda w: f"/tiket/{w.tickets['bandung_admin']}/lampiran/{w.attachment}",
+         everyone(404, 302)),
+]
+
+API = [
+    Case("api token", "POST", "/api/v1/auth/token", lambda w: "/api/v1/auth/token",
+         everyone(200, 401),
+         lambda w, caller: {"json": {"username": caller if caller != ANON else "nobody",
+                                     "password": "eskalasi-demo"}}),
+    Case("api me", "GET", "/api/v1/me", lambda w: "/api/v1/me", everyone(200, 401)),
+    Case("api openapi", "GET", "/api/v1/openapi.json", lambda w: "/api/v1/openapi.json",
+         everyone(200)),
+    Case("api start form", "GET", "/api/v1/tickets/start-form",
+         lambda w: "/api/v1/tickets/start-form", expect(200, (AB, AS), others=403, anonymous=401)),
+    Case("api open ticket", "POST", "/api/v1/tickets", lambda w: "/api/v1/tickets",
+         expect(422, (AB, AS), others=403, anonymous=401),
+         lambda w, caller: {"json": {"reporter": PB, "data": {}}}),
+    Case("api tickets", "GET", "/api/v1/tickets", lambda w: "/api/v1/tickets",
+         everyone(200, 401), listed=_api_items("tickets"),
+         shown=lambda w, caller: ticket_ids(w, VISIBLE_TICKETS[caller])),
+    Case("api tasks", "GET", "/api/v1/tasks", lambda w: "/api/v1/tasks", everyone(200, 401),
+         listed=_api_items("tasks"), shown=task_ids_of),
+    Case("api versions", "GET", "/api/v1/process-versions",
+         lambda w: "/api/v1/process-versions",
+         expect(200, (OWNER, AUDITOR), others=403, anonymous=401)),
+    Case("api validate", "POST", "/api/v1/process-versions/validate",
+         lambda w: "/api/v1/process-versions/validate",
+         expect(200, (OWNER,), others=403, anonymous=401),
+         lambda w, caller: {"data": b"<x/>", "content_type": XML}),
+    Case("api deploy", "POST", "/api/v1/process-versions",
+         lambda w: "/api/v1/process-versions",
+         expect(422, (OWNER,), others=403, anonymous=401),
+         lambda w, caller: {"data": b"<x/>", "content_type": XML}),
+    Case("api unknown path", "GET", "/api/v1/<path:rest>", lambda w: "/api/v1/nothing/here",
+         everyone(404)),
+    Case("api unknown method", "DELETE", "/api/v1/<path:rest>", lambda w: "/api/v1/me",
+         everyone(405)),
+    Case("api root", "GET", "/api/v1/", lambda w: "/api/v1/", everyone(404)),
+    *[Case(f"api root {method}", method, "/api/v1/", lambda w: "/api/v1/", everyone(404))
+      for method in ("POST", "PUT", "PATCH", "DELETE")],
+    *[Case(f"api unknown {method}", method, "/api/v1/<path:rest>", lambda w: "/api/v1/x",
+           everyone(404)) for method in ("POST", "PUT", "PATCH")],
+]
+
+PAGES = [
+    Case("start page", "GET", "/", lambda w: "/", everyone(302)),
+    Case("sign-in form", "GET", "/masuk", lambda w: "/masuk", everyone(302, 200)),
+    Case("sign-in wrong password", "POST", "/masuk", lambda w: "/masuk", everyone(200),
+         lambda w, caller: {"data": {"username": f"nobody.{caller}", "password": "wrong"}}),
+    Case("sign out", "POST", "/keluar", lambda w: "/keluar", everyone(302)),
+    Case("language", "POST", "/bahasa", lambda w: "/bahasa", everyone(302),
+         lambda w, caller: {"data": {"lang": "id", "next": "/"}}),
+    Case("health", "GET", "/healthz", lambda w: "/healthz", everyone(200)),
+    Case("static", "GET", "/static/<path:filename>", lambda w: "/static/css/app.css",
+         everyone(200)),
+    Case("inbox", "GET", "/tugas", lambda w: "/tugas", everyone(200, 302),
+         listed=_page_items("/tugas", r'data-task-id="([0-9a-f-]{36})"'), shown=task_ids_of),
+    Case("ticket list", "GET", "/tiket", lambda w: "/tiket", everyone(200, 302),
+         listed=_page_items("/tiket", r'href="/tiket/(\d+)"'),
+         shown=lambda w, caller: ticket_ids(w, VISIBLE_TICKETS[caller])),
+    Case("new ticket form", "GET", "/tiket/baru", lambda w: "/tiket/baru",
+         expect(200, (AB, AS), others=404, anonymous=302)),
+    Case("new ticket invalid", "POST", "/tiket/baru", lambda w: "/tiket/baru",
+         expect(422, (AB, AS), others=404, anonymous=302),
+         lambda w, caller: {"data": {"reporter": "", "judul": ""}}),
+    Case("attachment", "GET", "/tiket/<int:ticket_id>/lampiran/<sha256>",
+         lambda w: f"/tiket/{w.tickets['bandung']}/lampiran/{w.attachment}",
+         expect(200, BANDUNG_SEERS, others=404, anonymous=302)),
+]
+
+CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES]
+
+
+def send(world: World, case: Case, caller: str) -> tuple[int, str]:
+    """The status and location of the case's request as the caller."""
+    options = case.body(world, caller) if case.body else {}
+    path = case.path(world)
+    if case.api:
+        response = world.api.call(case.method, path.removeprefix("/api/v1"),
+                                  None if caller == ANON else caller, **options)
+    elif case.method == "POST" and case.rule == "/keluar":
+        person = visitor(world.app, None if caller == ANON else caller)  # a session to end
+        response = person.post(path, **options)
+    elif case.method == "POST":
+        response = world.visitors[caller].post(path, options.get("data"))
+    else:
+        response = world.visitors[caller].get(path)
+    response.close()  # files are streamed
+    return response.status_code, response.headers.get("Location", "")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_each_caller_gets_the_status_of_the_table(world: World, case: Case) -> None:
+    before = world.fingerprint()
+    got = {caller: send(world, case, caller)[0] for caller in CALLERS}
+    wrong = {caller: f"expected {case.expected[caller]}, got {status}"
+             for caller, status in got.items() if status != case.expected[caller]}
+    assert not wrong, f"{case.method} {case.path(world)}: {wrong}"
+    assert world.fingerprint() == before, "a request of the table changed the database"
+    if case.listed is not None and case.shown is not None:
+        for caller in USERS:
+            assert case.listed(world, caller) == case.shown(world, caller), caller
+
+
+def test_signed_out_visitors_of_pages_are_sent_to_sign_in(world: World) -> None:
+    for case in CASES:
+        if not case.api and case.expected[ANON] == 302 and case.rule not in PUBLIC_PAGES:
+            _, location = send(world, case, ANON)
+            assert "/masuk" in location, (case.name, location)
+
+
+def test_a_hidden_ticket_answers_exactly_as_a_missing_one(world: World) -> None:
+    hidden, missing = world.tickets["bandung"], MISSING_TICKET
+    for caller in (PS, AS, OWNER):
+        for path in ("/tickets/{}", "/tickets/{}/events", "/tickets/{}/verify"):
+            answers = [world.api.get(path.format(ticket), caller) for ticket in (hidden, missing)]
+            assert answers[0].json == answers[1].json, (caller, path)
+        pages = [world.visitors[caller].get(f"/tiket/{ticket}") for ticket in (hidden, missing)]
+        assert pages[0].status_code == pages[1].status_code == 404
+        # The page links back to itself (language switch): that is the only difference.
+        assert pages[0].text.replace(f"/tiket/{hidden}", f"/tiket/{missing}") == pages[1].text
+    hidden_task = world.tasks["admin_b"].id
+    for caller in (AS, PB, HD):
+        answers = [world.api.get(f"/tasks/{task}", caller) for task in (hidden_task,
+                                                                        MISSING_TASK)]
+        assert answers[0].json == answers[1].json, caller
+
+
+def test_every_route_is_in_the_access_table(world: World) -> None:
+    routed = {(method, rule.rule) for rule in world.app.url_map.iter_rules()
+              for method in (rule.methods or set()) - IGNORED_METHODS}
+    tabled = {(case.method, case.rule) for case in CASES}
+    missing = sorted(routed - tabled)
+    assert not missing, (
+        f"routes with no row in tests/integration/test_access_table.py: {missing}; add a "
+        f"Case saying which status each demo role gets")
+    stale = sorted(tabled - routed)
+    assert not stale, f"rows of the access table for routes that no longer exist: {stale}"
