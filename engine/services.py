@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import access, audit, runtime
+from engine import access, audit, notifications, runtime, schedule
 from engine.attachments import FIELD, CheckedUpload, check_uploads
 from engine.definitions import ProcessDefinition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -93,6 +93,7 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
             "lpse": actor.lpse, "process_version": definition.version_id, "form": data},
             files, uow, now)
         pending = _save(session, ticket, workflow, definition, now, carried_over=set())
+        notifications.notify_new_tasks(session, ticket, pending, now)
         uow.commit()
         uow.workflows.keep(_cache_key(ticket), workflow)
         return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
@@ -123,6 +124,8 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
         _record(session, ticket, actor, audit.TASK_COMPLETED, definition, row.spec_name,
                 {"form": data}, files, uow, now)
         pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
+        notifications.notify_new_tasks(
+            session, ticket, [r for r in pending if r.id not in ready_before], now)
         uow.commit()
         uow.workflows.keep(_cache_key(ticket), workflow)
         return _ticket_of(ticket, pending, lpse_name, reporter, definition)
@@ -243,6 +246,7 @@ def _save(session: Session, ticket: TicketRow, workflow: Any, definition: Proces
     ready = runtime.ready_tasks(workflow)
     still = [str(t.id) for t in ready if str(t.id) in carried_over]
     pending = list(repository.task_rows(session, still))
+    added = []
     for task in ready:
         if str(task.id) in carried_over:
             continue
@@ -251,8 +255,10 @@ def _save(session: Session, ticket: TicketRow, workflow: Any, definition: Proces
                       name=step.name, lane=step.lane or "", sop_step=step.sop_step,
                       lpse_id=ticket.lpse_id, reporter_id=ticket.reporter_id, created_at=now)
         session.add(row)
-        pending.append(row)
-    return pending
+        added.append(row)
+    # Each new task's time limit: its due time on the LPSE's working calendar, and a timer.
+    schedule.schedule_tasks(session, ticket, added, definition, now)
+    return pending + added
 
 
 def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,
