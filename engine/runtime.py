@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
@@ -14,6 +15,8 @@ from engine.definitions import ProcessDefinition
 from engine.errors import Conflict, SandboxError
 from engine.persistence.serializer import dump_workflow, load_workflow
 from engine.sandbox import create_script_engine
+
+BOUNDARY_SPLIT = ".BoundaryEventSplit"
 
 
 @functools.cache
@@ -95,3 +98,38 @@ def dump(workflow: BpmnWorkflow) -> bytes:
 def load(blob: bytes, definition: ProcessDefinition) -> BpmnWorkflow:
     """A stored workflow on its pinned definition."""
     return load_workflow(blob, definition.spec, script_engine())
+
+
+_BOUNDARY_TIMERS: dict[str, dict[str, str]] = {}
+
+
+def boundary_timers(definition: ProcessDefinition) -> dict[str, str]:
+    """User task -> the non-interrupting boundary timer event attached to it."""
+    found = _BOUNDARY_TIMERS.get(definition.version_id)
+    if found is None:
+        found = {}
+        for spec in definition.spec.task_specs.values():
+            if (isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)
+                    and getattr(spec, "cancel_activity", True) is False):
+                split = spec.inputs[0].name if spec.inputs else ""
+                if split.endswith(BOUNDARY_SPLIT):
+                    found.setdefault(split.removesuffix(BOUNDARY_SPLIT), spec.name)
+        _BOUNDARY_TIMERS[definition.version_id] = found
+    return found
+
+
+def fire_timer(workflow: BpmnWorkflow, task_spec: str, boundary: str) -> None:
+    """Fire the boundary timer of the READY user task `task_spec` and run its path.
+
+    The engine decides when (the working-day calendar), not SpiffWorkflow's wall clock, so
+    replaying the `timer_fired` event reproduces it exactly.
+    """
+    task = find_ready(workflow, spec_name=task_spec)
+    waiting = [t for t in (task.parent.children if task.parent else [])
+               if t.task_spec.name == boundary and t.state == TaskState.WAITING]
+    if not waiting:
+        raise Conflict(f"the timer {boundary} of {task_spec} is not waiting")
+    timer = waiting[0]
+    timer.task_spec.event_definition.catch(timer)
+    timer.task_spec._update(timer)
+    _advance(workflow)

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.calendar import time_limit_problem
 from engine.sandbox import check_expression, check_script
 from engine.types import LANES, Problem
 
@@ -166,6 +167,7 @@ class _Checker:
         self.check_expressions(process)
         self.check_sop_steps(process, nodes.values())
         self.check_forms(nodes.values())
+        self.check_time_limits(nodes)
         self.check_layout(process, nodes, flows)
         return process
 
@@ -274,6 +276,27 @@ class _Checker:
             else:
                 self.add(node, f"user task {label(node)}: form '{name}' is neither in forms/ "
                                f"nor in the deployed version")
+
+    def check_time_limits(self, nodes: Mapping[str, Tree]) -> None:
+        """`timeLimit` is working hours or days; a timer on a step runs on its limit."""
+        for node in nodes.values():
+            value = properties(node).get("timeLimit")
+            if value is not None:
+                problem = time_limit_problem(value)
+                if problem:
+                    self.add(node, f"{label(node)}: {problem}")
+            if local(node.tag) != "boundaryEvent" or node.find("bpmn:timerEventDefinition",
+                                                                NS) is None:
+                continue
+            host = nodes.get(node.get("attachedToRef", ""))
+            if host is None or local(host.tag) != "userTask":
+                self.add(node, f"timer {label(node)} must be attached to a user task")
+            elif not properties(host).get("timeLimit", "").strip():
+                self.add(node, f"timer {label(node)} is on {label(host)}, which has no "
+                               f"timeLimit property (e.g. 8h or 2d) to say when it is due")
+            if node.get("cancelActivity", "true") != "false":
+                self.add(node, f"timer {label(node)} must be non-interrupting "
+                               f'(cancelActivity="false"): the step stays with its holder')
 
     def check_layout(self, process: Tree, nodes: Mapping[str, Tree],
                      flows: Mapping[str, Tree]) -> None:

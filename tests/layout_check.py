@@ -35,8 +35,12 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
     flow_nodes = {}
     for el in proc:
         tag = etree.QName(el).localname
-        if tag in ('userTask', 'exclusiveGateway', 'startEvent', 'endEvent', 'task', 'scriptTask'):
+        if tag in ('userTask', 'exclusiveGateway', 'startEvent', 'endEvent', 'task', 'scriptTask',
+                   'boundaryEvent'):
             flow_nodes[el.get('id')] = (tag, el)
+    # A boundary event sits on its host's border: it may overlap the host, nothing else.
+    hosts = {nid: el.get('attachedToRef') for nid, (tag, el) in flow_nodes.items()
+             if tag == 'boundaryEvent'}
     flows = {el.get('id'): el for el in proc.findall('bpmn:sequenceFlow', NS)}
     lanes = {lane.get('id'): [r.text for r in lane.findall('bpmn:flowNodeRef', NS)]
              for lane in proc.iterfind('.//bpmn:lane', NS)}
@@ -102,6 +106,8 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
     boxes = {('shape', k): v for k, v in shapes.items() if k in flow_nodes}
     boxes.update({('label', k): v for k, v in labels.items()})
     for (k1, r1), (k2, r2) in combinations(boxes.items(), 2):
+        if k1[0] == k2[0] == 'shape' and (hosts.get(k1[1]) == k2[1] or hosts.get(k2[1]) == k1[1]):
+            continue
         if overlap(r1, r2):
             errors.append(f'overlap {k1} {k2}')
 
@@ -114,7 +120,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
         if kind == 'exclusiveGateway':  # diamond
             cx, cy = rx + rw / 2, ry + rh / 2
             return abs(abs(x - cx) / (rw / 2) + abs(y - cy) / (rh / 2) - 1) <= tol / (rw / 2)
-        if kind in ('startEvent', 'endEvent'):
+        if kind in ('startEvent', 'endEvent', 'boundaryEvent'):
             cx, cy = rx + rw / 2, ry + rh / 2
             return abs(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 - rw / 2) <= tol
         inside_x = rx - tol <= x <= rx + rw + tol
@@ -123,6 +129,11 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
                 (abs(x - rx) <= tol or abs(x - rx - rw) <= tol
                  or abs(y - ry) <= tol or abs(y - ry - rh) <= tol))
 
+
+    for nid, host in hosts.items():
+        x, y, w, h = shapes[nid]
+        if host not in shapes or not on_border((x + w / 2, y + h / 2), shapes[host], 'userTask'):
+            errors.append(f'boundary event {nid} is not on the border of {host}')
 
     segs = {}
     for fid, pts in edges.items():

@@ -241,3 +241,30 @@ class OutboxRow(Base):
               sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
               postgresql_where=text("sent_at IS NULL AND failed_at IS NULL")),
     )
+
+
+class TimerRow(Base):
+    """A pending task's time limit (issue 6): due at a working-calendar instant, fired once.
+
+    `state` is `waiting` until `eskalasi worker` fires it (`fired`) or finds its task done
+    (`cancelled`); workers claim waiting rows with SELECT ... FOR UPDATE SKIP LOCKED.
+    """
+
+    __tablename__ = "timers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), unique=True)
+    task_spec: Mapped[str] = mapped_column(String(200))
+    # The boundary timer event attached to the task in the diagram (None when it has none).
+    boundary: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    time_limit: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(16))
+    fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_timers_waiting_due", "due_at", "id",
+              sqlite_where=text("state = 'waiting'"),
+              postgresql_where=text("state = 'waiting'")),
+    )
