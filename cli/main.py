@@ -1,15 +1,18 @@
-"""`eskalasi`: init, serve, validate, deploy, verify (CONTRACT.md)."""
+"""`eskalasi`: init, serve, validate, deploy, verify, worker (CONTRACT.md)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import engine
-from engine import Database, EskalasiError, InvalidDiagram, Problem
+from engine import Database, EskalasiError, InvalidDiagram, Problem, outbox, worker
 
 
 def _print_problems(diagram: Path, problems: Sequence[Problem]) -> None:
@@ -34,11 +37,53 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_worker() -> None:
+    """The worker's log lines (eskalasi.*) on standard error."""
+    logger = logging.getLogger("eskalasi")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run the web app with Flask's development server."""
+    """Run the web app with Flask's development server (and, on SQLite, the worker)."""
     from web import create_app
 
-    create_app({"DEVELOPMENT": True}).run(host=args.host, port=args.port)
+    app = create_app({"DEVELOPMENT": True})
+    with Database() as database:
+        stop: threading.Event | None = None
+        if not args.no_worker and worker.uses_sqlite(database) and database.has_schema():
+            _log_worker()
+            _, stop = worker.start_thread(database, outbox.SmtpSettings.from_environment())
+        try:
+            app.run(host=args.host, port=args.port)
+        finally:
+            if stop is not None:
+                stop.set()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Fire due timers and send the outbox every --interval seconds, until stopped."""
+    _log_worker()
+    with Database() as database:
+        if not database.has_schema():
+            print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
+            return 1
+        runner = worker.Worker(database, outbox.SmtpSettings.from_environment())
+        if args.once:
+            print(runner.run_once())
+            print(f"mail waiting in the outbox: {outbox.waiting(database)}")
+            return 0
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        print(f"worker started (every {args.interval:g} s); stop with Ctrl+C or SIGTERM",
+              flush=True)
+        runner.run(stop, args.interval)
+        print("worker stopped", flush=True)
     return 0
 
 
@@ -96,6 +141,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError("give a number of seconds above 0, at most 86400")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     root = argparse.ArgumentParser(prog="eskalasi", description="Eskalasi LPSE Support")
@@ -106,6 +158,8 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web app (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--no-worker", action="store_true",
+                       help="on SQLite, do not fire timers and send mail in the background")
     serve.set_defaults(run=cmd_serve)
     validate = commands.add_parser("validate", help="check a diagram, deploy nothing")
     validate.add_argument("file")
@@ -119,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("tickets", nargs="*", metavar="TICKET")
     verify.add_argument("--all", action="store_true")
     verify.set_defaults(run=cmd_verify)
+    work = commands.add_parser("worker", help="fire due timers and send mail, until stopped")
+    work.add_argument("--interval", type=_seconds, default=worker.DEFAULT_INTERVAL,
+                      help="seconds between rounds (default %(default)g)")
+    work.add_argument("--once", action="store_true", help="one round, then exit (cron, tests)")
+    work.set_defaults(run=cmd_worker)
     return root
 
 

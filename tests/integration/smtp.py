@@ -52,6 +52,11 @@ class _Keeper:
         return "250 Message accepted for delivery"
 
 
+def address(username: str) -> str:
+    """The test email address of a demo account."""
+    return f"{username}@lkpp.test"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

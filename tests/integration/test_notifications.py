@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,30 +13,7 @@ from engine import Database, notifications, outbox
 from engine.persistence.tables import NotificationRow, OutboxRow, UserRow
 from tests.conftest import POSTGRES_URL
 from tests.desk import Desk
-from tests.integration.smtp import SmtpServer, free_port
-
-
-def address(username: str) -> str:
-    return f"{username}@lkpp.test"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    """A real SMTP server on loopback, running."""
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def with_emails(database: Database) -> None:
-    """Every demo account has an address `<username>@lkpp.test`, except `admin.surabaya`."""
-    with database.uow() as uow:
-        for user in uow.session.scalars(select(UserRow)):
-            if user.username != "admin.surabaya":
-                user.email = address(user.username)
-        uow.commit()
+from tests.integration.smtp import SmtpServer, address, free_port
 
 
 def outbox_rows(database: Database) -> list[OutboxRow]:

@@ -1,0 +1,89 @@
+"""`eskalasi worker`: fire due timers and send the outbox, round after round until stopped.
+
+Any number of workers may run over one PostgreSQL database (timers and emails are claimed
+with SELECT ... FOR UPDATE SKIP LOCKED). With SQLite run one: `eskalasi serve` starts it
+in a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine import outbox
+from engine.bootstrap import Database
+from engine.errors import EskalasiError
+from engine.timers import fire_due_timers
+
+log = logging.getLogger("eskalasi.worker")
+
+DEFAULT_INTERVAL = 10.0
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one round of the worker did."""
+
+    fired: int
+    sent: int
+    retrying: int
+    failed: int
+
+    def __str__(self) -> str:
+        return (f"timers fired: {self.fired}, mail sent: {self.sent}, "
+                f"to retry: {self.retrying}, failed: {self.failed}")
+
+    @property
+    def busy(self) -> bool:
+        """Whether the round did anything worth a log line."""
+        return bool(self.fired or self.sent or self.retrying or self.failed)
+
+
+class Worker:
+    """Fires timers and sends mail on one database; `settings` None means no SMTP host."""
+
+    def __init__(self, database: Database, settings: outbox.SmtpSettings | None) -> None:
+        self.database = database
+        self.settings = settings
+        self._said_no_host = False
+
+    def run_once(self, now: datetime | None = None) -> Round:
+        """One round: every due timer, then every due email."""
+        fired = fire_due_timers(self.database, now=now)
+        if self.settings is None and not self._said_no_host:
+            self._said_no_host = True
+            log.warning("no SMTP host configured (ESKALASI_SMTP_HOST): "
+                        "mail stays in the outbox until one is")
+        report = outbox.send_due(self.database, self.settings, now=now)
+        return Round(fired, report.sent, report.retrying, report.failed)
+
+    def run(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
+        """Rounds every `interval` seconds until `stop` is set; a failed round is logged."""
+        while not stop.is_set():
+            try:
+                done = self.run_once()
+            except EskalasiError as err:
+                log.warning("worker round failed: %s", err)
+            except Exception:
+                log.exception("worker round failed")
+            else:
+                if done.busy:
+                    log.info("%s", done)
+            stop.wait(interval)
+
+
+def uses_sqlite(database: Database) -> bool:
+    """Whether the database is SQLite (one worker only, e.g. inside `eskalasi serve`)."""
+    return database.engine.dialect.name == "sqlite"
+
+
+def start_thread(database: Database, settings: outbox.SmtpSettings | None,
+                 interval: float = DEFAULT_INTERVAL) -> tuple[threading.Thread, threading.Event]:
+    """Run the worker in a daemon thread (for `eskalasi serve`); set the event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=Worker(database, settings).run, args=(stop, interval),
+                              name="eskalasi-worker", daemon=True)
+    thread.start()
+    return thread, stop

@@ -1,0 +1,31 @@
+"""Fixtures of the integration tier: a real SMTP server, demo accounts with addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from engine import Database
+from engine.persistence.tables import UserRow
+from tests.integration.smtp import SmtpServer, address
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (aiosmtpd), running; tests may stop and restart it."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def with_emails(database: Database) -> None:
+    """Every demo account has an address `<username>@lkpp.test`, except `admin.surabaya`."""
+    with database.uow() as uow:
+        for user in uow.session.scalars(select(UserRow)):
+            if user.username != "admin.surabaya":
+                user.email = address(user.username)
+        uow.commit()

@@ -1,0 +1,136 @@
+"""`eskalasi worker`: timers and the outbox, once (cron, tests) or until stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from engine import Database, StorageUnavailable, outbox, worker
+from tests.desk import Desk
+from tests.integration.smtp import SmtpServer, address
+from tests.integration.test_notifications import outbox_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+SMTP_VARIABLES = ("ESKALASI_SMTP_HOST", "ESKALASI_SMTP_PORT", "ESKALASI_SMTP_USER",
+                  "ESKALASI_SMTP_PASSWORD", "ESKALASI_SMTP_FROM", "ESKALASI_SMTP_STARTTLS")
+
+@pytest.fixture
+def environment(database_url: str, monkeypatch: pytest.MonkeyPatch,
+                tmp_path: Path) -> dict[str, str]:
+    """The environment of a command on the test database, with no SMTP host."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ESKALASI_DATABASE_URL", database_url)
+    for name in SMTP_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def smtp_environment(server: SmtpServer) -> dict[str, str]:
+    return {"ESKALASI_SMTP_HOST": "127.0.0.1", "ESKALASI_SMTP_PORT": str(server.port),
+            "ESKALASI_SMTP_FROM": "Eskalasi <eskalasi@lkpp.test>"}
+
+
+def eskalasi(environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], env=environment,
+                          cwd=os.getcwd(), capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_worker_once_sends_a_new_task_mail_end_to_end(
+        desk: Desk, with_emails: None, smtp: SmtpServer, environment: dict[str, str]) -> None:
+    ticket = desk.open()
+
+    done = eskalasi({**environment, **smtp_environment(smtp)}, "worker", "--once")
+
+    assert done.returncode == 0, done.stderr
+    assert "mail sent: 1" in done.stdout
+    assert "mail waiting in the outbox: 0" in done.stdout
+    [mail] = smtp.to(address("helpdesk.lkpp"))
+    assert ticket.number in mail.subject
+    assert mail.message["From"] == "Eskalasi <eskalasi@lkpp.test>"
+
+
+def test_worker_without_an_smtp_host_says_so_and_keeps_the_mail(
+        desk: Desk, with_emails: None, environment: dict[str, str],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    desk.open()
+    assert main(["worker", "--once"]) == 0
+    captured = capsys.readouterr()
+    assert "no SMTP host configured" in captured.err
+    assert "mail waiting in the outbox: 1" in captured.out
+    assert outbox_rows(desk.database)[0].attempts == 0
+
+
+def test_worker_stops_cleanly_on_sigterm(desk: Desk, with_emails: None, smtp: SmtpServer,
+                                         environment: dict[str, str]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "worker", "--interval", "0.2"],
+        env={**environment, **smtp_environment(smtp)}, cwd=os.getcwd(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert "worker started" in process.stdout.readline()
+        desk.open()  # the running worker picks the new mail up
+        deadline = time.monotonic() + 20
+        while not smtp.to(address("helpdesk.lkpp")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "worker stopped" in out
+    assert len(smtp.to(address("helpdesk.lkpp"))) == 1
+
+
+def test_the_worker_thread_of_serve_sends_mail_and_stops(desk: Desk, with_emails: None,
+                                                         smtp: SmtpServer) -> None:
+    thread, stop = worker.start_thread(desk.database, smtp.settings, interval=0.1)
+    try:
+        desk.open()
+        deadline = time.monotonic() + 20
+        while not smtp.to(address("helpdesk.lkpp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert len(smtp.to(address("helpdesk.lkpp"))) == 1
+
+
+def test_a_round_fires_due_timers_and_a_failed_round_does_not_stop_the_loop(
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[datetime | None] = []
+    stop = threading.Event()
+
+    def fire(_database: Database, now: datetime | None = None, limit: int = 100) -> int:
+        calls.append(now)
+        if len(calls) == 1:
+            raise StorageUnavailable("the database is unavailable")
+        if len(calls) == 3:
+            stop.set()
+        return 2
+
+    monkeypatch.setattr(worker, "fire_due_timers", fire)
+    worker.Worker(database, None).run(stop, interval=0.01)
+    assert len(calls) == 3
+    assert worker.Worker(database, None).run_once() == worker.Round(2, 0, 0, 0)
+
+
+def test_worker_refuses_a_nonsense_interval(environment: dict[str, str],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["worker", "--interval", "0"])
+    assert "seconds above 0" in capsys.readouterr().err
+    assert outbox.backoff(1).total_seconds() == 60
