@@ -15,6 +15,10 @@ GENESIS = "0" * 64
 TICKET_OPENED = "ticket_opened"
 TASK_COMPLETED = "task_completed"
 VERSION_DEPLOYED = "version_deployed"
+# data {"timer": boundary event id, "task": task spec id, "due_at": iso}; stream ticket:<id>
+TIMER_FIRED = "timer_fired"
+# data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}; stream ticket:<id>
+STEP_OVERDUE = "step_overdue"
 
 
 def timestamp(moment: datetime | None = None) -> str:

@@ -26,6 +26,12 @@ def replay(definition: ProcessDefinition, events: Sequence[Event]) -> tuple[Any,
                 if workflow is not None:
                     problems.append(f"event {event.seq}: the ticket is opened a second time")
                 workflow = runtime.start(definition)
+            elif event.type == audit.TIMER_FIRED:
+                if workflow is None:
+                    raise EskalasiError("comes before the ticket was opened")
+                runtime.fire_timer(workflow, str(event.data.get("task")),
+                                   str(event.data.get("timer")))
+                continue
             elif event.type != audit.TASK_COMPLETED:
                 continue
             form = event.data.get("form", {})

@@ -1,0 +1,211 @@
+"""Step time limits on the working calendar: due times, timers firing, replay, workers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select, update
+
+import engine
+from engine import Database
+from engine.notifications import list_notifications
+from engine.persistence.tables import EventRow, LpseRow, TimerRow
+from tests.conftest import POSTGRES_URL
+from tests.desk import Desk
+
+WIB, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Jayapura")
+
+
+def wib(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=WIB)  # type: ignore[misc]
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    """Time stands still on Tuesday 24 November 2026, 09:00 WIB, until a test moves it."""
+    with time_machine.travel(wib(2026, 11, 24, 9), tick=False) as traveller:
+        yield traveller
+
+
+def events_of(database: Database, ticket_id: int, kind: str) -> list[dict[str, Any]]:
+    """The data of the ticket's events of one type, in order."""
+    with database.uow() as uow:
+        return [dict(row.data) for row in uow.session.scalars(select(EventRow).where(
+            EventRow.ticket_id == ticket_id, EventRow.type == kind).order_by(EventRow.seq))]
+
+
+def set_timezone(database: Database, code: str, zone: str) -> None:
+    with database.uow() as uow:
+        uow.session.execute(update(LpseRow).where(LpseRow.code == code).values(timezone=zone))
+        uow.commit()
+
+
+def test_a_new_task_is_due_after_its_working_hours_across_the_weekend(
+        desk: Desk) -> None:
+    # Friday 27 November 2026 14:00 WIB; step 2 allows 4 working hours: 2 on Friday, 2 on
+    # Monday from 08:00.
+    with time_machine.travel(wib(2026, 11, 27, 14), tick=False):
+        ticket = desk.open()
+    task = desk.task(ticket, "step02_terima")
+    assert task.due_at == wib(2026, 11, 30, 10).astimezone(UTC)
+    assert ticket.tasks[0].due_at == task.due_at
+
+
+def test_a_national_holiday_stops_the_clock(desk: Desk) -> None:
+    # Friday 14 August 2026 15:00 WIB; Monday 17 August is Independence Day.
+    with time_machine.travel(wib(2026, 8, 14, 15), tick=False):
+        ticket = desk.open()
+    assert desk.task(ticket, "step02_terima").due_at == wib(2026, 8, 18, 11).astimezone(UTC)
+
+
+def test_the_lpse_time_zone_decides_the_office_hours(database: Database, desk: Desk) -> None:
+    set_timezone(database, "kota-bandung", "Asia/Jayapura")  # WIT, two hours ahead of WIB
+    with time_machine.travel(datetime(2026, 11, 24, 7, 0, tzinfo=UTC), tick=False):
+        bandung = desk.open()  # 16:00 WIT: the office has closed
+        surabaya = desk.open("admin.surabaya", "pengguna.surabaya")  # 14:00 WIB
+    wit_due = desk.task(bandung, "step02_terima").due_at
+    wib_due = desk.task(surabaya, "step02_terima").due_at
+    assert wit_due == datetime(2026, 11, 25, 12, 0, tzinfo=WIT).astimezone(UTC)
+    assert wib_due == wib(2026, 11, 25, 10).astimezone(UTC)
+
+
+def test_a_timer_fires_once_after_the_limit_and_replay_verifies(
+        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+    ticket = desk.open()
+    due = desk.task(ticket, "step02_terima").due_at
+    assert due == wib(2026, 11, 24, 13).astimezone(UTC)
+    clock.move_to(wib(2026, 11, 24, 12, 59))
+    assert engine.fire_due_timers(database) == 0
+    clock.move_to(wib(2026, 11, 24, 13, 1))
+    assert engine.fire_due_timers(database) == 1
+    assert engine.fire_due_timers(database) == 0
+
+    fired = events_of(database, ticket.id, "timer_fired")
+    assert fired == [{"timer": "Timer_02_batas_waktu", "task": "step02_terima",
+                                        "due_at": due.isoformat(timespec="microseconds")}]
+    overdue = events_of(database, ticket.id, "step_overdue")
+    assert overdue == [{
+        "task": "step02_terima", "sop_step": 2, "lane": "Helpdesk LKPP", "holder": None,
+        "charged_to": "Helpdesk LKPP", "due_at": due.isoformat(timespec="microseconds")}]
+    # Non-interrupting: the step is still with Helpdesk LKPP, and the ticket goes on.
+    assert desk.pending(ticket) == ["step02_terima"]
+    [result] = engine.verify_tickets(database.uow(), [ticket.number])
+    assert result.ok, result.problems
+    desk.run(ticket, "step02_terima", "step03_kewenangan")
+    [result] = engine.verify_tickets(database.uow(), [ticket.number])
+    assert result.ok, result.problems
+
+    helpdesk = list_notifications(database.uow(), desk.user("helpdesk.lkpp"))
+    owner = list_notifications(database.uow(), desk.user("pemilik.proses"))
+    assert any(n.kind == "reminder" and "Batas waktu terlewati" in n.subject for n in helpdesk)
+    assert any(n.kind == "reminder" for n in owner)
+
+
+def test_a_step_completed_in_time_never_fires(database: Database, desk: Desk,
+                                              clock: time_machine.Coordinates) -> None:
+    ticket = desk.open()
+    desk.do(ticket, "step02_terima")  # step 3 now has a whole working day
+    clock.move_to(wib(2026, 11, 24, 15))
+    assert engine.fire_due_timers(database) == 0
+    assert events_of(database, ticket.id, "timer_fired") == []
+    with database.uow() as uow:
+        states = sorted(uow.session.scalars(select(TimerRow.state)))
+    assert states == ["cancelled", "waiting"]
+
+
+def test_data_wait_steps_are_charged_to_the_side_asked_for_data(
+        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+    ticket = desk.open()
+    desk.run(ticket, "step02_terima", "step03_kewenangan",
+             ("step05_kelengkapan", {"perlu_data_tambahan": True}), "step06_minta_data")
+    clock.move_to(wib(2026, 11, 26, 9))  # step 7 (4 working hours) is late
+    assert engine.fire_due_timers(database) == 1
+    [overdue] = events_of(database, ticket.id, "step_overdue")
+    assert overdue["task"] == "step07_terima_permintaan"
+    assert overdue["holder"] == "admin.bandung"
+    assert overdue["charged_to"] == "Admin LPSE"
+    admin = list_notifications(database.uow(), desk.user("admin.bandung"))
+    assert any(n.kind == "reminder" and n.link.startswith("/tugas/") for n in admin)
+
+
+def test_step_6_is_on_the_admin_clock_though_helpdesk_writes_it(
+        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+    ticket = desk.open()
+    desk.run(ticket, "step02_terima", "step03_kewenangan",
+             ("step05_kelengkapan", {"perlu_data_tambahan": True}))
+    clock.move_to(wib(2026, 11, 26, 9))
+    assert engine.fire_due_timers(database) == 1
+    [overdue] = events_of(database, ticket.id, "step_overdue")
+    assert (overdue["lane"], overdue["holder"], overdue["charged_to"]) == (
+        "Helpdesk LKPP", "helpdesk.lkpp", "Admin LPSE")
+
+
+def test_timers_survive_a_restart(database_url: str, clock: time_machine.Coordinates) -> None:
+    first = Database(database_url)
+    ticket = Desk(first).open()
+    first.dispose()
+    clock.move_to(wib(2026, 12, 1, 9))
+    second = Database(database_url)
+    try:
+        assert engine.fire_due_timers(second) == 1
+        [result] = engine.verify_tickets(second.uow(), [ticket.number])
+        assert result.ok, result.problems
+    finally:
+        second.dispose()
+
+
+def test_the_limit_caps_one_round(database: Database, desk: Desk,
+                                  clock: time_machine.Coordinates) -> None:
+    for _ in range(3):
+        desk.open()
+    clock.move_to(wib(2026, 11, 25, 9))
+    assert engine.fire_due_timers(database, limit=2) == 2
+    assert engine.fire_due_timers(database, limit=2) == 1
+    assert engine.fire_due_timers(database, now=datetime.now(UTC)) == 0
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs ESKALASI_TEST_DATABASE_URL (PostgreSQL)")
+def test_two_workers_on_postgresql_never_fire_the_same_timer_twice(
+        database_url: str, clock: time_machine.Coordinates) -> None:
+    setup = Database(database_url)
+    desk = Desk(setup)
+    tickets = [desk.open() for _ in range(12)]
+    setup.dispose()
+    clock.move_to(wib(2026, 11, 26, 9))
+    workers = [Database(database_url) for _ in range(4)]
+    start = threading.Barrier(len(workers))
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def work(database: Database) -> None:
+        try:
+            start.wait()
+            total = 0
+            for _ in range(20):
+                total += engine.fire_due_timers(database, limit=3)
+            counts.append(total)
+        except BaseException as err:  # reported below, in the test's thread
+            failures.append(err)
+
+    threads = [threading.Thread(target=work, args=(db,)) for db in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for database in workers[1:]:
+        database.dispose()
+    assert failures == []
+    assert sum(counts) == len(tickets)
+    check = workers[0]
+    try:
+        for ticket in tickets:
+            assert len(events_of(check, ticket.id, "timer_fired")) == 1
+        assert all(result.ok for result in engine.verify_tickets(check.uow()))
+    finally:
+        check.dispose()
