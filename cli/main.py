@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import engine
+from cli import audit_commands
 from engine import Database, EskalasiError, InvalidDiagram, Problem, outbox, worker
 
 
@@ -124,23 +125,6 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    """Replay each ticket and check its chain; exit 1 on any mismatch."""
-    references = None if args.all or not args.tickets else args.tickets
-    with Database() as database:
-        if not database.has_schema():
-            print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
-            return 1
-        results = engine.verify_tickets(database.uow(), references)
-    failed = [r for r in results if not r.ok]
-    for result in results:
-        print(f"{result.ticket_number}: {'ok' if result.ok else 'FAILED'}")
-        for problem in result.problems:
-            print(f"  - {problem}")
-    print(f"{len(results)} ticket(s) checked, {len(failed)} failed")
-    return 1 if failed else 0
-
-
 def _seconds(text: str) -> float:
     value = float(text)
     if not 0 < value <= 86_400:
@@ -169,10 +153,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--note", default="", help="what changed")
     deploy.add_argument("--by", default=getpass.getuser(), help="who deploys (for the audit)")
     deploy.set_defaults(run=cmd_deploy)
-    verify = commands.add_parser("verify", help="replay tickets and check their audit chain")
-    verify.add_argument("tickets", nargs="*", metavar="TICKET")
-    verify.add_argument("--all", action="store_true")
-    verify.set_defaults(run=cmd_verify)
+    audit_commands.add_parsers(commands)
     work = commands.add_parser("worker", help="fire due timers and send mail, until stopped")
     work.add_argument("--interval", type=_seconds, default=worker.DEFAULT_INTERVAL,
                       help="seconds between rounds (default %(default)g)")

@@ -2,6 +2,7 @@
 
 from engine.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.bootstrap import Database, init, read_forms
+from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
 from engine.errors import (
     Conflict,
     EskalasiError,
@@ -15,6 +16,7 @@ from engine.errors import (
     TooManyAttempts,
 )
 from engine.history import attachment_file, ticket_diagram, ticket_history
+from engine.integrity import count_tickets, verify_tickets
 from engine.services import (
     complete_task,
     get_task,
@@ -43,12 +45,12 @@ from engine.types import (
     User,
     Verification,
 )
-from engine.verification import verify_tickets
 from engine.versions import deploy, list_versions, validate
 
 __all__ = [
     "LANES",
     "Attachment",
+    "Checkpoint",
     "Conflict",
     "Database",
     "DiagramView",
@@ -76,12 +78,14 @@ __all__ = [
     "attachment_file",
     "authenticate",
     "complete_task",
+    "count_tickets",
     "deploy",
     "fire_due_timers",
     "get_task",
     "get_ticket",
     "get_user",
     "init",
+    "latest_checkpoint",
     "list_events",
     "list_lpse",
     "list_reporters",
@@ -90,6 +94,7 @@ __all__ = [
     "list_versions",
     "open_ticket",
     "read_forms",
+    "record_checkpoints",
     "start_form",
     "ticket_diagram",
     "ticket_history",

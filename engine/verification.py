@@ -1,19 +1,14 @@
-"""Replay a ticket's events on its pinned version and check its hash chain."""
+"""Replay a ticket's events on its pinned version; `engine.integrity` verifies tickets."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from engine import audit, runtime
 from engine.definitions import ProcessDefinition
-from engine.errors import EskalasiError, NotFound
-from engine.persistence import repository
-from engine.persistence.tables import TicketRow
-from engine.persistence.unit_of_work import UnitOfWork
-from engine.services import CLOSED, OPEN, ticket_stream, to_event
-from engine.types import Event, Verification
-from engine.versions import definition_of
+from engine.errors import EskalasiError
+from engine.types import Event
 
 
 def replay(definition: ProcessDefinition, events: Sequence[Event]) -> tuple[Any, list[str]]:
@@ -53,49 +48,3 @@ def compare(replayed: dict[str, Any], stored: dict[str, Any]) -> list[str]:
               "finished": "finished"}
     return [f"replay gives different {labels[key]}: {replayed[key]!r} instead of the stored "
             f"{stored[key]!r}" for key in labels if replayed[key] != stored[key]]
-
-
-def verify_row(uow: UnitOfWork, ticket: TicketRow) -> Verification:
-    """Verify one ticket (inside an open unit of work)."""
-    session = uow.session
-    rows = repository.stream_events(session, ticket_stream(ticket.id))
-    events = [to_event(row) for row in rows]
-    problems = audit.check_chain(ticket_stream(ticket.id), events, ticket.event_count,
-                                 ticket.last_hash)
-    definition = definition_of(session, ticket.process_version_id)
-    workflow, replay_problems = replay(definition, events)
-    problems.extend(replay_problems)
-    stored_workflow = runtime.load(ticket.workflow, definition)
-    stored = runtime.snapshot(stored_workflow)
-    if workflow is not None and not replay_problems:
-        problems.extend(compare(runtime.snapshot(workflow), stored))
-    expected_status = CLOSED if stored["finished"] else OPEN
-    if ticket.status != expected_status:
-        problems.append(f"the ticket is marked {ticket.status} but its process is "
-                        f"{'finished' if stored['finished'] else 'still running'}")
-    return Verification(ticket.id, ticket.number, not problems, tuple(problems))
-
-
-def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
-                   progress: Callable[[Verification], None] | None = None
-                   ) -> list[Verification]:
-    """Verify the named tickets (number or id), or every ticket when none are named."""
-    results = []
-    with uow:
-        session = uow.session
-        tickets: Iterable[TicketRow]
-        if references is None:
-            tickets = repository.all_tickets(session)
-        else:
-            tickets = []
-            for reference in references:
-                found = repository.ticket_by_reference(session, reference)
-                if found is None:
-                    raise NotFound(f"no ticket '{reference}'")
-                tickets.append(found)
-        for ticket in tickets:
-            result = verify_row(uow, ticket)
-            results.append(result)
-            if progress:
-                progress(result)
-    return results
