@@ -2,7 +2,17 @@
 
 from engine.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.bootstrap import Database, init, read_forms
-from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
+from engine.drafts import (
+    archive,
+    check_diagram,
+    delete_draft,
+    deploy_diagram,
+    get_draft,
+    list_drafts,
+    save_draft,
+    upload_draft,
+    version_files,
+)
 from engine.errors import (
     Conflict,
     EskalasiError,
@@ -16,7 +26,6 @@ from engine.errors import (
     TooManyAttempts,
 )
 from engine.history import attachment_file, ticket_diagram, ticket_history
-from engine.integrity import count_tickets, verify_tickets
 from engine.services import (
     complete_task,
     get_task,
@@ -27,16 +36,20 @@ from engine.services import (
     open_ticket,
     start_form,
 )
+from engine.sop import sop_document
 from engine.timers import fire_due_timers
 from engine.types import (
     LANES,
     Attachment,
     DiagramView,
+    Draft,
     Event,
     Field,
     Problem,
     ProcessVersion,
     Role,
+    SopDocument,
+    SopRow,
     Task,
     ThreadEntry,
     Ticket,
@@ -44,16 +57,18 @@ from engine.types import (
     Upload,
     User,
     Verification,
+    VersionFiles,
 )
+from engine.verification import verify_tickets
 from engine.versions import deploy, list_versions, validate
 
 __all__ = [
     "LANES",
     "Attachment",
-    "Checkpoint",
     "Conflict",
     "Database",
     "DiagramView",
+    "Draft",
     "EskalasiError",
     "Event",
     "Field",
@@ -66,6 +81,8 @@ __all__ = [
     "ProcessVersion",
     "Role",
     "SandboxError",
+    "SopDocument",
+    "SopRow",
     "StorageUnavailable",
     "Task",
     "ThreadEntry",
@@ -75,17 +92,22 @@ __all__ = [
     "Upload",
     "User",
     "Verification",
+    "VersionFiles",
+    "archive",
     "attachment_file",
     "authenticate",
+    "check_diagram",
     "complete_task",
-    "count_tickets",
+    "delete_draft",
     "deploy",
+    "deploy_diagram",
     "fire_due_timers",
+    "get_draft",
     "get_task",
     "get_ticket",
     "get_user",
     "init",
-    "latest_checkpoint",
+    "list_drafts",
     "list_events",
     "list_lpse",
     "list_reporters",
@@ -94,10 +116,13 @@ __all__ = [
     "list_versions",
     "open_ticket",
     "read_forms",
-    "record_checkpoints",
+    "save_draft",
+    "sop_document",
     "start_form",
     "ticket_diagram",
     "ticket_history",
+    "upload_draft",
     "validate",
     "verify_tickets",
+    "version_files",
 ]

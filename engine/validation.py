@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -65,6 +66,32 @@ def properties(node: Tree) -> dict[str, str]:
     found = node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
                        namespaces=NS)
     return {p.get("name"): p.get("value", "") for p in found}
+
+
+def element_id(node: Tree) -> str:
+    """The id of the diagram element a node belongs to: its own, or its nearest ancestor's
+    (a condition belongs to its flow); "" for the document itself."""
+    while node is not None and local(getattr(node, "tag", None)) != "definitions":
+        if local(node.tag) == "flowNodeRef":
+            return (node.text or "").strip()
+        if node.get("id"):
+            return str(node.get("id"))
+        node = node.getparent()
+    return ""
+
+
+def with_elements(root: Tree, problems: Iterable[Problem]) -> list[Problem]:
+    """The problems, those of the diagram without an element given the element at their line
+    (the XML Schema and SpiffWorkflow's parser report lines only)."""
+    by_line: dict[int, str] = {}
+    for node in root.iter():
+        line = getattr(node, "sourceline", None)
+        if isinstance(line, int) and line not in by_line:
+            found = element_id(node)
+            if found:
+                by_line[line] = found
+    return [dataclasses.replace(p, element=by_line.get(p.line, ""))
+            if not p.element and not p.file and p.line else p for p in problems]
 
 
 def read_xml(data: bytes) -> tuple[Tree | None, list[Problem]]:
@@ -148,7 +175,8 @@ class _Checker:
         self.resolved_forms: dict[str, dict[str, Any]] = {}
 
     def add(self, node: Tree, message: str) -> None:
-        self.problems.append(Problem(getattr(node, "sourceline", 0) or 0, message))
+        self.problems.append(Problem(getattr(node, "sourceline", 0) or 0, message,
+                                     element=element_id(node)))
 
     def run(self) -> Tree | None:
         processes = self.root.findall("bpmn:process", NS)
@@ -268,7 +296,8 @@ class _Checker:
                                f"file name ending in .json")
             elif name in self.forms:
                 form, problems = read_form(name, self.forms[name])
-                self.problems.extend(problems)
+                self.problems.extend(dataclasses.replace(p, element=node.get("id", ""))
+                                     for p in problems)
                 if form is not None:
                     self.resolved_forms[name] = form
             elif name in self.fallback:
@@ -325,6 +354,7 @@ def validate_diagram(data: bytes, forms: Mapping[str, bytes | Mapping[str, Any]]
     problems.extend(checker.problems)
     if process is not None and not problems:
         problems.extend(check_engine_parse(root, process.get("id")))
+    problems = with_elements(root, problems)
     return sorted(problems, key=lambda p: (p.file, p.line)), checker.resolved_forms
 
 
