@@ -13,6 +13,7 @@ from engine.drafts import (
     upload_draft,
     version_files,
 )
+from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
 from engine.errors import (
     Conflict,
     EskalasiError,
@@ -26,6 +27,7 @@ from engine.errors import (
     TooManyAttempts,
 )
 from engine.history import attachment_file, ticket_diagram, ticket_history
+from engine.integrity import count_tickets, verify_tickets
 from engine.services import (
     complete_task,
     get_task,
@@ -59,12 +61,12 @@ from engine.types import (
     Verification,
     VersionFiles,
 )
-from engine.verification import verify_tickets
 from engine.versions import deploy, list_versions, validate
 
 __all__ = [
     "LANES",
     "Attachment",
+    "Checkpoint",
     "Conflict",
     "Database",
     "DiagramView",
@@ -98,6 +100,7 @@ __all__ = [
     "authenticate",
     "check_diagram",
     "complete_task",
+    "count_tickets",
     "delete_draft",
     "deploy",
     "deploy_diagram",
@@ -107,6 +110,7 @@ __all__ = [
     "get_ticket",
     "get_user",
     "init",
+    "latest_checkpoint",
     "list_drafts",
     "list_events",
     "list_lpse",
@@ -118,6 +122,7 @@ __all__ = [
     "read_forms",
     "save_draft",
     "sop_document",
+    "record_checkpoints",
     "start_form",
     "ticket_diagram",
     "ticket_history",

@@ -270,6 +270,39 @@ class TimerRow(Base):
     )
 
 
+class CheckpointRow(Base):
+    """A day's chain heads (issue 5), itself hash-chained: `seq` 1, 2, ... in one chain.
+
+    `heads` maps each stream that had events from the previous checkpoint's day up to the end
+    of `day` (UTC) to `[event count, head hash]` as they stood at the end of `day`, so deleting
+    a stream's newest events (and rewinding its ticket row) is caught by `eskalasi verify`.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    day: Mapped[str] = mapped_column(String(10), unique=True)
+    written_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    heads: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditReadRow(Base):
+    """An auditor's read of a ticket's personal data (issue 5): who read what, and when."""
+
+    __tablename__ = "audit_reads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    what: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
 class ProcessDraftRow(Base):
     """Unfinished work on the diagram and its forms, saved without deploying (issue 4).
 
