@@ -19,6 +19,8 @@ VERSION_DEPLOYED = "version_deployed"
 TIMER_FIRED = "timer_fired"
 # data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}; stream ticket:<id>
 STEP_OVERDUE = "step_overdue"
+# data {"from_version", "to_version", "from_number", "to_number"}; stream ticket:<id>
+TICKET_MIGRATED = "ticket_migrated"
 
 
 def timestamp(moment: datetime | None = None) -> str:

@@ -23,13 +23,11 @@ LANES: tuple[str, ...] = (Role.PENGGUNA.value, Role.ADMIN.value, Role.HELPDESK.v
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a diagram or form, at a line of the file (0 when unknown), and
-    the id of the diagram element it is about ("" when none), to mark it in the modeler."""
+    """One thing wrong with a diagram or form, at a line of the file (0 when unknown)."""
 
     line: int
     message: str
     file: str = ""
-    element: str = ""
 
     def format(self, filename: str) -> str:
         """`FILE:LINE: message`, as `eskalasi validate` prints it."""
@@ -205,54 +203,88 @@ class Notification:
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A process owner's unfinished diagram with its forms, saved without deploying."""
+class Change:
+    """One difference between two diagrams (with their forms), about one element.
 
-    id: int
-    name: str
-    bpmn_xml: str
-    # Form file name -> its text as typed (it may not be valid JSON yet).
-    forms: dict[str, str]
-    base_version_id: str | None
-    created_by: str
-    created_at: datetime
-    updated_by: str
-    updated_at: datetime
-    revision: int
+    `kind` is one of engine.compare's kinds ("added", "removed", "renamed", "lane_moved",
+    "condition_changed", "form_changed", "property_changed", "reconnected", "type_changed",
+    "script_changed"); `aspect` names what changed (a property, a form field); `before` and
+    `after` are the values as text ("" when there was none).
+    """
 
-
-@dataclass(frozen=True)
-class VersionFiles:
-    """A deployed version with its diagram and forms, to edit or download."""
-
-    version: ProcessVersion
-    bpmn_xml: str
-    forms: dict[str, dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class SopRow:
-    """One row of the SOP table: a step, its lane's mark and the columns owners fill in."""
-
-    number: int
-    activity: str
-    lane: str
-    # How the lane column marks it: "terminator" (starts or ends), "decision" or "process".
     kind: str
-    requirements: str
-    equipment: str
-    time_limit: str
-    output: str
-    remarks: str
-    # A decision's ways on: (label of the flow, the SOP step it leads to, or None for the end).
-    branches: tuple[tuple[str, int | None], ...] = ()
+    element: str
+    element_kind: str
+    name: str
+    aspect: str = ""
+    before: str = ""
+    after: str = ""
 
 
 @dataclass(frozen=True)
-class SopDocument:
-    """The SOP table rendered from a deployed diagram (No, Aktivitas, lanes, Mutu Baku...)."""
+class ComparedSide:
+    """One side of a comparison: a deployed version or a draft, its diagram and its marks
+    (element id -> "added", "removed" or "changed")."""
+
+    kind: str
+    id: str
+    number: int | None
+    label: str
+    bpmn_xml: str
+    marks: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed from `before` (the deployed one) to `after`."""
+
+    before: ComparedSide
+    after: ComparedSide
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class MigrationBlocker:
+    """Why a ticket cannot move to another version; `code` is one of engine.migration's."""
+
+    code: str
+    element: str = ""
+    name: str = ""
+    detail: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class MigrationCheck:
+    """Whether one open ticket can move to the target version, and why not."""
+
+    ticket_id: int
+    ticket_number: str
+    title: str
+    from_version: str
+    from_number: int
+    positions: tuple[str, ...]
+    blockers: tuple[MigrationBlocker, ...] = ()
+
+    @property
+    def can_migrate(self) -> bool:
+        """Nothing stands in the way."""
+        return not self.blockers
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """A dry run: the target version and every open ticket on another version."""
 
     version: ProcessVersion
-    title: str
-    lanes: tuple[str, ...]
-    rows: tuple[SopRow, ...]
+    tickets: tuple[MigrationCheck, ...]
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    """What happened to one ticket chosen for migration."""
+
+    ticket_id: int
+    ticket_number: str
+    migrated: bool
+    blockers: tuple[MigrationBlocker, ...] = ()

@@ -1,0 +1,193 @@
+"""Moving open tickets to a newer version: the dry run, the move, and verify afterwards."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+import engine
+from tests.desk import Desk
+from tests.diagram_edits import FORMS, SOURCE, form_with_field, replaced_id
+
+# Version 2: step 4 replaced by a new element, and a field added to step 12's form.
+V2_BPMN = replaced_id("step04_panduan", "step04_arahan")
+V2_FORMS = form_with_field("step12_penanganan.json", "nomor_tiket_vendor", "Nomor Tiket Vendor")
+
+
+def deploy(desk: Desk, bpmn: bytes = V2_BPMN,
+           forms: dict[str, bytes] = V2_FORMS) -> engine.ProcessVersion:
+    version, outcome = engine.deploy(desk.database.uow(), bpmn, forms, "pemilik.proses", "v2")
+    assert outcome == "deployed"
+    return version
+
+
+def owner(desk: Desk) -> engine.User:
+    return desk.user("pemilik.proses")
+
+
+def plan(desk: Desk, version: engine.ProcessVersion) -> dict[str, engine.MigrationCheck]:
+    found = engine.plan_migration(desk.database.uow(), owner(desk), version.id)
+    return {check.ticket_number: check for check in found.tickets}
+
+
+def at_step03(desk: Desk) -> engine.Ticket:
+    return desk.run(desk.open(), "step02_terima")
+
+
+def at_step04(desk: Desk) -> engine.Ticket:
+    return desk.run(desk.open(), "step02_terima", ("step03_kewenangan", {"kewenangan": "LPSE"}))
+
+
+def at_step12(desk: Desk) -> engine.Ticket:
+    return desk.run(desk.open(), "step02_terima", "step03_kewenangan", "step05_kelengkapan")
+
+
+def verified(desk: Desk) -> dict[str, engine.Verification]:
+    return {r.ticket_number: r for r in engine.verify_tickets(desk.database.uow())}
+
+
+def test_the_dry_run_says_which_tickets_can_move_and_why_the_others_cannot(desk: Desk) -> None:
+    upstream, on_removed, on_changed = at_step03(desk), at_step04(desk), at_step12(desk)
+    closed = desk.run(at_step04(desk), "step04_panduan")
+    version = deploy(desk)
+    checks = plan(desk, version)
+    assert set(checks) == {upstream.number, on_removed.number, on_changed.number}
+    assert closed.number not in checks
+    assert checks[upstream.number].can_migrate
+    assert "step03" not in checks[upstream.number].positions[0]  # step names, not ids
+    [removed] = checks[on_removed.number].blockers
+    assert removed.code == "position_removed" and removed.element == "step04_panduan"
+    assert "dihapus pada versi 2" in removed.message
+    [changed] = checks[on_changed.number].blockers
+    assert (changed.code, changed.element, changed.detail) == (
+        "position_changed", "step12_penanganan", "form_changed")
+    assert "formulir diubah" in changed.message
+    # a dry run changes nothing
+    assert desk.trail(upstream)[-1] == "step02_terima"
+    assert engine.get_ticket(desk.database.uow(), desk.user("helpdesk.lkpp"),
+                             upstream.id).process_version == upstream.process_version
+
+
+def test_a_ticket_past_a_changed_step_cannot_move_but_one_before_it_can(desk: Desk) -> None:
+    before, past = desk.open(), at_step12(desk)
+    version = deploy(desk, SOURCE, form_with_field("step03_kewenangan.json", "x", "X"))
+    checks = plan(desk, version)
+    [blocker] = checks[past.number].blockers
+    assert (blocker.code, blocker.element) == ("passed_changed", "step03_kewenangan")
+    assert "sudah dilalui" in blocker.message
+    assert checks[before.number].can_migrate
+
+
+def test_a_rename_anywhere_never_stops_a_ticket(desk: Desk) -> None:
+    from tests.diagram_edits import renamed
+
+    ticket = at_step03(desk)
+    version = deploy(desk, renamed("step03_kewenangan", "Kewenangan"), FORMS)
+    assert plan(desk, version)[ticket.number].can_migrate
+    [result] = engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    assert result.migrated
+    assert desk.task(ticket, "step03_kewenangan").name == "Kewenangan"
+
+
+def test_migrated_tickets_go_on_on_the_new_version_and_verify(desk: Desk) -> None:
+    movable, stuck = at_step03(desk), at_step04(desk)
+    task_before = desk.task(movable, "step03_kewenangan")
+    version = deploy(desk)
+    results = engine.migrate_tickets(desk.database.uow, owner(desk), version.id,
+                                     [movable.id, stuck.id])
+    assert [(r.ticket_number, r.migrated) for r in results] == [(movable.number, True),
+                                                               (stuck.number, False)]
+    assert results[1].blockers[0].code == "position_removed"
+    helpdesk = desk.user("helpdesk.lkpp")
+    moved = engine.get_ticket(desk.database.uow(), helpdesk, movable.id)
+    assert moved.process_version == version.id
+    assert [t.id for t in moved.tasks] == [task_before.id]  # the same pending task, re-pinned
+    events = engine.list_events(desk.database.uow(), desk.user("auditor"), movable.id)
+    assert events[-1].type == "ticket_migrated"
+    assert events[-1].data == {"from_version": movable.process_version,
+                               "to_version": version.id, "from_number": 1, "to_number": 2}
+    assert engine.get_ticket(desk.database.uow(), helpdesk,
+                             stuck.id).process_version == stuck.process_version
+    # new tickets start on the newest version; the stuck one stays where it was
+    assert desk.open().process_version == version.id
+    assert all(r.ok for r in verified(desk).values()), verified(desk)
+    # the moved ticket now takes the new version's path
+    desk.do(movable, "step03_kewenangan", kewenangan="LPSE")
+    assert desk.pending(movable) == ["step04_arahan"]
+    task = desk.task(movable, "step04_arahan")
+    closed = engine.complete_task(desk.database.uow(), helpdesk, task.id,
+                                  {"panduan": "Ikuti panduan."})
+    assert closed.status == "closed"
+    desk.do(stuck, "step04_panduan")
+    results_after = verified(desk)
+    assert all(r.ok for r in results_after.values()), results_after
+
+
+def test_a_second_migration_does_nothing_to_a_moved_ticket(desk: Desk) -> None:
+    ticket = at_step03(desk)
+    version = deploy(desk)
+    engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    [again] = engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    assert not again.migrated and again.blockers[0].code == "same_version"
+    assert ticket.number not in plan(desk, version)
+
+
+def tamper(desk: Desk, sql: str, **params: object) -> None:
+    if desk.database.engine.dialect.name == "postgresql":
+        sql = sql.replace(":data", "CAST(:data AS json)")
+    with desk.database.engine.begin() as connection:
+        connection.execute(text(sql), params)
+
+
+def test_an_edited_migration_event_fails_verify(desk: Desk) -> None:
+    ticket = at_step03(desk)
+    version = deploy(desk)
+    engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    tamper(desk, "UPDATE events SET data = :data WHERE stream = :s AND type = 'ticket_migrated'",
+           data='{"from_version": "x", "to_version": "y", "from_number": 1, "to_number": 2}',
+           s=f"ticket:{ticket.id}")
+    result = verified(desk)[ticket.number]
+    assert not result.ok
+    assert any("edited" in p for p in result.problems)
+    assert any("moves the ticket from version 'x'" in p for p in result.problems), result
+
+
+def test_a_deleted_migration_event_fails_verify(desk: Desk) -> None:
+    ticket = at_step03(desk)
+    version = deploy(desk)
+    engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    tamper(desk, "DELETE FROM events WHERE stream = :s AND type = 'ticket_migrated'",
+           s=f"ticket:{ticket.id}")
+    assert not verified(desk)[ticket.number].ok
+
+
+def test_a_ticket_pinned_back_without_its_events_fails_verify(desk: Desk) -> None:
+    ticket = at_step03(desk)
+    version = deploy(desk)
+    engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    tamper(desk, "UPDATE tickets SET process_version_id = :v WHERE id = :t",
+           v=ticket.process_version, t=ticket.id)
+    result = verified(desk)[ticket.number]
+    assert not result.ok and any("pinned" in p for p in result.problems)
+
+
+def test_bad_requests_change_nothing(desk: Desk) -> None:
+    ticket = at_step03(desk)
+    version = deploy(desk)
+    with pytest.raises(engine.InvalidData):
+        engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [])
+    with pytest.raises(engine.NotFound):
+        engine.migrate_tickets(desk.database.uow, owner(desk), "nope", [ticket.id])
+    with pytest.raises(engine.NotFound):
+        engine.plan_migration(desk.database.uow(), owner(desk), "nope")
+    [missing] = engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [999999])
+    assert not missing.migrated and missing.blockers[0].code == "not_found"
+    for username in ("admin.bandung", "helpdesk.lkpp", "auditor", "pengguna.bandung"):
+        with pytest.raises(engine.Forbidden):
+            engine.migrate_tickets(desk.database.uow, desk.user(username), version.id,
+                                   [ticket.id])
+        with pytest.raises(engine.Forbidden):
+            engine.plan_migration(desk.database.uow(), desk.user(username), version.id)
+    assert desk.trail(ticket)[-1] == "step02_terima"
+    assert engine.get_ticket(desk.database.uow(), desk.user("helpdesk.lkpp"),
+                             ticket.id).process_version == ticket.process_version
