@@ -4,6 +4,17 @@ from engine.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.bootstrap import Database, init, read_forms
 from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
 from engine.compare import compare_version, compare_with_current
+from engine.drafts import (
+    archive,
+    check_diagram,
+    delete_draft,
+    deploy_diagram,
+    get_draft,
+    list_drafts,
+    save_draft,
+    upload_draft,
+    version_files,
+)
 from engine.errors import (
     Conflict,
     EskalasiError,
@@ -29,6 +40,7 @@ from engine.services import (
     open_ticket,
     start_form,
 )
+from engine.sop import sop_document
 from engine.timers import fire_due_timers
 from engine.types import (
     LANES,
@@ -37,6 +49,7 @@ from engine.types import (
     ComparedSide,
     Comparison,
     DiagramView,
+    Draft,
     Event,
     Field,
     MigrationBlocker,
@@ -46,6 +59,8 @@ from engine.types import (
     Problem,
     ProcessVersion,
     Role,
+    SopDocument,
+    SopRow,
     Task,
     ThreadEntry,
     Ticket,
@@ -53,6 +68,7 @@ from engine.types import (
     Upload,
     User,
     Verification,
+    VersionFiles,
 )
 from engine.versions import deploy, list_versions, validate
 
@@ -66,6 +82,7 @@ __all__ = [
     "Conflict",
     "Database",
     "DiagramView",
+    "Draft",
     "EskalasiError",
     "Event",
     "Field",
@@ -82,6 +99,8 @@ __all__ = [
     "ProcessVersion",
     "Role",
     "SandboxError",
+    "SopDocument",
+    "SopRow",
     "StorageUnavailable",
     "Task",
     "ThreadEntry",
@@ -91,19 +110,26 @@ __all__ = [
     "Upload",
     "User",
     "Verification",
+    "VersionFiles",
+    "archive",
     "attachment_file",
     "authenticate",
+    "check_diagram",
     "compare_version",
     "compare_with_current",
     "complete_task",
     "count_tickets",
+    "delete_draft",
     "deploy",
+    "deploy_diagram",
     "fire_due_timers",
+    "get_draft",
     "get_task",
     "get_ticket",
     "get_user",
     "init",
     "latest_checkpoint",
+    "list_drafts",
     "list_events",
     "list_lpse",
     "list_reporters",
@@ -115,9 +141,13 @@ __all__ = [
     "plan_migration",
     "read_forms",
     "record_checkpoints",
+    "save_draft",
+    "sop_document",
     "start_form",
     "ticket_diagram",
     "ticket_history",
+    "upload_draft",
     "validate",
     "verify_tickets",
+    "version_files",
 ]

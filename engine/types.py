@@ -23,11 +23,13 @@ LANES: tuple[str, ...] = (Role.PENGGUNA.value, Role.ADMIN.value, Role.HELPDESK.v
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a diagram or form, at a line of the file (0 when unknown)."""
+    """One thing wrong with a diagram or form, at a line of the file (0 when unknown), and
+    the id of the diagram element it is about ("" when none), to mark it in the modeler."""
 
     line: int
     message: str
     file: str = ""
+    element: str = ""
 
     def format(self, filename: str) -> str:
         """`FILE:LINE: message`, as `eskalasi validate` prints it."""
@@ -200,6 +202,60 @@ class Notification:
     link: str
     created_at: datetime
     read_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A process owner's unfinished diagram with its forms, saved without deploying."""
+
+    id: int
+    name: str
+    bpmn_xml: str
+    # Form file name -> its text as typed (it may not be valid JSON yet).
+    forms: dict[str, str]
+    base_version_id: str | None
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class VersionFiles:
+    """A deployed version with its diagram and forms, to edit or download."""
+
+    version: ProcessVersion
+    bpmn_xml: str
+    forms: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SopRow:
+    """One row of the SOP table: a step, its lane's mark and the columns owners fill in."""
+
+    number: int
+    activity: str
+    lane: str
+    # How the lane column marks it: "terminator" (starts or ends), "decision" or "process".
+    kind: str
+    requirements: str
+    equipment: str
+    time_limit: str
+    output: str
+    remarks: str
+    # A decision's ways on: (label of the flow, the SOP step it leads to, or None for the end).
+    branches: tuple[tuple[str, int | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class SopDocument:
+    """The SOP table rendered from a deployed diagram (No, Aktivitas, lanes, Mutu Baku...)."""
+
+    version: ProcessVersion
+    title: str
+    lanes: tuple[str, ...]
+    rows: tuple[SopRow, ...]
 
 
 @dataclass(frozen=True)
