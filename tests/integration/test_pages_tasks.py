@@ -28,7 +28,8 @@ def test_the_task_page_shows_thread_instructions_time_limit_and_form(
     assert page.status_code == 200
     assert texts(page, "//h1") == ["Menerima dan mempelajari permasalahan"]
     assert "Pelajari permasalahan" in texts(page, '//p[@class="documentation"]')[0]
-    assert texts(page, '//*[@id="batas-waktu"]') == ["Belum ditetapkan"]
+    assert task.due_at is not None  # step 2 has a time limit (timeLimit 4h)
+    assert html(page).xpath('//*[@id="batas-waktu"]/time/@datetime') == [task.due_at.isoformat()]
     entry = texts(page, '//article[@class="entry"]')[0]
     for shown in ("Admin LPSE Kota Bandung", "Admin LPSE", "Mengeskalasi permasalahan",
                   "(Langkah 1)", "Judul", "Gagal unggah dokumen penawaran", "Tipe Tiket"):

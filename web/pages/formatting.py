@@ -30,6 +30,11 @@ def age(value: datetime, now: datetime | None = None) -> str:
     return str(format_timedelta((now or datetime.now(UTC)) - _moment(value)))
 
 
+def overdue(value: datetime | str | None) -> bool:
+    """Whether a due time has passed."""
+    return value is not None and value != "" and _moment(value) < datetime.now(UTC)
+
+
 def role_label(role: Role | str) -> str:
     """A role as people call it (Indonesian labels; English on the switch)."""
     labels = {
@@ -38,6 +43,7 @@ def role_label(role: Role | str) -> str:
         Role.HELPDESK.value: _("Helpdesk LKPP"),
         Role.PROCESS_OWNER.value: _("Pemilik Proses"),
         Role.AUDITOR.value: _("Auditor"),
+        "system": _("Sistem"),  # timers fired by `eskalasi worker`
     }
     key = role.value if isinstance(role, Role) else str(role)
     return labels.get(key, key)
@@ -71,6 +77,7 @@ def filesize(size: int) -> str:
 FILTERS = {
     "when": when,
     "age": age,
+    "overdue": overdue,
     "role_label": role_label,
     "status_label": status_label,
     "field_value": field_value,
