@@ -97,6 +97,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with Database() as database:
         uow = database.uow() if database.has_schema() else None
         problems = engine.validate(uow, bpmn, engine.read_forms(path))
+    # The owners' extra days off live beside the diagram (processes/days-off.txt).
+    problems = [*problems, *engine.check_days_off(path.parent)]
     _print_problems(path, problems)
     if problems:
         return 1

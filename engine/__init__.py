@@ -2,6 +2,7 @@
 
 from engine.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.bootstrap import Database, init, read_forms
+from engine.calendar import check_days_off
 from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
 from engine.compare import compare_version, compare_with_current
 from engine.drafts import (
@@ -114,6 +115,7 @@ __all__ = [
     "archive",
     "attachment_file",
     "authenticate",
+    "check_days_off",
     "check_diagram",
     "compare_version",
     "compare_with_current",

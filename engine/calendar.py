@@ -209,6 +209,11 @@ def read_days_off(path: Path) -> tuple[DaysOff, list[Problem]]:
     return parse_days_off(text.splitlines(), path.name)
 
 
+def check_days_off(folder: Path) -> list[Problem]:
+    """The problems of the days-off file in a diagram's folder (none when it has none)."""
+    return read_days_off(folder / DAYS_OFF_FILE)[1]
+
+
 _LOADED: dict[Path, tuple[float, DaysOff]] = {}
 
 
