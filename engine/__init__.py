@@ -31,6 +31,12 @@ from engine.errors import (
 from engine.history import attachment_file, ticket_diagram, ticket_history
 from engine.integrity import count_tickets, verify_tickets
 from engine.migration import migrate_tickets, plan_migration
+from engine.notifications import (
+    count_unread,
+    list_notifications,
+    mark_all_notifications_read,
+    mark_notification_read,
+)
 from engine.services import (
     complete_task,
     get_task,
@@ -57,6 +63,7 @@ from engine.types import (
     MigrationCheck,
     MigrationPlan,
     MigrationResult,
+    Notification,
     Problem,
     ProcessVersion,
     Role,
@@ -96,6 +103,7 @@ __all__ = [
     "MigrationResult",
     "NoProcessDeployed",
     "NotFound",
+    "Notification",
     "Problem",
     "ProcessVersion",
     "Role",
@@ -121,6 +129,7 @@ __all__ = [
     "compare_with_current",
     "complete_task",
     "count_tickets",
+    "count_unread",
     "delete_draft",
     "deploy",
     "deploy_diagram",
@@ -134,10 +143,13 @@ __all__ = [
     "list_drafts",
     "list_events",
     "list_lpse",
+    "list_notifications",
     "list_reporters",
     "list_tasks",
     "list_tickets",
     "list_versions",
+    "mark_all_notifications_read",
+    "mark_notification_read",
     "migrate_tickets",
     "open_ticket",
     "plan_migration",

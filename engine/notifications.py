@@ -33,6 +33,7 @@ REMINDER = "reminder"
 KINDS = (TASK_ASSIGNED, DATA_REQUESTED, TICKET_SOLVED, REMINDER)
 
 BASE_URL_VARIABLE = "ESKALASI_BASE_URL"
+MAX_ID = 2**31 - 1
 # SOP steps whose task is a request for data (7: to the Admin LPSE, 9: to the Pengguna SPSE),
 # and the step that follows "solved" (15: the Pengguna SPSE checks the solution).
 DATA_REQUEST_STEPS = frozenset({7, 9})
@@ -140,7 +141,7 @@ def list_notifications(uow: UnitOfWork, actor: User, *, limit: int = 50, offset:
         return [to_notification(row) for row in rows]
 
 
-def unread_count(uow: UnitOfWork, actor: User) -> int:
+def count_unread(uow: UnitOfWork, actor: User) -> int:
     """How many of the actor's notifications are unread."""
     with uow:
         return int(uow.session.scalar(
@@ -148,8 +149,11 @@ def unread_count(uow: UnitOfWork, actor: User) -> int:
                 NotificationRow.user_id == actor.id, NotificationRow.read_at.is_(None))) or 0)
 
 
-def mark_read(uow: UnitOfWork, actor: User, notification_id: int) -> Notification:
+def mark_notification_read(uow: UnitOfWork, actor: User,
+                           notification_id: int) -> Notification:
     """Mark one of the actor's notifications read; NotFound for anyone else's."""
+    if not 0 < notification_id <= MAX_ID:  # beyond what the column holds: no such row
+        raise NotFound("no such notification")
     with uow:
         row = uow.session.get(NotificationRow, notification_id)
         if row is None or row.user_id != actor.id:
@@ -160,7 +164,7 @@ def mark_read(uow: UnitOfWork, actor: User, notification_id: int) -> Notificatio
         return to_notification(row)
 
 
-def mark_all_read(uow: UnitOfWork, actor: User) -> int:
+def mark_all_notifications_read(uow: UnitOfWork, actor: User) -> int:
     """Mark every unread notification of the actor read; return how many."""
     with uow:
         result = uow.session.execute(

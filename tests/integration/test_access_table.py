@@ -349,7 +349,41 @@ PAGES = [
          expect(200, BANDUNG_SEERS, others=404, anonymous=302)),
 ]
 
-CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES]
+
+
+def _own_notifications(world: World, caller: str) -> set[str]:
+    user = engine.get_user(world.database.uow(), caller)
+    return {str(n.id) for n in engine.list_notifications(world.database.uow(), user, limit=500)}
+
+
+def _helpdesk_notification(world: World) -> int:
+    return int(min(_own_notifications(world, HD), key=int))
+
+
+# Issue 6: everyone has their own notifications; marking someone else's is a 404.
+NOTIFICATIONS = [
+    Case("api notifications", "GET", "/api/v1/notifications", lambda w: "/api/v1/notifications",
+         everyone(200, 401), listed=_api_items("notifications"), shown=_own_notifications),
+    Case("api notification read", "POST", "/api/v1/notifications/<int:notification_id>/read",
+         lambda w: f"/api/v1/notifications/{_helpdesk_notification(w)}/read",
+         expect(200, (HD,), others=404, anonymous=401)),
+    Case("api notifications all read", "POST", "/api/v1/notifications/read",
+         lambda w: "/api/v1/notifications/read", everyone(200, 401)),
+    Case("notifications", "GET", "/notifikasi", lambda w: "/notifikasi", everyone(200, 302),
+         listed=_page_items("/notifikasi", r'data-notification-id="(\d+)"'),
+         shown=_own_notifications),
+    Case("notification read", "POST", "/notifikasi/<int:notification_id>/dibaca",
+         lambda w: f"/notifikasi/{_helpdesk_notification(w)}/dibaca",
+         expect(302, (HD,), others=404, anonymous=302)),
+    Case("notification open", "POST", "/notifikasi/<int:notification_id>/buka",
+         lambda w: f"/notifikasi/{_helpdesk_notification(w)}/buka",
+         expect(302, (HD,), others=404, anonymous=302)),
+    Case("notifications all read", "POST", "/notifikasi/dibaca-semua",
+         lambda w: "/notifikasi/dibaca-semua", everyone(302)),
+]
+
+CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
+                     *NOTIFICATIONS]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:

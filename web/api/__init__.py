@@ -5,9 +5,19 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.sansio.blueprints import BlueprintSetupState
 
-from web.api import auth, inputs, openapi, problems, routing, tasks, tickets, versions
+from web.api import (
+    auth,
+    inputs,
+    notifications,
+    openapi,
+    problems,
+    routing,
+    tasks,
+    tickets,
+    versions,
+)
 
-PARTS = (auth.bp, tickets.bp, tasks.bp, versions.bp, openapi.bp)
+PARTS = (auth.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp)
 
 bp = Blueprint("api", __name__)
 for part in PARTS:

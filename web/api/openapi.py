@@ -93,6 +93,17 @@ SCHEMAS: dict[str, Schema] = {
         ["outcome"], outcome={"enum": ["deployed", "reactivated", "unchanged"]})]},
     "Validation": obj(["ok", "problems"], ok={"type": "boolean"},
                       problems={"type": "array", "items": ref("DiagramProblem")}),
+    "Notification": obj(
+        ["id", "kind", "ticket_id", "subject", "body", "link", "created_at", "read_at"],
+        id=INTEGER,
+        kind={"enum": ["task_assigned", "data_requested", "ticket_solved", "reminder"]},
+        ticket_id={"type": ["integer", "null"]}, subject=STRING, body=STRING,
+        link={"type": "string", "description": "a path on the site: the task or ticket"},
+        created_at=TIME, read_at=NULLABLE_TIME),
+    "NotificationList": {"allOf": [listing("Notification"), obj(
+        ["unread"], unread={"type": "integer", "minimum": 0,
+                            "description": "how many of all the caller's are unread"})]},
+    "MarkedRead": obj(["marked"], marked={"type": "integer", "minimum": 0}),
     "TicketList": listing("Ticket"),
     "TaskList": listing("Task"),
     "EventList": listing("Event"),
@@ -168,6 +179,10 @@ PARAMETERS: dict[str, Schema] = {
               "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
     "offset": {"name": "offset", "in": "query",
                "schema": {"type": "integer", "minimum": 0, "default": 0}},
+    "notification_id": {"name": "notification_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}},
+    "unread": {"name": "unread", "in": "query", "description": "true: only unread ones",
+               "schema": {"type": "boolean", "default": False}},
     "note": {"name": "note", "in": "query", "description": "why this version (raw XML body)",
              "schema": {"type": "string"}},
 }
@@ -227,6 +242,17 @@ def paths() -> dict[str, Schema]:
         "/process-versions/validate": {"post": operation(
             "validateDiagram", "Validate a diagram, deploying nothing", "process versions",
             {200: answer(ref("Validation")), **problems(403, 415, 422)}, body=DIAGRAM_BODY)},
+        "/notifications": {"get": operation(
+            "listNotifications", "List my notifications", "notifications",
+            {200: answer(ref("NotificationList")), **problems(422)},
+            parameters=("limit", "offset", "unread"))},
+        "/notifications/{notification_id}/read": {"post": operation(
+            "markNotificationRead", "Mark a notification read", "notifications",
+            {200: answer(ref("Notification")), **problems(404)},
+            parameters=("notification_id",))},
+        "/notifications/read": {"post": operation(
+            "markAllNotificationsRead", "Mark all my notifications read", "notifications",
+            {200: answer(ref("MarkedRead"))})},
         "/openapi.json": {"get": operation(
             "getOpenApi", "Get this description", "meta", {200: answer(OBJECT, "OpenAPI 3.1")},
             anyone=True)},

@@ -1,0 +1,80 @@
+"""In-app notifications under /notifikasi: every signed-in user sees and marks their own.
+
+The unread count for the header badge comes from here too (a template helper).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+import engine
+from web.context import actor, database
+from web.extensions import _
+from web.pages import errors
+from web.pages.common import PER_PAGE, page, page_number, safe_next, signed_in
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
+
+
+@signed_in
+def index() -> ResponseReturnValue:
+    """The user's notifications, newest first, 25 a page; unread ones stand out."""
+    number = page_number()
+    found = engine.list_notifications(database().uow(), actor(), limit=PER_PAGE + 1,
+                                      offset=(number - 1) * PER_PAGE)
+    return page("notifications.html", notifications=found[:PER_PAGE], halaman=number,
+                has_next=len(found) > PER_PAGE, filters={})
+
+
+@signed_in
+def mark_read(notification_id: int) -> ResponseReturnValue:
+    """Mark one of the user's notifications read (404 for anyone else's); go back."""
+    engine.mark_notification_read(database().uow(), actor(), notification_id)
+    return redirect(safe_next(request.form.get("next"), url_for(".index")))
+
+
+@signed_in
+def open_notification(notification_id: int) -> ResponseReturnValue:
+    """Mark it read and go where it points (the task, or the ticket)."""
+    found = engine.mark_notification_read(database().uow(), actor(), notification_id)
+    return redirect(safe_next(found.link, url_for(".index")))
+
+
+@signed_in
+def mark_all_read() -> ResponseReturnValue:
+    """Mark every notification of the user read."""
+    count = engine.mark_all_notifications_read(database().uow(), actor())
+    if count:
+        flash(_("%(count)s notifikasi ditandai sudah dibaca.", count=count), "success")
+    return redirect(url_for(".index"))
+
+
+def unread_notifications() -> int:
+    """The signed-in user's unread count for the header badge (0 when it cannot be known)."""
+    try:
+        if not current_user.is_authenticated:
+            return 0
+        return engine.count_unread(database().uow(), current_user.user)
+    except engine.EskalasiError:
+        return 0
+
+
+def _template_helpers() -> dict[str, Any]:
+    return {"unread_notifications": unread_notifications}
+
+
+_ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
+    ("", "index", index, ("GET",)),
+    ("/<int:notification_id>/dibaca", "mark_read", mark_read, ("POST",)),
+    ("/<int:notification_id>/buka", "open", open_notification, ("POST",)),
+    ("/dibaca-semua", "mark_all_read", mark_all_read, ("POST",)),
+)
+for _rule, _endpoint, _view, _methods in _ROUTES:
+    bp.add_url_rule(_rule, _endpoint, _view, methods=list(_methods))
+bp.app_context_processor(_template_helpers)
+for _error, _handler in errors.ENGINE_ERRORS.items():
+    bp.register_error_handler(_error, _handler)
