@@ -91,19 +91,23 @@ def main() -> None:
             count = uow.session.scalar(select(func.count()).select_from(TicketRow))
         print(f"{count:,} closed tickets ({len(seeds)} paths) made in "
               f"{time.perf_counter() - started:.0f} s on {database.engine.dialect.name}")
-        rates = []
+        rates, cpu_rates = [], []
         for _ in range(args.repeat):
             database.workflows.clear()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             results = engine.verify_tickets(database.uow())
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             failed = [r for r in results if not r.ok]
             assert not failed, failed[:3]
             rates.append(len(results) / elapsed)
-            print(f"  {len(results):,} verified in {elapsed:.1f} s: "
-                  f"{rates[-1]:,.0f} tickets/s")
-        print(f"verify --all: median {statistics.median(rates):,.0f} tickets/s "
-              f"over {count:,} closed tickets (target >= 200/s)")
+            cpu_rates.append(len(results) / cpu)
+            print(f"  {len(results):,} verified in {elapsed:.1f} s ({cpu:.1f} s of CPU): "
+                  f"{rates[-1]:,.0f} tickets/s, {cpu_rates[-1]:,.0f} per CPU second")
+        # One process on one core: the CPU figure is what the core does when the machine
+        # is not shared; the wall-clock figure is what this run saw.
+        print(f"verify --all over {count:,} closed tickets: median "
+              f"{statistics.median(rates):,.0f} tickets/s wall clock, "
+              f"{statistics.median(cpu_rates):,.0f} tickets per CPU second (target >= 200/s)")
         database.dispose()
 
 

@@ -1,6 +1,13 @@
 """The engine's public API: what the web app and the command line may use."""
 
 from engine.accounts import authenticate, get_user, list_lpse, list_reporters
+from engine.auditing import (
+    audit_history,
+    audit_replay,
+    list_lpse_choices,
+    list_reads,
+    search_tickets,
+)
 from engine.bootstrap import Database, init, read_forms
 from engine.calendar import check_days_off
 from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
@@ -28,6 +35,7 @@ from engine.errors import (
     StorageUnavailable,
     TooManyAttempts,
 )
+from engine.exports import export_filename, export_range_csv, export_ticket, export_ticket_csv
 from engine.history import attachment_file, ticket_diagram, ticket_history
 from engine.integrity import count_tickets, verify_tickets
 from engine.migration import migrate_tickets, plan_migration
@@ -37,6 +45,7 @@ from engine.notifications import (
     mark_all_notifications_read,
     mark_notification_read,
 )
+from engine.reports import audit_report
 from engine.services import (
     complete_task,
     get_task,
@@ -52,13 +61,20 @@ from engine.timers import fire_due_timers
 from engine.types import (
     LANES,
     Attachment,
+    AuditEntry,
+    AuditHistory,
+    AuditQuery,
+    AuditReport,
+    AuditTicket,
     Change,
     ComparedSide,
     Comparison,
+    DataChange,
     DiagramView,
     Draft,
     Event,
     Field,
+    Figure,
     MigrationBlocker,
     MigrationCheck,
     MigrationPlan,
@@ -66,7 +82,11 @@ from engine.types import (
     Notification,
     Problem,
     ProcessVersion,
+    ReadLogEntry,
+    ReplayFrame,
+    ReplayView,
     Role,
+    Share,
     SopDocument,
     SopRow,
     Task,
@@ -83,17 +103,24 @@ from engine.versions import deploy, list_versions, validate
 __all__ = [
     "LANES",
     "Attachment",
+    "AuditEntry",
+    "AuditHistory",
+    "AuditQuery",
+    "AuditReport",
+    "AuditTicket",
     "Change",
     "Checkpoint",
     "ComparedSide",
     "Comparison",
     "Conflict",
+    "DataChange",
     "Database",
     "DiagramView",
     "Draft",
     "EskalasiError",
     "Event",
     "Field",
+    "Figure",
     "Forbidden",
     "InvalidData",
     "InvalidDiagram",
@@ -106,8 +133,12 @@ __all__ = [
     "Notification",
     "Problem",
     "ProcessVersion",
+    "ReadLogEntry",
+    "ReplayFrame",
+    "ReplayView",
     "Role",
     "SandboxError",
+    "Share",
     "SopDocument",
     "SopRow",
     "StorageUnavailable",
@@ -122,6 +153,9 @@ __all__ = [
     "VersionFiles",
     "archive",
     "attachment_file",
+    "audit_history",
+    "audit_replay",
+    "audit_report",
     "authenticate",
     "check_days_off",
     "check_diagram",
@@ -133,6 +167,10 @@ __all__ = [
     "delete_draft",
     "deploy",
     "deploy_diagram",
+    "export_filename",
+    "export_range_csv",
+    "export_ticket",
+    "export_ticket_csv",
     "fire_due_timers",
     "get_draft",
     "get_task",
@@ -143,7 +181,9 @@ __all__ = [
     "list_drafts",
     "list_events",
     "list_lpse",
+    "list_lpse_choices",
     "list_notifications",
+    "list_reads",
     "list_reporters",
     "list_tasks",
     "list_tickets",
@@ -156,6 +196,7 @@ __all__ = [
     "read_forms",
     "record_checkpoints",
     "save_draft",
+    "search_tickets",
     "sop_document",
     "start_form",
     "ticket_diagram",

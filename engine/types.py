@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -344,3 +344,149 @@ class MigrationResult:
     ticket_number: str
     migrated: bool
     blockers: tuple[MigrationBlocker, ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What an auditor searches tickets by (every part optional)."""
+
+    number: str = ""
+    lpse_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str = ""
+    sop_step: int | None = None
+    overdue: bool = False
+    rating: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditTicket:
+    """One ticket in the auditor's search results."""
+
+    id: int
+    number: str
+    lpse: str
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    steps: tuple[str, ...]
+    overdue: bool
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class DataChange:
+    """One value an event changed in the ticket's data (before is None when it was new)."""
+
+    name: str
+    title: str
+    before: Any
+    after: Any
+    new: bool
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of a ticket's history as an auditor reads it."""
+
+    seq: int
+    at: str
+    actor: str
+    actor_name: str
+    role: str
+    type: str
+    task: str | None
+    step_name: str
+    sop_step: int | None
+    fields: tuple[Field, ...]
+    changes: tuple[DataChange, ...]
+    details: tuple[Field, ...]
+    version: str
+    version_number: int
+    hash: str
+    prev_hash: str
+
+
+@dataclass(frozen=True)
+class AuditHistory:
+    """Every event of a ticket in order, with the versions it ran on."""
+
+    ticket: Ticket
+    entries: tuple[AuditEntry, ...]
+    versions: tuple[ProcessVersion, ...]
+
+
+@dataclass(frozen=True)
+class ReplayFrame:
+    """Where a ticket stood after one event: diagram marks and the data at that point."""
+
+    seq: int
+    version: str
+    completed: tuple[str, ...]
+    taken_flows: tuple[str, ...]
+    current: tuple[str, ...]
+    data: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class ReplayView:
+    """A ticket's history with a frame per event, and the diagram of each version."""
+
+    history: AuditHistory
+    frames: tuple[ReplayFrame, ...]
+    diagrams: dict[str, str]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadLogEntry:
+    """An auditor's read of a ticket's personal data."""
+
+    at: datetime
+    username: str
+    role: str
+    ticket_id: int | None
+    ticket_number: str
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One bar of a chart: a label, a value, and how many cases it stands on."""
+
+    label: str
+    value: float
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Share:
+    """A share of cases: `part` of `whole` (rate None when there is no case)."""
+
+    part: int
+    whole: int
+
+    @property
+    def rate(self) -> float | None:
+        """part / whole, or None."""
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """The auditors' figures over the tickets opened in a date range."""
+
+    date_from: date | None
+    date_to: date | None
+    tickets: int
+    per_lpse: tuple[Figure, ...]
+    per_month: tuple[Figure, ...]
+    hours_per_step: tuple[Figure, ...]
+    hours_per_lane: tuple[Figure, ...]
+    overdue_per_lane: tuple[Figure, ...]
+    lpse_authority: Share
+    reopened: Share
+    average_rating: float | None
+    ratings: tuple[Figure, ...]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,7 +28,7 @@ def replay(definition: ProcessDefinition, events: Sequence[Event],
     """
     workflow = None
     problems: list[str] = []
-    for event in events:
+    for event in _announced(events, lambda: workflow):  # noqa: B023 - the one now
         try:
             if event.type == audit.TICKET_OPENED:
                 if workflow is not None:
@@ -107,3 +109,27 @@ def replay_across_versions(session: Session, ticket: TicketRow, events: Sequence
         return None, [f"the ticket is pinned to version {ticket.process_version_id!r} but its "
                       f"events leave it on another one"]
     return runtime.snapshot(workflow), []
+
+
+# Called after each event `replay` applies, with the workflow as it then stands (the
+# auditor's replay view steps through these); None outside `observing`.
+_observer: ContextVar[Callable[[Event, Any], None] | None] = ContextVar("observer",
+                                                                        default=None)
+
+
+def _announced(events: Sequence[Event], workflow: Callable[[], Any]) -> Iterator[Event]:
+    observer = _observer.get()
+    for event in events:
+        yield event
+        if observer is not None:
+            observer(event, workflow())
+
+
+@contextmanager
+def observing(observer: Callable[[Event, Any], None]) -> Iterator[None]:
+    """Inside the block, `replay` calls `observer(event, workflow)` after each event."""
+    token = _observer.set(observer)
+    try:
+        yield
+    finally:
+        _observer.reset(token)

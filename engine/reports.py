@@ -1,0 +1,97 @@
+"""The auditors' figures over the tickets opened in a date range (read-only, aggregates)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from engine import audit
+from engine.auditing import ZONE, created_between, require_auditor
+from engine.persistence.tables import EventRow, LpseRow, TaskRow, TicketRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.types import LANES, AuditReport, Figure, Share, User
+
+AUTHORITY_STEP, CONFIRM_STEP, RATING_STEP = 3, 16, 17
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return max((end - start).total_seconds(), 0.0) / 3600
+
+
+def _decisions(rows: list[Any]) -> tuple[Share, Share, list[int], list[Figure]]:
+    """Step 3 (LPSE's authority), step 16 (not solved), step 17 (rating); overdue by lane."""
+    decided: dict[int, bool] = {}
+    confirmed: dict[int, bool] = {}
+    rated: dict[int, int] = {}
+    overdue: Counter[str] = Counter()
+    for ticket_id, sop_step, kind, data in rows:
+        data = data or {}
+        if kind == audit.STEP_OVERDUE:
+            overdue[str(data.get("lane") or "?")] += 1
+            continue
+        form = data.get("form", {})
+        if sop_step == AUTHORITY_STEP and "kewenangan" in form:
+            decided[ticket_id] = form["kewenangan"] == "LPSE"
+        elif sop_step == CONFIRM_STEP and "terselesaikan" in form:
+            confirmed[ticket_id] = confirmed.get(ticket_id, False) or form["terselesaikan"] is False
+        elif sop_step == RATING_STEP and isinstance(form.get("rating"), int):
+            rated[ticket_id] = int(form["rating"])
+    lanes = [*LANES, *sorted(set(overdue) - set(LANES))]
+    return (Share(sum(decided.values()), len(decided)),
+            Share(sum(confirmed.values()), len(confirmed)), list(rated.values()),
+            [Figure(lane, overdue[lane], overdue[lane]) for lane in lanes])
+
+
+def audit_report(uow: UnitOfWork, actor: User, date_from: date | None = None,
+                 date_to: date | None = None, now: datetime | None = None) -> AuditReport:
+    """Tickets per LPSE and month, hours per step and lane, overdue steps per lane, the share
+    returned as the LPSE's own authority, the reopen rate and the ratings."""
+    require_auditor(actor)
+    now = now or datetime.now(UTC)
+    within = created_between(date_from, date_to)
+    with uow:
+        session = uow.session
+        tickets = session.execute(select(TicketRow.id, TicketRow.created_at, LpseRow.name)
+                                  .join(LpseRow, LpseRow.id == TicketRow.lpse_id)
+                                  .where(*within)).all()
+        per_lpse = Counter(name for _, _, name in tickets)
+        per_month = Counter(created.astimezone(ZONE).strftime("%Y-%m")
+                            for _, created, _ in tickets)
+        step_hours: dict[tuple[int, str], list[float]] = defaultdict(list)
+        lane_hours: dict[str, float] = defaultdict(float)
+        for sop_step, name, lane, created, completed in session.execute(
+                select(TaskRow.sop_step, TaskRow.name, TaskRow.lane, TaskRow.created_at,
+                       TaskRow.completed_at)
+                .join(TicketRow, TicketRow.id == TaskRow.ticket_id).where(*within)):
+            held = _hours(created, completed or now)
+            lane_hours[lane] += held
+            if completed is not None:
+                step_hours[(sop_step or 0, name)].append(held)
+        rows = session.execute(
+            select(EventRow.ticket_id, EventRow.sop_step, EventRow.type, EventRow.data)
+            .join(TicketRow, TicketRow.id == EventRow.ticket_id)
+            .where(*within, or_(
+                and_(EventRow.type == audit.TASK_COMPLETED,
+                     EventRow.sop_step.in_((AUTHORITY_STEP, CONFIRM_STEP, RATING_STEP))),
+                EventRow.type == audit.STEP_OVERDUE))
+            .order_by(EventRow.ticket_id, EventRow.seq)).all()
+        count = len(tickets)
+    authority, reopened, given, overdue = _decisions([tuple(r) for r in rows])
+    return AuditReport(
+        date_from=date_from, date_to=date_to, tickets=count,
+        per_lpse=tuple(Figure(name, n, n) for name, n in
+                       sorted(per_lpse.items(), key=lambda item: (-item[1], item[0]))),
+        per_month=tuple(Figure(month, n, n) for month, n in sorted(per_month.items())),
+        hours_per_step=tuple(Figure(f"{step}. {name}" if step else name,
+                                    sum(hours) / len(hours), len(hours))
+                             for (step, name), hours in sorted(step_hours.items())),
+        hours_per_lane=tuple(Figure(lane, lane_hours.get(lane, 0.0) / count if count else 0.0,
+                                    count) for lane in LANES),
+        overdue_per_lane=tuple(overdue),
+        lpse_authority=authority, reopened=reopened,
+        average_rating=sum(given) / len(given) if given else None,
+        ratings=tuple(Figure(str(score), given.count(score), given.count(score))
+                      for score in range(1, 6)))
