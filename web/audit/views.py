@@ -1,0 +1,159 @@
+"""The auditor's pages: search, history, verification, replay, exports, reports, read log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+import engine
+from engine import AuditQuery
+from web.audit.charts import bar_chart
+from web.context import actor, database
+from web.extensions import _
+from web.pages.common import PER_PAGE, number_arg, page, page_number
+
+STATUSES = ("open", "closed")
+
+
+def _date(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _query() -> AuditQuery:
+    status = request.args.get("status", "")
+    return AuditQuery(
+        number=request.args.get("nomor", "").strip()[:40],
+        lpse_id=number_arg("lpse", None, high=2**31 - 1),
+        date_from=_date("dari"), date_to=_date("sampai"),
+        status=status if status in STATUSES else "",
+        sop_step=number_arg("langkah", None, high=99),
+        overdue=request.args.get("terlambat") == "1",
+        rating=number_arg("rating", None, high=5))
+
+
+def search() -> ResponseReturnValue:
+    """Cari Tiket: by number, LPSE, dates opened, status, current step, overdue, rating."""
+    query = _query()
+    number = page_number()
+    found = engine.search_tickets(database().uow(), actor(), query, limit=PER_PAGE + 1,
+                                  offset=(number - 1) * PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k != "halaman"}
+    return page("audit/search.html", query=query, tickets=found[:PER_PAGE], halaman=number,
+                has_next=len(found) > PER_PAGE, filters=args,
+                lpses=engine.list_lpse_choices(database().uow(), actor()))
+
+
+def history(ticket_id: int) -> ResponseReturnValue:
+    """Riwayat: every event of the ticket in order, with what it changed (a logged read)."""
+    found = engine.audit_history(database().uow(), actor(), ticket_id)
+    return page("audit/history.html", history=found, ticket=found.ticket)
+
+
+def verify(ticket_id: int) -> ResponseReturnValue:
+    """Verifikasi: replay the ticket and check its hash chain and day checkpoints."""
+    ticket = engine.get_ticket(database().uow(), actor(), ticket_id)
+    [result] = engine.verify_tickets(database().uow(), [str(ticket_id)])
+    return page("audit/verify.html", ticket=ticket, result=result)
+
+
+def replay(ticket_id: int) -> ResponseReturnValue:
+    """Replay: the events one at a time, the diagram showing where the ticket stood."""
+    view = engine.audit_replay(database().uow(), actor(), ticket_id)
+    return page("audit/replay.html", view=view, ticket=view.history.ticket,
+                frames=list(zip(view.history.entries, view.frames, strict=True)),
+                data_url=url_for(".replay_data", ticket_id=ticket_id))
+
+
+def replay_data(ticket_id: int) -> ResponseReturnValue:
+    """The diagrams and each frame's marks, for the replay page's viewer."""
+    view = engine.audit_replay(database().uow(), actor(), ticket_id)
+    response = jsonify(
+        diagrams=view.diagrams,
+        frames=[{"seq": f.seq, "version": f.version, "completed": list(f.completed),
+                 "taken_flows": list(f.taken_flows), "current": list(f.current)}
+                for f in view.frames])
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_json(ticket_id: int) -> ResponseReturnValue:
+    """The ticket's full history with hashes, to re-verify elsewhere."""
+    document = engine.export_ticket(database().uow(), actor(), ticket_id)
+    body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    number = str(document["ticket"]["number"])
+    return _download(body + "\n", "application/json",
+                     engine.export_filename(number, "json"))
+
+
+def export_csv(ticket_id: int) -> ResponseReturnValue:
+    """The ticket's events as CSV."""
+    ticket = engine.get_ticket(database().uow(), actor(), ticket_id)
+    body = engine.export_ticket_csv(database().uow(), actor(), ticket_id)
+    return _download(body, "text/csv", engine.export_filename(ticket.number, "csv"))
+
+
+def export_range() -> ResponseReturnValue:
+    """Every event of the tickets opened in a date range, as CSV."""
+    date_from, date_to = _date("dari"), _date("sampai")
+    body = engine.export_range_csv(database().uow(), actor(), date_from, date_to)
+    name = f"tiket-{date_from or 'awal'}-{date_to or 'akhir'}.csv"
+    return _download(body, "text/csv", name)
+
+
+def printable(ticket_id: int) -> ResponseReturnValue:
+    """A printable report of one ticket (the page prints as it reads; a logged read)."""
+    found = engine.audit_history(database().uow(), actor(), ticket_id, read="print")
+    [result] = engine.verify_tickets(database().uow(), [str(ticket_id)])
+    return page("audit/print.html", history=found, ticket=found.ticket, result=result)
+
+
+def _hours(figure: engine.Figure) -> str:
+    return _("%(hours)s jam", hours=f"{figure.value:,.1f}")
+
+
+def _count(figure: engine.Figure) -> str:
+    return f"{figure.value:,.0f}"
+
+
+def reports() -> ResponseReturnValue:
+    """Laporan: tickets per LPSE and month, hours per step and lane, overdue, shares, rating."""
+    date_from, date_to = _date("dari"), _date("sampai")
+    report = engine.audit_report(database().uow(), actor(), date_from, date_to)
+    charts: dict[str, Any] = {
+        "per_lpse": bar_chart(report.per_lpse, _("Tiket per LPSE"), _count),
+        "per_month": bar_chart(report.per_month, _("Tiket per bulan"), _count),
+        "per_step": bar_chart(report.hours_per_step, _("Rata-rata waktu per langkah SOP"),
+                              _hours),
+        "per_lane": bar_chart(report.hours_per_lane, _("Rata-rata waktu per lajur per tiket"),
+                              _hours),
+        "overdue": bar_chart(report.overdue_per_lane, _("Langkah terlambat per lajur"),
+                             _count),
+        "ratings": bar_chart(report.ratings, _("Sebaran rating"), _count),
+    }
+    return page("audit/reports.html", report=report, charts=charts,
+                filters={"dari": request.args.get("dari", ""),
+                         "sampai": request.args.get("sampai", "")})
+
+
+def reads() -> ResponseReturnValue:
+    """Log Baca: who among the auditors read which ticket's personal data, and when."""
+    number = page_number()
+    found = engine.list_reads(database().uow(), actor(), limit=PER_PAGE + 1,
+                              offset=(number - 1) * PER_PAGE)
+    return page("audit/reads.html", reads=found[:PER_PAGE], halaman=number,
+                has_next=len(found) > PER_PAGE, filters={})
