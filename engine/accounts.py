@@ -83,6 +83,8 @@ def authenticate(uow: UnitOfWork, username: str, password: str,
     After too many failures for a username or a client address within the window, every
     attempt is refused with TooManyAttempts until the window has passed.
     """
+    # No username holds U+0000, and PostgreSQL cannot store it in the attempt's key.
+    username = username.replace("\x00", "\ufffd")
     keys = [f"user:{username.lower()}"] + ([f"client:{client}"] if client else [])
     now = datetime.now(UTC)
     with uow:

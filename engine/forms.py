@@ -57,6 +57,17 @@ def make_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether any text in a value holds U+0000 (PostgreSQL cannot store it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def check_submission(schema: Mapping[str, Any] | Draft202012Validator,
                      data: Any) -> dict[str, list[str]]:
     """Field name -> messages for everything wrong with `data`; empty when it is valid."""
@@ -66,6 +77,8 @@ def check_submission(schema: Mapping[str, Any] | Draft202012Validator,
     for name in data:
         if not isinstance(name, str) or not FIELD_NAME.match(name):
             errors.setdefault(str(name), []).append("Nama kolom tidak sah.")
+        elif _has_nul(data[name]):
+            errors.setdefault(name, []).append("Teks tidak boleh memuat karakter NUL.")
     validator = schema if isinstance(schema, Draft202012Validator) else make_validator(schema)
     for error in validator.iter_errors(data):
         for field in _fields(error, data):

@@ -19,6 +19,8 @@ from engine.persistence.tables import (
 
 def user_by_username(session: Session, username: str) -> UserRow | None:
     """The user with this username, if any."""
+    if "\x00" in username:  # no username has one, and PostgreSQL refuses it in a query
+        return None
     return session.scalar(select(UserRow).where(UserRow.username == username))
 
 
