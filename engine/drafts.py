@@ -46,8 +46,9 @@ def check_parts(name: str, bpmn: str, forms: Mapping[str, str]) -> dict[str, lis
     errors: dict[str, list[str]] = {}
     if not name.strip() or len(name) > MAX_NAME:
         errors["name"] = [f"a draft needs a name of 1 to {MAX_NAME} characters"]
-    if len(bpmn.encode()) > MAX_BPMN_BYTES:
-        errors["xml"] = [f"the diagram is larger than {MAX_BPMN_BYTES:,} bytes"]
+    size = len(bpmn.encode())
+    if size > MAX_BPMN_BYTES:
+        errors["xml"] = [f"the file is {size:,} bytes; the limit is {MAX_BPMN_BYTES:,} bytes"]
     form_errors = []
     if len(forms) > MAX_FORMS:
         form_errors.append(f"at most {MAX_FORMS} forms")

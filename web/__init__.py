@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import api, audit, notifications, pages
+from web import api, audit, notifications, pages, process
 from web.config import configure
 from web.extensions import babel, csrf, login_manager, select_locale
 from web.security import add_security_headers
@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(process.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
