@@ -195,7 +195,7 @@ def _definition(session: Session, version: str, fallback: str) -> ProcessDefinit
 def _entries(session: Session, ticket: TicketRow,
              events: Sequence[Event]) -> tuple[list[AuditEntry], list[ProcessVersion]]:
     names = dict(session.execute(select(UserRow.username, UserRow.full_name).where(
-        UserRow.username.in_({e.actor for e in events}))).tuples().all())
+        UserRow.username.in_({e.actor for e in events}))).all())
     version = _first_version(ticket, events)
     numbers: dict[str, int] = {}
     data: dict[str, Any] = {}
@@ -314,7 +314,7 @@ def list_reads(uow: UnitOfWork, actor: User, *, limit: int = 100,
         rows = session.scalars(select(AuditReadRow).order_by(AuditReadRow.id.desc())
                                .limit(limit).offset(offset)).all()
         numbers = dict(session.execute(select(TicketRow.id, TicketRow.number).where(
-            TicketRow.id.in_({r.ticket_id for r in rows if r.ticket_id}))).tuples().all())
+            TicketRow.id.in_({r.ticket_id for r in rows if r.ticket_id}))).all())
         return [ReadLogEntry(at=r.at, username=r.username, role=r.role, ticket_id=r.ticket_id,
                              ticket_number=numbers.get(r.ticket_id, "") if r.ticket_id else "",
                              what=r.what, detail=r.detail) for r in rows]

@@ -382,8 +382,33 @@ NOTIFICATIONS = [
          lambda w: "/notifikasi/dibaca-semua", everyone(302)),
 ]
 
+# Issue 5 (auditor area): auditors only, everyone else 404 (the helpdesk too).
+def _audit_cases() -> list[Case]:
+    def only_auditor(status: int = 200) -> Expect:
+        return expect(status, (AUDITOR,), others=404, anonymous=302)
+
+    ticket = "/audit/tiket/<int:ticket_id>"
+    cases = [Case("audit search", "GET", "/audit/", lambda w: "/audit/?status=open",
+                  only_auditor()),
+             Case("audit range export", "GET", "/audit/ekspor.csv",
+                  lambda w: "/audit/ekspor.csv?dari=2020-01-01", only_auditor()),
+             Case("audit reports", "GET", "/audit/laporan", lambda w: "/audit/laporan",
+                  only_auditor()),
+             Case("audit read log", "GET", "/audit/log-baca", lambda w: "/audit/log-baca",
+                  only_auditor())]
+    for name, suffix in (("history", ""), ("verify", "/verifikasi"), ("replay", "/replay"),
+                         ("replay data", "/replay.json"), ("json", "/ekspor.json"),
+                         ("csv", "/ekspor.csv"), ("print", "/cetak")):
+        cases.append(Case(f"audit {name}", "GET", ticket + suffix,
+                          lambda w, s=suffix: f"/audit/tiket/{w.tickets['bandung']}{s}",
+                          only_auditor()))
+    cases.append(Case("audit missing ticket", "GET", ticket,
+                      lambda w: f"/audit/tiket/{MISSING_TICKET}", everyone(404, 302)))
+    return cases
+
+
 CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
-                     *NOTIFICATIONS]
+                     *NOTIFICATIONS, *_audit_cases()]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:
