@@ -59,7 +59,7 @@ def notify(session: Session, *, recipients: Sequence[str], kind: str, ticket_id:
     users = session.scalars(select(UserRow).where(UserRow.username.in_(names),
                                                   UserRow.active)).all()
     by_name = {user.username: user for user in users}
-    subject = subject[:300]
+    subject = " ".join(subject.split())[:300]  # one line: it becomes a mail header
     for name in names:
         user = by_name.get(name)
         if user is None:
@@ -109,7 +109,8 @@ def notify_new_tasks(session: Session, ticket: TicketRow, tasks: Sequence[TaskRo
 def task_message(ticket: TicketRow, task: TaskRow) -> tuple[str, str, str]:
     """The kind, subject and body (Indonesian) of the notification about a new task."""
     step = f"Langkah {task.sop_step}: {task.name}" if task.sop_step else task.name
-    about = f"Tiket {ticket.number}" + (f" ({ticket.title})" if ticket.title else "")
+    title = " ".join(ticket.title.split())
+    about = f"Tiket {ticket.number}" + (f" ({title})" if title else "")
     if task.sop_step in DATA_REQUEST_STEPS:
         asker = "Helpdesk LKPP" if task.lane == Role.ADMIN.value else "Admin LPSE"
         return (DATA_REQUESTED, f"[{ticket.number}] Permintaan data tambahan",

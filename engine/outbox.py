@@ -153,9 +153,13 @@ def _attempt(row: OutboxRow, connection: _Connection, down: str | None,
     row.attempts += 1
     error: str | None = down
     permanent = False
-    if down is None:
+    try:
+        message = message_of(row, connection.settings.sender)
+    except (ValueError, TypeError) as err:  # e.g. a line break in an address: never sendable
+        error, permanent = f"not a valid message: {err}", True
+    if error is None:
         try:
-            connection.send(message_of(row, connection.settings.sender))
+            connection.send(message)
         except _Unreachable as err:
             error = down = str(err)
         except smtplib.SMTPServerDisconnected as err:

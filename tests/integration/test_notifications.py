@@ -235,3 +235,62 @@ def test_two_workers_over_postgresql_never_send_one_mail_twice(
     assert subjects == sorted(f"Pengingat {n}" for n in range(mails))
     assert sum(report.sent for report in reports) == mails
     assert all(report.sent > 0 for report in reports), "both workers took a share"
+
+
+def test_a_title_with_line_breaks_and_non_ascii_makes_one_clean_mail(
+        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+    ticket = desk.open(judul="Gagal unggah\r\nBcc: penyusup@lkpp.test — “penawaran” é")
+
+    assert outbox.send_due(desk.database, smtp.settings).sent == 1
+
+    [mail] = smtp.received
+    assert mail.recipients == (address("helpdesk.lkpp"),)
+    assert mail.message["Bcc"] is None
+    assert mail.subject.startswith(f"[{ticket.number}] Tugas baru")
+    assert "Gagal unggah Bcc: penyusup@lkpp.test — “penawaran” é" in mail.body
+
+
+def test_a_mail_that_cannot_be_built_fails_and_does_not_block_the_others(
+        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+    desk.open()
+    desk.open()
+    with desk.database.uow() as uow:
+        first = uow.session.scalars(select(OutboxRow).order_by(OutboxRow.id)).first()
+        assert first is not None
+        first.recipient = "helpdesk@lkpp.test\r\nBcc: penyusup@lkpp.test"
+        uow.commit()
+
+    report = outbox.send_due(desk.database, smtp.settings)
+
+    assert (report.sent, report.failed) == (1, 1)
+    broken, good = outbox_rows(desk.database)
+    assert broken.failed_at is not None and "not a valid message" in (broken.last_error or "")
+    assert good.sent_at is not None
+    assert [mail.recipients for mail in smtp.received] == [(address("helpdesk.lkpp"),)]
+
+
+def test_racing_completions_of_one_task_notify_once(desk: Desk, with_emails: None) -> None:
+    ticket = desk.open()
+    task = desk.task(ticket, "step02_terima")
+    helpdesk = desk.user("helpdesk.lkpp")
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            engine.complete_task(desk.database.uow(), helpdesk, task.id, {})
+            outcomes.append("ok")
+        except engine.Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
+    subjects = [row.subject for row in notification_rows(desk.database, "helpdesk.lkpp")]
+    assert len(subjects) == 2 and "Memutuskan kewenangan" in subjects[1]
+    assert len(outbox_rows(desk.database)) == 2
