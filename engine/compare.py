@@ -172,9 +172,11 @@ def _element_changes(before: Diagram, after: Diagram, old: Element,
         if getattr(old, attribute) != getattr(new, attribute):
             add(change_kind, "", getattr(old, attribute), getattr(new, attribute))
     if (old.source, old.target) != (new.source, new.target):
-        add(RECONNECTED, "",
-            f"{_label(before, old.source)} → {_label(before, old.target)}",
-            f"{_label(after, new.source)} → {_label(after, new.target)}")
+        was = f"{_label(before, old.source)} → {_label(before, old.target)}"
+        now = f"{_label(after, new.source)} → {_label(after, new.target)}"
+        if was == now:  # elements renamed by id only: the ids tell them apart
+            was, now = f"{old.source} → {old.target}", f"{new.source} → {new.target}"
+        add(RECONNECTED, "", was, now)
     keys = [*PROPERTIES, DOCUMENTATION, TIMER, ATTACHED_TO]
     keys += sorted((set(old.props) | set(new.props)) - set(keys))
     for key in keys:
@@ -212,7 +214,7 @@ def compare_parts(before_bpmn: bytes, before_forms: Mapping[str, Any], after_bpm
 def _parsed(forms: Mapping[str, Any]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for name, form in forms.items():
-        if isinstance(form, bytes | bytearray):
+        if isinstance(form, bytes | bytearray | str):
             try:
                 parsed[name] = json.loads(form)
             except (UnicodeDecodeError, json.JSONDecodeError):

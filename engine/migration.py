@@ -240,7 +240,9 @@ def _version(row: ProcessVersionRow, current_id: str | None) -> ProcessVersion:
 
 
 def _step_names(definition: ProcessDefinition, names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(definition.steps[name].name for name in names)
+    """The names of the tasks people work on (not the timers that watch them)."""
+    steps = [definition.steps[name] for name in names]
+    return tuple(step.name for step in steps if step.kind in ("userTask", "manualTask"))
 
 
 def plan_migration(uow: UnitOfWork, actor: User, version_id: str) -> MigrationPlan:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from web import api, audit, notifications, pages, process
+from web import api, audit, changes, notifications, pages, process
 from web.config import configure
 from web.extensions import babel, csrf, login_manager, select_locale
 from web.security import add_security_headers
@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(process.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(changes.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # the API takes bearer tokens, never cookies
     app.after_request(add_security_headers)

@@ -407,8 +407,34 @@ def _audit_cases() -> list[Case]:
     return cases
 
 
+def _current_version(world: World) -> str:
+    return engine.list_versions(world.database.uow())[0].id
+
+
+# Issue 4 (compare and migration): process owners only, everyone else 404.
+CHANGES = [
+    Case("compare version", "GET", "/proses/versi/<version_id>/bandingkan",
+         lambda w: f"/proses/versi/{_current_version(w)}/bandingkan",
+         expect(200, (OWNER,), others=404, anonymous=302)),
+    Case("compare version data", "GET", "/proses/versi/<version_id>/bandingkan.json",
+         lambda w: f"/proses/versi/{_current_version(w)}/bandingkan.json",
+         expect(200, (OWNER,), others=404, anonymous=302)),
+    Case("compare missing draft", "GET", "/proses/draf/<int:draft_id>/bandingkan",
+         lambda w: "/proses/draf/987654/bandingkan", everyone(404, 302)),
+    Case("compare missing draft data", "GET", "/proses/draf/<int:draft_id>/bandingkan.json",
+         lambda w: "/proses/draf/987654/bandingkan.json", everyone(404, 302)),
+    Case("migration dry run", "GET", "/proses/versi/<version_id>/migrasi",
+         lambda w: f"/proses/versi/{_current_version(w)}/migrasi",
+         expect(200, (OWNER,), others=404, anonymous=302)),
+    Case("migration nonsense", "POST", "/proses/versi/<version_id>/migrasi",
+         lambda w: f"/proses/versi/{_current_version(w)}/migrasi",
+         expect(422, (OWNER,), others=404, anonymous=302),
+         lambda w, caller: {"data": {"tiket": "x"}}),
+]
+
+
 CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
-                     *NOTIFICATIONS, *_audit_cases()]
+                     *NOTIFICATIONS, *_audit_cases(), *CHANGES]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:
