@@ -14,7 +14,9 @@ from engine.definitions import ProcessDefinition
 from engine.persistence.tables import LpseRow, TaskRow, TicketRow, TimerRow
 
 DAYS_OFF_PATH = Path(__file__).resolve().parent.parent / "processes" / DAYS_OFF_FILE
-WAITING, FIRED, CANCELLED = "waiting", "fired", "cancelled"
+# A timer that cannot fire (its ticket moved to a version without the timer, a broken
+# workflow) is `failed` and logged, never retried.
+WAITING, FIRED, CANCELLED, FAILED = "waiting", "fired", "cancelled", "failed"
 
 
 def calendar_of(session: Session, lpse_id: int) -> WorkingCalendar:

@@ -11,6 +11,7 @@ refuses a second firing, so no timer fires twice however many workers run.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -23,7 +24,7 @@ from engine import audit, notifications, runtime
 from engine.bootstrap import Database
 from engine.calendar import local_time, zone_label
 from engine.definitions import ProcessDefinition
-from engine.errors import Conflict
+from engine.errors import EskalasiError
 from engine.persistence.tables import (
     EventRow,
     LpseRow,
@@ -33,10 +34,12 @@ from engine.persistence.tables import (
     UserRow,
 )
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.schedule import CANCELLED, FIRED, WAITING
+from engine.schedule import CANCELLED, FAILED, FIRED, WAITING
 from engine.services import OPEN, _save, ticket_stream
 from engine.types import Role
 from engine.versions import definition_of
+
+log = logging.getLogger("eskalasi.timers")
 
 DEFAULT_LIMIT = 100
 SYSTEM_ACTOR, SYSTEM_ROLE = "sistem", "system"
@@ -63,14 +66,33 @@ def fire_due_timers(database: Database, now: datetime | None = None,
     for _ in range(max(limit, 0)):
         try:
             outcome = _fire_next(database.uow(), now)
-        except (StaleDataError, IntegrityError, Conflict):
+        except (StaleDataError, IntegrityError):
             # The ticket changed under us (a task completed, another worker): next round
             # sees the new state and fires or cancels the timer then.
             break
+        except _Unfireable as failure:
+            # Never retried: a timer that cannot fire must not hold up the ones after it.
+            log.error("timer %s cannot fire: %s", failure.timer_id, failure.reason)
+            _set_state(database.uow(), failure.timer_id, FAILED)
+            continue
         if outcome is None:
             break
         fired += outcome
     return fired
+
+
+class _Unfireable(Exception):
+    def __init__(self, timer_id: int, reason: object) -> None:
+        super().__init__(timer_id, reason)
+        self.timer_id, self.reason = timer_id, reason
+
+
+def _set_state(uow: UnitOfWork, timer_id: int, state: str) -> None:
+    with uow:
+        timer = uow.session.get(TimerRow, timer_id)
+        if timer is not None and timer.state == WAITING:
+            timer.state = state
+            uow.commit()
 
 
 def _claim(session: Session, now: datetime) -> TimerRow | None:
@@ -94,28 +116,38 @@ def _fire_next(uow: UnitOfWork, now: datetime) -> int | None:
             timer.state = CANCELLED
             uow.commit()
             return 0
-        definition = definition_of(session, ticket.process_version_id)
-        key = (ticket.id, ticket.revision, ticket.last_hash)
-        workflow = uow.workflows.take(key) or runtime.load(ticket.workflow, definition)
-        ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)}
-        if timer.boundary:
-            runtime.fire_timer(workflow, timer.task_spec, timer.boundary)
-            _append(session, ticket, definition, audit.TIMER_FIRED, task.spec_name, {
-                "timer": timer.boundary, "task": task.spec_name,
-                "due_at": audit.timestamp(timer.due_at)}, now)
-        holder = _holder(session, ticket, task.lane)
-        _append(session, ticket, definition, audit.STEP_OVERDUE, task.spec_name, {
-            "task": task.spec_name, "sop_step": task.sop_step, "lane": task.lane,
-            "holder": holder, "charged_to": charged_to(task.lane, task.sop_step),
+        try:
+            return _fire(uow, timer, task, ticket, now)
+        except EskalasiError as err:
+            raise _Unfireable(timer.id, err) from err
+
+
+def _fire(uow: UnitOfWork, timer: TimerRow, task: TaskRow, ticket: TicketRow,
+          now: datetime) -> int:
+    """Run the boundary timer, record the events, remind; commit."""
+    session = uow.session
+    definition = definition_of(session, ticket.process_version_id)
+    key = (ticket.id, ticket.revision, ticket.last_hash)
+    workflow = uow.workflows.take(key) or runtime.load(ticket.workflow, definition)
+    ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)}
+    if timer.boundary and timer.boundary in runtime.boundary_timers(definition).values():
+        runtime.fire_timer(workflow, timer.task_spec, timer.boundary)
+        _append(session, ticket, definition, audit.TIMER_FIRED, task.spec_name, {
+            "timer": timer.boundary, "task": task.spec_name,
             "due_at": audit.timestamp(timer.due_at)}, now)
-        pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
-        notifications.notify_new_tasks(
-            session, ticket, [r for r in pending if r.id not in ready_before], now)
-        _remind(session, ticket, task, timer, holder, now)
-        timer.state, timer.fired_at = FIRED, now
-        uow.commit()
-        uow.workflows.keep((ticket.id, ticket.revision, ticket.last_hash), workflow)
-        return 1
+    holder = _holder(session, ticket, task.lane)
+    _append(session, ticket, definition, audit.STEP_OVERDUE, task.spec_name, {
+        "task": task.spec_name, "sop_step": task.sop_step, "lane": task.lane,
+        "holder": holder, "charged_to": charged_to(task.lane, task.sop_step),
+        "due_at": audit.timestamp(timer.due_at)}, now)
+    pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
+    notifications.notify_new_tasks(
+        session, ticket, [r for r in pending if r.id not in ready_before], now)
+    _remind(session, ticket, task, timer, holder, now)
+    timer.state, timer.fired_at = FIRED, now
+    uow.commit()
+    uow.workflows.keep((ticket.id, ticket.revision, ticket.last_hash), workflow)
+    return 1
 
 
 def _append(session: Session, ticket: TicketRow, definition: ProcessDefinition, kind: str,

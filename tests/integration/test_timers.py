@@ -66,13 +66,13 @@ def test_a_national_holiday_stops_the_clock(desk: Desk) -> None:
 
 def test_the_lpse_time_zone_decides_the_office_hours(database: Database, desk: Desk) -> None:
     set_timezone(database, "kota-bandung", "Asia/Jayapura")  # WIT, two hours ahead of WIB
-    with time_machine.travel(datetime(2026, 11, 24, 7, 0, tzinfo=UTC), tick=False):
-        bandung = desk.open()  # 16:00 WIT: the office has closed
-        surabaya = desk.open("admin.surabaya", "pengguna.surabaya")  # 14:00 WIB
+    with time_machine.travel(datetime(2026, 11, 24, 4, 0, tzinfo=UTC), tick=False):
+        bandung = desk.open()  # 13:00 WIT: three office hours left today
+        surabaya = desk.open("admin.surabaya", "pengguna.surabaya")  # 11:00 WIB: five left
     wit_due = desk.task(bandung, "step02_terima").due_at
     wib_due = desk.task(surabaya, "step02_terima").due_at
-    assert wit_due == datetime(2026, 11, 25, 12, 0, tzinfo=WIT).astimezone(UTC)
-    assert wib_due == wib(2026, 11, 25, 10).astimezone(UTC)
+    assert wit_due == datetime(2026, 11, 25, 9, 0, tzinfo=WIT).astimezone(UTC)
+    assert wib_due == wib(2026, 11, 24, 15).astimezone(UTC)
 
 
 def test_a_timer_fires_once_after_the_limit_and_replay_verifies(
@@ -105,6 +105,63 @@ def test_a_timer_fires_once_after_the_limit_and_replay_verifies(
     owner = list_notifications(database.uow(), desk.user("pemilik.proses"))
     assert any(n.kind == "reminder" and "Batas waktu terlewati" in n.subject for n in helpdesk)
     assert any(n.kind == "reminder" for n in owner)
+
+
+def test_the_clock_stands_still_over_the_weekend(database: Database, desk: Desk) -> None:
+    with time_machine.travel(wib(2026, 11, 27, 14), tick=False) as clock:  # a Friday
+        ticket = desk.open()
+        clock.move_to(wib(2026, 11, 30, 9, 59))  # Monday: 2 of the 4 hours are left at 08:00
+        assert engine.fire_due_timers(database) == 0
+        clock.move_to(wib(2026, 11, 30, 10, 1))
+        assert engine.fire_due_timers(database) == 1
+    assert [e["task"] for e in events_of(database, ticket.id, "timer_fired")] == [
+        "step02_terima"]
+
+
+def test_the_clock_stands_still_on_a_national_holiday(database: Database, desk: Desk) -> None:
+    with time_machine.travel(wib(2026, 8, 14, 15), tick=False) as clock:  # Friday
+        ticket = desk.open()
+        clock.move_to(wib(2026, 8, 17, 15, 30))  # Independence Day: more than 4 hours later
+        assert engine.fire_due_timers(database) == 0
+        clock.move_to(wib(2026, 8, 18, 11, 1))
+        assert engine.fire_due_timers(database) == 1
+    [overdue] = events_of(database, ticket.id, "step_overdue")
+    assert overdue["due_at"] == wib(2026, 8, 18, 11).astimezone(UTC).isoformat(
+        timespec="microseconds")
+
+
+def test_the_lpse_time_zone_decides_when_a_timer_fires(database: Database, desk: Desk) -> None:
+    set_timezone(database, "kota-bandung", "Asia/Jayapura")
+    with time_machine.travel(datetime(2026, 11, 24, 4, 0, tzinfo=UTC), tick=False) as clock:
+        bandung = desk.open()  # due Wednesday 09:00 WIT
+        surabaya = desk.open("admin.surabaya", "pengguna.surabaya")  # due Tuesday 15:00 WIB
+        clock.move_to(datetime(2026, 11, 24, 8, 1, tzinfo=UTC))  # 15:01 WIB, 17:01 WIT
+        assert engine.fire_due_timers(database) == 1
+        assert events_of(database, surabaya.id, "timer_fired") != []
+        clock.move_to(datetime(2026, 11, 24, 23, 59, tzinfo=UTC))  # 08:59 WIT Wednesday
+        assert engine.fire_due_timers(database) == 0
+        clock.move_to(datetime(2026, 11, 25, 0, 1, tzinfo=UTC))  # 09:01 WIT
+        assert engine.fire_due_timers(database) == 1
+        assert events_of(database, bandung.id, "timer_fired") != []
+
+
+def test_a_timer_that_cannot_fire_does_not_hold_up_the_others(
+        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+    broken = desk.open()
+    clock.move_to(wib(2026, 11, 24, 10))
+    later = desk.open()
+    with database.uow() as uow:
+        uow.session.execute(update(TimerRow).where(TimerRow.ticket_id == broken.id)
+                            .values(task_spec="step99_hilang"))
+        uow.commit()
+    clock.move_to(wib(2026, 11, 25, 15))
+    assert engine.fire_due_timers(database) == 1
+    assert events_of(database, later.id, "timer_fired") != []
+    assert events_of(database, broken.id, "timer_fired") == []
+    with database.uow() as uow:
+        states = dict(uow.session.execute(select(TimerRow.ticket_id, TimerRow.state)).all())
+    assert states == {broken.id: "failed", later.id: "fired"}
+    assert engine.fire_due_timers(database) == 0
 
 
 def test_a_step_completed_in_time_never_fires(database: Database, desk: Desk,
