@@ -16,11 +16,11 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
         self.total = max(total, 1)
         self.done = 0
         self.failed = 0
-        self.stream = stream
+        self.stream = stream or sys.stderr
         self.started = time.perf_counter()
         self._drawn = 0.0
 

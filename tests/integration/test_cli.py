@@ -87,7 +87,7 @@ def test_deploy_a_changed_diagram_then_verify_all(
     desk = Desk(database)
     ticket = desk.run(desk.open(), "step02_terima")
     code, out = run(capsys, "verify", "--all")
-    assert code == 0 and f"{ticket.number}: ok" in out
+    assert code == 0 and "1 ticket(s) checked, 0 failed" in out
     with database.engine.begin() as connection:
         connection.execute(text("UPDATE events SET actor = 'someone' WHERE seq = 2"))
     code, out = run(capsys, "verify", ticket.number)
