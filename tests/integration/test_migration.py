@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from sqlalchemy import text
 
 import engine
 from tests.desk import Desk
 from tests.diagram_edits import FORMS, SOURCE, form_with_field, replaced_id
 
+WIB = ZoneInfo("Asia/Jakarta")
 # Version 2: step 4 replaced by a new element, and a field added to step 12's form.
 V2_BPMN = replaced_id("step04_panduan", "step04_arahan")
 V2_FORMS = form_with_field("step12_penanganan.json", "nomor_tiket_vendor", "Nomor Tiket Vendor")
@@ -191,3 +196,27 @@ def test_bad_requests_change_nothing(desk: Desk) -> None:
     assert desk.trail(ticket)[-1] == "step02_terima"
     assert engine.get_ticket(desk.database.uow(), desk.user("helpdesk.lkpp"),
                              ticket.id).process_version == ticket.process_version
+
+
+def test_a_moved_ticket_s_time_limit_still_fires_and_replays(desk: Desk) -> None:
+    with time_machine.travel(datetime(2026, 11, 24, 9, tzinfo=WIB), tick=False) as clock:
+        late, waiting = desk.open(), desk.open()
+        clock.move_to(datetime(2026, 11, 24, 13, 1, tzinfo=WIB))
+        assert engine.fire_due_timers(desk.database) == 2
+        engine.fire_due_timers(desk.database)
+        later = desk.open()
+        due = desk.task(later, "step02_terima").due_at
+        assert due is not None
+        version = deploy(desk)
+        results = engine.migrate_tickets(desk.database.uow, owner(desk), version.id,
+                                         [late.id, waiting.id, later.id])
+        assert all(r.migrated for r in results), results
+        assert desk.task(later, "step02_terima").due_at == due  # the clock is not reset
+        clock.move_to(due + timedelta(minutes=1))
+        assert engine.fire_due_timers(desk.database) == 1  # the later ticket's step 2
+        events = engine.list_events(desk.database.uow(), desk.user("auditor"), later.id)
+        assert [e.type for e in events][-3:] == ["ticket_migrated", "timer_fired",
+                                                 "step_overdue"]
+        for ticket in (late, waiting, later):
+            desk.run(ticket, "step02_terima")
+        assert all(r.ok for r in verified(desk).values()), verified(desk)
