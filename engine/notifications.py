@@ -49,29 +49,34 @@ def notify(session: Session, *, recipients: Sequence[str], kind: str, ticket_id:
 
     Unknown and inactive usernames are skipped; a username given twice is notified once.
     """
+    names = list(dict.fromkeys(recipients))
+    users = session.scalars(select(UserRow).where(UserRow.username.in_(names),
+                                                  UserRow.active)).all() if names else []
+    by_name = {user.username: user for user in users}
+    _write(session, [by_name[name] for name in names if name in by_name], kind=kind,
+           ticket_id=ticket_id, subject=subject, body=body, link=link, now=now)
+
+
+def _write(session: Session, users: Sequence[UserRow], *, kind: str, ticket_id: int | None,
+           subject: str, body: str, link: str | None, now: datetime | None) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    names = list(dict.fromkeys(recipients))
-    if not names:
+    if not users:
         return
     now = now or datetime.now(UTC)
     link = link or (f"/tiket/{ticket_id}" if ticket_id is not None else "/notifikasi")
-    users = session.scalars(select(UserRow).where(UserRow.username.in_(names),
-                                                  UserRow.active)).all()
-    by_name = {user.username: user for user in users}
     subject = " ".join(subject.split())[:300]  # one line: it becomes a mail header
-    for name in names:
-        user = by_name.get(name)
-        if user is None:
-            continue
-        row = NotificationRow(user_id=user.id, kind=kind, ticket_id=ticket_id,
-                              subject=subject, body=body, link=link, created_at=now)
-        session.add(row)
-        if user.email:
-            session.flush()  # the notification's id, for the outbox row
-            session.add(OutboxRow(notification_id=row.id, recipient=user.email,
-                                  subject=subject, body=email_body(body, link),
-                                  created_at=now, next_attempt_at=now, attempts=0))
+    rows = [NotificationRow(user_id=user.id, kind=kind, ticket_id=ticket_id, subject=subject,
+                            body=body, link=link, created_at=now) for user in users]
+    session.add_all(rows)
+    mailed = [(user, row) for user, row in zip(users, rows, strict=True) if user.email]
+    if not mailed:
+        return
+    session.flush()  # the notifications' ids, for the outbox rows
+    text = email_body(body, link)
+    session.add_all(OutboxRow(notification_id=row.id, recipient=user.email or "",
+                              subject=subject, body=text, created_at=now,
+                              next_attempt_at=now, attempts=0) for user, row in mailed)
 
 
 def email_body(body: str, link: str) -> str:
@@ -80,11 +85,11 @@ def email_body(body: str, link: str) -> str:
     return f"{body}\n\nBuka: {base}{link}\n\n{SIGNATURE}\n"
 
 
-def lane_recipients(session: Session, *, lane: str, lpse_id: int,
-                    reporter_id: int) -> list[str]:
+def lane_users(session: Session, *, lane: str, lpse_id: int,
+               reporter_id: int) -> list[UserRow]:
     """Who may complete a task of `lane` on a ticket: Pengguna SPSE, the reporter; Admin
     LPSE, the active admins of the ticket's LPSE; Helpdesk LKPP, every helpdesk user."""
-    query = select(UserRow.username).where(UserRow.active, UserRow.role == lane)
+    query = select(UserRow).where(UserRow.active, UserRow.role == lane)
     if lane == Role.PENGGUNA.value:
         query = query.where(UserRow.id == reporter_id)
     elif lane == Role.ADMIN.value:
@@ -94,14 +99,20 @@ def lane_recipients(session: Session, *, lane: str, lpse_id: int,
     return list(session.scalars(query.order_by(UserRow.username)))
 
 
+def lane_recipients(session: Session, *, lane: str, lpse_id: int,
+                    reporter_id: int) -> list[str]:
+    """The usernames of `lane_users`."""
+    return [user.username for user in
+            lane_users(session, lane=lane, lpse_id=lpse_id, reporter_id=reporter_id)]
+
+
 def notify_new_tasks(session: Session, ticket: TicketRow, tasks: Sequence[TaskRow],
                      now: datetime | None = None) -> None:
     """Tell the people who may complete each newly pending task that it is theirs."""
     for task in tasks:
         kind, subject, body = task_message(ticket, task)
-        notify(session, recipients=lane_recipients(
-                   session, lane=task.lane, lpse_id=ticket.lpse_id,
-                   reporter_id=ticket.reporter_id),
+        _write(session, lane_users(session, lane=task.lane, lpse_id=ticket.lpse_id,
+                                   reporter_id=ticket.reporter_id),
                kind=kind, ticket_id=ticket.id, subject=subject, body=body,
                link=f"/tugas/{task.id}", now=now)
 
