@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,7 +107,8 @@ def record_checkpoints(uow: UnitOfWork, now: datetime | None = None) -> list[Che
     return written
 
 
-_closed_through: dict[str, date] = {}
+# Per engine (so per database and process): the day whose earlier days are checkpointed.
+_closed_through: weakref.WeakKeyDictionary[Engine, date] = weakref.WeakKeyDictionary()
 _closed_lock = threading.Lock()
 
 
@@ -117,16 +119,15 @@ def after_change(uow: UnitOfWork) -> None:
     is dropped here, since the winner wrote the same checkpoint.
     """
     today = datetime.now(UTC).date()
-    key = str(uow.engine.url)
     with _closed_lock:
-        if _closed_through.get(key) == today:
+        if _closed_through.get(uow.engine) == today:
             return
-        _closed_through[key] = today
+        _closed_through[uow.engine] = today
     try:
         record_checkpoints(UnitOfWork(uow.engine))
     except (IntegrityError, StorageUnavailable):
         with _closed_lock:
-            _closed_through.pop(key, None)
+            _closed_through.pop(uow.engine, None)
 
 
 def _to_checkpoint(row: CheckpointRow) -> Checkpoint:

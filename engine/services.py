@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import access, audit, notifications, runtime, schedule
+from engine import access, audit, checkpoints, notifications, runtime, schedule
 from engine.attachments import FIELD, CheckedUpload, check_uploads
 from engine.definitions import ProcessDefinition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -96,6 +96,7 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
         notifications.notify_new_tasks(session, ticket, pending, now)
         uow.commit()
         uow.workflows.keep(_cache_key(ticket), workflow)
+        checkpoints.after_change(uow)
         return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
 
 
@@ -128,6 +129,7 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
             session, ticket, [r for r in pending if r.id not in ready_before], now)
         uow.commit()
         uow.workflows.keep(_cache_key(ticket), workflow)
+        checkpoints.after_change(uow)
         return _ticket_of(ticket, pending, lpse_name, reporter, definition)
 
 

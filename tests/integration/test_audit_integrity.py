@@ -26,6 +26,14 @@ TO_THE_END: list[str | tuple[str, dict[str, Any]]] = [
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
 
 
+class _AnyHash:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and len(other) == 64
+
+
+ANY_HASH = _AnyHash()
+
+
 def closed_ticket(desk: Desk, **changes: Any) -> engine.Ticket:
     """A ticket around the data-request loop once, then solved and closed (16 events)."""
     return desk.run(desk.open(**changes), "step02_terima", "step03_kewenangan", *LOOP,
@@ -261,3 +269,12 @@ def test_checkpoint_command_prints_the_hash_to_keep(
     assert main(["verify", "--all", "--anchor", newest.hash]) == 0
     assert main(["verify", "--all", "--anchor", "f" * 64]) == 1
     assert "no checkpoint has the hash" in capsys.readouterr().out
+
+
+def test_the_first_change_of_a_new_day_checkpoints_the_days_before(desk: Desk) -> None:
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=1), tick=True):
+        ticket = desk.open()
+    assert engine.latest_checkpoint(desk.database.uow()) is None
+    desk.do(ticket, "step02_terima")
+    newest = engine.latest_checkpoint(desk.database.uow())
+    assert newest is not None and newest.heads == {f"ticket:{ticket.id}": [1, ANY_HASH]}
