@@ -496,7 +496,9 @@ def test_the_sop_document_follows_the_deployed_diagram(app: Flask) -> None:
     # The mark stands in the lane's column: Helpdesk LKPP is the third lane.
     assert html(page).xpath(f"{step2}/td[5]/span[contains(@class, 'sop-mark-process')]")
     assert not html(page).xpath(f"{step2}/td[3]/span | {step2}/td[4]/span")
-    assert texts(page, f"{step2}/td[6]") == ["Persyaratan: Tiket eskalasi dari LPSE"]
+    assert texts(page, f"{step2}/td[6]") == [
+        "Persyaratan: Tiket eskalasi dari LPSE Perlengkapan: Aplikasi LPSE Support"]
+    assert texts(page, f"{step2}/td[8]") == ["Hasil telaah awal"]
     assert texts(page, f"{step2}/td[7]") == ["6 jam kerja"]
     assert "Dibaca seluruhnya" in texts(page, f"{step2}/td[9]")[0]
     assert html(page).xpath('//tr[@data-sop-step="1"]/@data-kind') == ["terminator"]
