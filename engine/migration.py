@@ -13,7 +13,9 @@ ticket must wait at the same steps afterwards and its state must load on the new
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -193,31 +195,63 @@ def _removed(code: str) -> str:
     return POSITION_REMOVED if code == POSITION_CHANGED else PASSED_REMOVED
 
 
-def check(ticket: TicketRow, source: ProcessDefinition, source_bpmn: str,
-          source_forms: Mapping[str, Any], target: ProcessVersionRow,
-          target_definition: ProcessDefinition) -> tuple[list[str], list[MigrationBlocker],
-                                                         Any]:
+@dataclass(frozen=True)
+class Move:
+    """One move from a version to another: both definitions and what changed between them
+    (worked out once per pair, however many tickets are checked)."""
+
+    source: ProcessDefinition
+    target: ProcessDefinition
+    target_number: int
+    diagrams: tuple[compare.Diagram, compare.Diagram]
+    changes: tuple[Change, ...]
+
+
+# Versions are named by their content hash, so the move between two never goes stale.
+_MOVES: dict[tuple[str, str], Move] = {}
+
+
+def plan_move(session: Any, source: ProcessVersionRow, target: ProcessVersionRow) -> Move:
+    """The move from `source` to `target` (worked out once per process)."""
+    found = _MOVES.get((source.id, target.id))
+    if found is None or found.target_number != target.number:
+        before = compare.read_diagram(source.bpmn_xml.encode(), source.forms)
+        after = compare.read_diagram(target.bpmn_xml.encode(), target.forms)
+        found = Move(definition_of(session, source.id), definition_of(session, target.id),
+                     target.number, (before, after), tuple(compare.diff(before, after)))
+        if len(_MOVES) > 64:
+            _MOVES.clear()
+        _MOVES[(source.id, target.id)] = found
+    return found
+
+
+def check(ticket: TicketRow, plan: Move) -> tuple[list[str], list[MigrationBlocker], Any]:
     """Where the ticket stands, what stops it from moving, and its moved workflow (when
     nothing does). The ticket's stored state is left as it is."""
-    workflow = runtime.load(ticket.workflow, source)
-    standing = positions(workflow, source)
-    before = compare.read_diagram(source_bpmn.encode(), source_forms)
-    after = compare.read_diagram(target.bpmn_xml.encode(), target.forms)
-    changes = compare.diff(before, after)
+    try:
+        workflow = runtime.load(ticket.workflow, plan.source)
+    except (SpiffWorkflowException, KeyError, ValueError, TypeError, zlib.error):
+        return [], [_blocker(NOT_RESTORABLE, plan.target_number)], None
+    standing = positions(workflow, plan.source)
+    before, after = plan.diagrams
     ahead = downstream(after, standing) | downstream(before, standing)
-    blockers = _blockers_from_changes(changes, (before, after), set(standing), ahead,
-                                      _passed(workflow, source, standing), target.number)
+    blockers = _blockers_from_changes(plan.changes, plan.diagrams, set(standing), ahead,
+                                      _passed(workflow, plan.source, standing),
+                                      plan.target_number)
     if blockers:
         return standing, blockers, None
     pending = [t.task_spec.name for t in runtime.ready_tasks(workflow)]
     try:
-        move(workflow, target_definition)
-        moved = runtime.load(runtime.dump(workflow), target_definition)
-        restored = [t.task_spec.name for t in runtime.ready_tasks(moved)] == pending
+        move(workflow, plan.target)
+        # every task must stand on a spec of the target, or its state would not load
+        specs = plan.target.spec.task_specs
+        restored = (all(specs.get(t.task_spec.name) is t.task_spec
+                        for t in workflow.get_tasks())
+                    and [t.task_spec.name for t in runtime.ready_tasks(workflow)] == pending)
     except (SandboxError, SpiffWorkflowException, KeyError, ValueError, TypeError):
         restored = False
     if not restored:
-        return standing, [_blocker(NOT_RESTORABLE, target.number)], None
+        return standing, [_blocker(NOT_RESTORABLE, plan.target_number)], None
     return standing, [], workflow
 
 
@@ -252,8 +286,8 @@ def plan_migration(uow: UnitOfWork, actor: User, version_id: str) -> MigrationPl
     with uow:
         session = uow.session
         target = _target(uow, version_id)
-        target_definition = definition_of(session, target.id)
         sources = {row.id: row for row in repository.versions(session)}
+        moves: dict[str, Move] = {}
         current = repository.current_version(session)
         tickets = session.scalars(
             select(TicketRow).where(TicketRow.status == OPEN,
@@ -262,13 +296,14 @@ def plan_migration(uow: UnitOfWork, actor: User, version_id: str) -> MigrationPl
         checks = []
         for ticket in tickets:
             source_row = sources[ticket.process_version_id]
-            source = definition_of(session, source_row.id)
-            standing, blockers, _ = check(ticket, source, source_row.bpmn_xml,
-                                          source_row.forms, target, target_definition)
+            if source_row.id not in moves:
+                moves[source_row.id] = plan_move(session, source_row, target)
+            plan = moves[source_row.id]
+            standing, blockers, _ = check(ticket, plan)
             checks.append(MigrationCheck(
                 ticket_id=ticket.id, ticket_number=ticket.number, title=ticket.title,
                 from_version=source_row.id, from_number=source_row.number,
-                positions=_step_names(source, standing), blockers=tuple(blockers)))
+                positions=_step_names(plan.source, standing), blockers=tuple(blockers)))
         return MigrationPlan(_version(target, current.id if current else None), tuple(checks))
 
 
@@ -311,19 +346,17 @@ def migrate_ticket(uow: UnitOfWork, actor: User, version_id: str,
             return MigrationResult(ticket.id, ticket.number, False, (refused,))
         source_row = session.get(ProcessVersionRow, ticket.process_version_id)
         assert source_row is not None
-        source = definition_of(session, source_row.id)
-        target_definition = definition_of(session, target.id)
-        _, blockers, workflow = check(ticket, source, source_row.bpmn_xml, source_row.forms,
-                                      target, target_definition)
+        plan = plan_move(session, source_row, target)
+        _, blockers, workflow = check(ticket, plan)
         if blockers:
             return MigrationResult(ticket.id, ticket.number, False, tuple(blockers))
         now = datetime.now(UTC)
         pending_before = {row.id for row in repository.pending_task_rows(session, [ticket.id])}
         _record_migration(session, ticket, actor, source_row, target, now)
         ticket.process_version_id = target.id
-        pending = _save(session, ticket, workflow, target_definition, now,
+        pending = _save(session, ticket, workflow, plan.target, now,
                         carried_over=pending_before)
-        _rewrite(session, pending, pending_before, target_definition)
+        _rewrite(session, pending, pending_before, plan.target)
         uow.commit()
         uow.workflows.keep(_cache_key(ticket), workflow)
         return MigrationResult(ticket.id, ticket.number, True)
