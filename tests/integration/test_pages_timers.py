@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from flask import Flask
+from flask.testing import FlaskClient
 
 import engine
 from engine import Database
 from tests.desk import Desk
+from tests.integration.api_client import Api
 from tests.pages import html, texts, visitor
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -48,3 +50,15 @@ def test_a_late_step_is_marked_on_the_task_inbox_and_ticket_pages(
         helpdesk.post("/bahasa", {"lang": "en", "next": "/tugas"})
         english = helpdesk.get(f"/tiket/{ticket.id}").get_data(as_text=True)
         assert "Time limit passed" in english and "Overdue" in english
+
+
+def test_the_api_gives_each_task_its_due_time(app: Flask, client: FlaskClient,
+                                              desk: Desk) -> None:
+    with time_machine.travel(datetime(2026, 11, 27, 14, tzinfo=WIB), tick=False):
+        ticket = desk.open()
+        api = Api(app, client)
+        [task] = [t for t in api.get("/tasks", "helpdesk.lkpp").get_json()["items"]
+                  if t["ticket_id"] == ticket.id]
+        assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 11, 30, 10, tzinfo=WIB)
+        found = api.get(f"/tickets/{ticket.id}", "helpdesk.lkpp").get_json()
+        assert [t["due_at"] for t in found["tasks"]] == [task["due_at"]]
