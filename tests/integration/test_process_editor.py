@@ -20,6 +20,7 @@ from engine import Database
 from engine.accounts import hash_password
 from engine.persistence.tables import EventRow, ProcessVersionRow, UserRow
 from tests.desk import Desk
+from tests.integration.api_client import Api
 from tests.pages import DEMO_PASSWORD, Visitor, html, texts, visitor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -511,3 +512,14 @@ def test_the_sop_document_follows_the_deployed_diagram(app: Flask) -> None:
     assert texts(older, '//dd[@id="sop-version"]') == ["1"]
     assert owner.get("/proses/sop?versi=bukan-versi").status_code == 404
     assert owner.get(f"/proses/sop?versi={'0' * 64}").status_code == 404
+
+
+def test_the_api_names_the_element_of_each_problem_too(app: Flask) -> None:
+    api = Api(app, app.test_client())  # checks every answer against the OpenAPI document
+    xml = edit(DIAGRAM.read_bytes(), lambda root: set_property(root, "step05_kelengkapan",
+                                                                "sopStep", "0"))
+    answer = api.post("/process-versions/validate", "pemilik.proses", data=xml.encode(),
+                      content_type="application/xml")
+    assert answer.status_code == 200
+    problems = answer.json["problems"]  # type: ignore[index]
+    assert "step05_kelengkapan" in {p["element"] for p in problems}, problems

@@ -47,7 +47,10 @@ SCHEMAS: dict[str, Schema] = {
         problems={"type": "array", "items": ref("DiagramProblem"),
                   "description": "what is wrong with a diagram (422 on process versions)"}),
     "DiagramProblem": obj(["line", "message"], line={"type": "integer", "minimum": 0},
-                          message=STRING, file=STRING),
+                          message=STRING, file=STRING,
+                          element={"type": "string",
+                                   "description": "id of the diagram element it is about "
+                                                  "(\"\" when none)"}),
     "TokenRequest": obj(["username", "password"], username=STRING, password=STRING),
     "Token": obj(["token", "expires_at"], token=STRING, expires_at=TIME, token_type=STRING),
     "Me": obj(["username", "role", "lpse"], username=STRING,

@@ -79,7 +79,8 @@ def from_engine(error: engine.EskalasiError) -> Response:
 
 def diagram_problem(found: engine.Problem) -> dict[str, Any]:
     """One problem of a diagram or form as JSON."""
-    return {"line": found.line, "message": found.message, "file": found.file}
+    return {"line": found.line, "message": found.message, "file": found.file,
+            "element": found.element}
 
 
 def from_http(error: HTTPException) -> Response:
