@@ -14,6 +14,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import (
 from engine.errors import SandboxError
 from engine.sandbox.compiler import FILENAME, compiled
 from engine.sandbox.guards import GUARDS
+from engine.sandbox.limits import MAX_DATA, size_of
 from engine.sandbox.watchdog import WATCHDOG, Stop
 
 
@@ -59,15 +60,16 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         self._run(code, namespace, is_script=True)
         # Like TaskDataEnvironment: deleted names leave the task data, and builtins,
         # functions, helpers and external context do not enter it.
-        for key in [key for key in context if key not in namespace]:
-            del context[key]
-        for key, value in namespace.items():
-            if key in GUARDS or key in self.globals or key in external:
-                continue
-            if callable(value):
-                context.pop(key, None)
-            else:
-                context[key] = value
+        data = {key: value for key, value in namespace.items()
+                if key not in GUARDS and key not in self.globals and key not in external
+                and not callable(value)}
+        # The task data is stored with the ticket: a script may not leave a huge value
+        # (shared references make `[x] * n` small in memory, gigabytes when stored).
+        if size_of(data, MAX_DATA) > MAX_DATA:
+            raise SandboxError(f"the script would leave more than {MAX_DATA:,} characters "
+                               f"in the task data")
+        context.clear()
+        context.update(data)
         return True
 
     def _check_for_overwrite(self, context: Mapping[str, Any],

@@ -22,6 +22,7 @@ from engine.sandbox.limits import (
     SEQUENCES,
     check_bits,
     check_items,
+    check_size,
     refuse,
     too_wide,
 )
@@ -57,6 +58,7 @@ def _check_lshift(a: Any, b: Any) -> None:
 def _check_mod(a: Any, b: Any) -> None:
     # "%1000000000d" % 1 is as bad as a huge f-string width.
     if isinstance(a, (str, bytes)):
+        check_size(b, "%-formatting")
         text = a.decode("latin-1") if isinstance(a, bytes) else a
         for match in _PERCENT_SPEC.finditer(text):
             for part in match.groups():
@@ -182,6 +184,31 @@ def guarded_getattr(obj: Any, name: str) -> Any:
     return value
 
 
+def _guarded_str(*args: Any, **kwargs: Any) -> str:
+    """str(), refused for a value that would print as more than MAX_ITEMS characters."""
+    if args:
+        check_size(args[0], "str()")
+    return str(*args, **kwargs)
+
+
+def _guarded_repr(obj: Any, /) -> str:
+    """repr(), likewise bounded."""
+    check_size(obj, "repr()")
+    return repr(obj)
+
+
+def _sized(value: Any) -> Any:
+    """A value an f-string is about to print, if it would print small enough."""
+    check_size(value, "an f-string")
+    return value
+
+
+# The policy rewrites `str(x)` into `_sandbox_str_(x)`, and `f"{x}"` into
+# `f"{_sandbox_sized_(x)}"`: printing happens in C, where the time limit cannot stop it.
+TEXT_GUARDS: dict[str, str] = {"str": "_sandbox_str_", "repr": "_sandbox_repr_"}
+SIZED = "_sandbox_sized_"
+
+
 def _getitem(obj: Any, key: Any) -> Any:
     return obj[key]
 
@@ -253,5 +280,8 @@ GUARDS: dict[str, Any] = {
     "_unpack_sequence_": guarded_unpack_sequence,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_sandbox_exceptions_": dict(EXCEPTIONS),
+    "_sandbox_str_": _guarded_str,
+    "_sandbox_repr_": _guarded_repr,
+    SIZED: _sized,
     **{name: guard for name, guard in OPERATOR_GUARDS.values()},
 }

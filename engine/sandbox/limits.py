@@ -14,6 +14,10 @@ MAX_INT_BITS = 100_000
 # Widths and precisions in format specs; "{:>1000000000}" would allocate a gigabyte.
 MAX_FORMAT_WIDTH = 1_000
 
+# A script may leave at most this many characters (as printed) in the task data, which is
+# stored with the ticket at every step.
+MAX_DATA = 1_000_000
+
 # The types whose size MAX_ITEMS bounds.
 SEQUENCES = (str, bytes, list, tuple)
 
@@ -40,3 +44,34 @@ def too_wide(digits: str) -> bool:
     # Compare the length first: int() of a very long digit string is itself refused.
     digits = digits.lstrip("0")
     return len(digits) > 6 or int(digits or "0") > MAX_FORMAT_WIDTH
+
+
+def size_of(value: object, limit: int) -> int:
+    """About how many characters `value` prints as, counted until past `limit`.
+
+    Shared references count each time they are reached (they print each time), so
+    `[x] * n` weighs n times x; counting stops past `limit`, so cycles end too.
+    """
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str | bytes | bytearray):
+            total += len(item) + 2
+        elif isinstance(item, dict):
+            total += 2 + 2 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 + 2 * len(item)
+            stack.extend(item)
+        elif isinstance(item, int):
+            total += item.bit_length() // 3 + 1
+        else:
+            total += 8
+    return total
+
+
+def check_size(value: object, what: str, limit: int = MAX_ITEMS) -> None:
+    """Refuse `what` if `value` would print as more than `limit` characters."""
+    if size_of(value, limit) > limit:
+        refuse(f"{what} would produce more than {limit:,} characters")

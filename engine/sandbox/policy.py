@@ -11,7 +11,13 @@ from RestrictedPython.transformer import (
     copy_locations,
 )
 
-from engine.sandbox.guards import EXCEPTIONS, OPERATOR_GUARDS, attribute_problem
+from engine.sandbox.guards import (
+    EXCEPTIONS,
+    OPERATOR_GUARDS,
+    SIZED,
+    TEXT_GUARDS,
+    attribute_problem,
+)
 from engine.sandbox.limits import MAX_FORMAT_WIDTH, too_wide
 
 # Calls refused by name: they open files, evaluate code or reach introspection.
@@ -80,11 +86,18 @@ class SandboxPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
         if node.id in ("print", "printed"):
             self.error(node, f"name '{node.id}' is not available in the sandbox")
             return node
+        if (node.id in TEXT_GUARDS and isinstance(node.ctx, ast.Load)
+                and id(node) not in self._plain_names()):
+            self.error(node, f"'{node.id}' may only be called directly, as in {node.id}(x), "
+                             f"or named in isinstance()")
+            return node
         result: ast.AST = super().visit_Name(node)
         return result
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         """Refuse private, introspection and format attributes; guard the others."""
+        if isinstance(node.value, ast.Name):  # str.upper(x): guarded at run time
+            self._plain_names().add(id(node.value))
         problem = attribute_problem(node.attr)
         if problem:
             self.error(node, problem)
@@ -93,13 +106,34 @@ class SandboxPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
         result: ast.AST = super().visit_Attribute(node)
         return result
 
+    def _plain_names(self) -> set[int]:
+        """The `str`/`repr` names that are called directly or named in isinstance()."""
+        if not hasattr(self, "_plain"):
+            self._plain: set[int] = set()
+        return self._plain
+
     def visit_Call(self, node: ast.Call) -> ast.AST:
-        """Refuse calls such as eval(), open(), type() and getattr() by name."""
-        if isinstance(node.func, ast.Name) and node.func.id in _REFUSED_CALLS:
-            self.error(node, f"calling '{node.func.id}' is not allowed")
+        """Refuse calls such as eval(), open(), type() and getattr() by name; size-check
+        str() and repr()."""
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name in _REFUSED_CALLS:
+            self.error(node, f"calling '{name}' is not allowed")
             checked: ast.AST = self.node_contents_visit(node)
             return checked
+        if name in ("isinstance", "issubclass") and len(node.args) == 2:
+            kinds = node.args[1]
+            for kind in kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]:
+                self._plain_names().add(id(kind))
+        if name in TEXT_GUARDS:
+            self._plain_names().add(id(node.func))
         result: ast.AST = super().visit_Call(node)
+        if (name in TEXT_GUARDS and isinstance(result, ast.Call)
+                and isinstance(result.func, ast.Name) and result.func.id == name):
+            guard = ast.Name(TEXT_GUARDS[name], ast.Load())
+            copy_locations(guard, result.func)
+            result.func = guard
+        elif name in TEXT_GUARDS:
+            self.error(node, f"call {name}() with plain arguments, as in {name}(x)")
         return result
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
@@ -120,6 +154,10 @@ class SandboxPolicy(RestrictingNodeTransformer):  # type: ignore[misc]
             if problem:
                 self.error(node, problem)
         result: ast.AST = super().visit_FormattedValue(node)
+        if isinstance(result, ast.FormattedValue):
+            sized = ast.Call(func=ast.Name(SIZED, ast.Load()), args=[result.value], keywords=[])
+            copy_locations(sized, result.value)
+            result.value = sized
         return result
 
     def _refuse_node(self, node: ast.AST) -> ast.AST:
