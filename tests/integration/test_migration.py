@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 import engine
 from tests.desk import Desk
-from tests.diagram_edits import FORMS, SOURCE, form_with_field, replaced_id
+from tests.diagram_edits import FORMS, SOURCE, form_with_field, renamed, replaced_id
 
 WIB = ZoneInfo("Asia/Jakarta")
 # Version 2: step 4 replaced by a new element, and a field added to step 12's form.
@@ -84,8 +84,6 @@ def test_a_ticket_past_a_changed_step_cannot_move_but_one_before_it_can(desk: De
 
 
 def test_a_rename_anywhere_never_stops_a_ticket(desk: Desk) -> None:
-    from tests.diagram_edits import renamed
-
     ticket = at_step03(desk)
     version = deploy(desk, renamed("step03_kewenangan", "Kewenangan"), FORMS)
     assert plan(desk, version)[ticket.number].can_migrate
@@ -220,3 +218,20 @@ def test_a_moved_ticket_s_time_limit_still_fires_and_replays(desk: Desk) -> None
         for ticket in (late, waiting, later):
             desk.run(ticket, "step02_terima")
         assert all(r.ok for r in verified(desk).values()), verified(desk)
+
+
+def test_a_ticket_moved_twice_replays_across_three_versions(desk: Desk) -> None:
+    ticket = at_step03(desk)
+    second = deploy(desk)
+    [first_move] = engine.migrate_tickets(desk.database.uow, owner(desk), second.id,
+                                          [ticket.id])
+    third = deploy(desk, renamed("step05_kelengkapan", "Kelengkapan", V2_BPMN), V2_FORMS)
+    [second_move] = engine.migrate_tickets(desk.database.uow, owner(desk), third.id,
+                                           [ticket.id])
+    assert first_move.migrated and second_move.migrated
+    desk.do(ticket, "step03_kewenangan")
+    assert desk.task(ticket, "step05_kelengkapan").name == "Kelengkapan"
+    moves = [e.data for e in engine.list_events(desk.database.uow(), desk.user("auditor"),
+                                                ticket.id) if e.type == "ticket_migrated"]
+    assert [(m["from_number"], m["to_number"]) for m in moves] == [(1, 2), (2, 3)]
+    assert verified(desk)[ticket.number].ok
