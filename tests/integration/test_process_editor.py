@@ -523,3 +523,36 @@ def test_the_api_names_the_element_of_each_problem_too(app: Flask) -> None:
     assert answer.status_code == 200
     problems = answer.json["problems"]  # type: ignore[index]
     assert "step05_kelengkapan" in {p["element"] for p in problems}, problems
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(app: Flask, database: Database) -> None:
+    owner = Owner(app)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("escalation.bpmn", DIAGRAM.read_bytes())
+        archive.writestr("forms/step01_eskalasi.json", b" " * (64 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    upload = owner.upload("Bom", ("diagram", "bom.zip", buffer.getvalue()))
+    assert upload.status_code == 422
+    assert "larger than" in upload.text
+    assert drafts(database) == []
+
+
+def test_nonsense_requests_get_clear_errors_never_500(app: Flask, database: Database) -> None:
+    owner = Owner(app)
+    token = {"X-CSRFToken": owner.person.token()}
+    client = owner.person.client
+    for body in ("nicht json", "[1, 2]", '{"xml": 5}', '{"xml": "x", "forms": {"a.json": 5}}',
+                 '{"xml": "x", "forms": []}'):
+        for path in ("/proses/validasi", "/proses/terapkan", "/proses/draf"):
+            answer = client.post(path, data=body, content_type="application/json",
+                                 headers=token)
+            assert answer.status_code == 400, (path, body)
+    nul = owner.send("/proses/draf", {"name": "a\u0000", "xml": "<x>\u0000</x>", "forms": {}})
+    assert nul.status_code == 422
+    for path in ("/proses/draf/999", "/proses/draf/999/data.json", "/proses/draf/999/unduh",
+                 "/proses/versi/zzz/unduh", "/proses/versi/zzz/diagram.bpmn"):
+        assert owner.get(path).status_code == 404, path
+    assert owner.send("/proses/draf/999", {"name": "x", "xml": "x", "forms": {}}
+                      ).status_code == 404
+    assert len(versions(database)) == 1 and drafts(database) == []
