@@ -29,6 +29,8 @@ MAX_BPMN_BYTES = 2 * 1024 * 1024
 MAX_FORM_BYTES = 256 * 1024
 SOP_STEPS = range(1, 18)
 FORM_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}\.json$")
+# The own date of a step's boundary timer: never reached, so only the engine fires it.
+TIMER_BACKSTOP = re.compile(r"""^(["'])9999-12-31T23:59:59(\+00:00|Z)?\1$""")
 
 SUPPORTED_NODES = {
     "startEvent", "endEvent", "userTask", "manualTask", "task", "scriptTask",
@@ -314,18 +316,31 @@ class _Checker:
                 problem = time_limit_problem(value)
                 if problem:
                     self.add(node, f"{label(node)}: {problem}")
-            if local(node.tag) != "boundaryEvent" or node.find("bpmn:timerEventDefinition",
-                                                                NS) is None:
+            timer = node.find("bpmn:timerEventDefinition", NS)
+            if timer is None:
                 continue
-            host = nodes.get(node.get("attachedToRef", ""))
-            if host is None or local(host.tag) != "userTask":
-                self.add(node, f"timer {label(node)} must be attached to a user task")
-            elif not properties(host).get("timeLimit", "").strip():
-                self.add(node, f"timer {label(node)} is on {label(host)}, which has no "
-                               f"timeLimit property (e.g. 8h or 2d) to say when it is due")
-            if node.get("cancelActivity", "true") != "false":
-                self.add(node, f"timer {label(node)} must be non-interrupting "
-                               f'(cancelActivity="false"): the step stays with its holder')
+            if local(node.tag) != "boundaryEvent":
+                self.add(node, f"timer {label(node)}: only a timer on the border of a user task "
+                               f"is supported (nothing else would fire it)")
+                continue
+            self.check_timer(node, timer, nodes.get(node.get("attachedToRef", "")))
+
+    def check_timer(self, node: Tree, timer: Tree, host: Tree | None) -> None:
+        """A boundary timer: non-interrupting, on a step with a limit, with the backstop date."""
+        if host is None or local(host.tag) != "userTask":
+            self.add(node, f"timer {label(node)} must be attached to a user task")
+        elif not properties(host).get("timeLimit", "").strip():
+            self.add(node, f"timer {label(node)} is on {label(host)}, which has no "
+                           f"timeLimit property (e.g. 8h or 2d) to say when it is due")
+        if node.get("cancelActivity", "true") != "false":
+            self.add(node, f"timer {label(node)} must be non-interrupting "
+                           f'(cancelActivity="false"): the step stays with its holder')
+        date = timer.find("bpmn:timeDate", NS)
+        if date is None or not TIMER_BACKSTOP.match((date.text or "").strip()):
+            self.add(timer, f"timer {label(node)} must have the time date "
+                            f"\"9999-12-31T23:59:59+00:00\" (a date it never reaches): the "
+                            f"engine fires it when the step's timeLimit has passed in working "
+                            f"time, not by the clock")
 
     def check_layout(self, process: Tree, nodes: Mapping[str, Tree],
                      flows: Mapping[str, Tree]) -> None:

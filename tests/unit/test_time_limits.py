@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from cli.main import main
 from engine.bootstrap import DEFAULT_DIAGRAM
@@ -72,3 +73,30 @@ def test_validate_names_a_bad_days_off_line(tmp_path: Path,
     assert main(["validate", str(diagram)]) == 1
     out = capsys.readouterr().out
     assert out.startswith(f"{folder / 'days-off.txt'}:3: '31-12-2026 salah' does not start")
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("timeDate", '"2026-12-01T00:00:00+07:00"'), ("timeDuration", '"PT8H"'),
+    ("timeCycle", '"R3/PT1H"')])
+def test_a_timer_the_clock_would_fire_is_refused(kind: str, text: str) -> None:
+    def change(root: Any) -> None:
+        date = first(root, '//bpmn:boundaryEvent[@id="Timer_12_batas_waktu"]//bpmn:timeDate')
+        date.tag = date.tag.replace("timeDate", kind)
+        date.text = text
+    problems = problems_of(edited(change))
+    assert any("Timer_12_batas_waktu" in p and "9999-12-31T23:59:59+00:00" in p
+               for p in problems), problems
+
+
+def test_a_timer_anywhere_but_on_a_step_is_refused() -> None:
+    def change(root: Any) -> None:
+        end = first(root, '//bpmn:endEvent[@id="EndEvent_12_pengingat"]')
+        end.tag = end.tag.replace("endEvent", "intermediateCatchEvent")
+        timer = first(root, '//bpmn:boundaryEvent[@id="Timer_12_batas_waktu"]'
+                            '/bpmn:timerEventDefinition')
+        copy = etree.fromstring(etree.tostring(timer))
+        copy.set("id", "Timer_copy")
+        end.append(copy)
+    problems = problems_of(edited(change))
+    assert any("EndEvent_12_pengingat" in p and "only a timer on the border" in p
+               for p in problems), problems
