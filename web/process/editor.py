@@ -151,6 +151,8 @@ def deploy() -> ResponseReturnValue:
         return _fail(422, _("Diagram tidak diterapkan: ada %(count)s masalah.",
                             count=len(invalid.problems)),
                      problems=[problem_json(p) for p in invalid.problems])
+    except engine.Conflict:
+        return _fail(409, _("Versi lain diterapkan pada saat yang sama. Coba lagi."))
     draft_id = body.get("draft_id")
     if isinstance(draft_id, int) and not isinstance(draft_id, bool):
         with contextlib.suppress(engine.NotFound):  # someone threw it away meanwhile
