@@ -302,3 +302,13 @@ def test_chart_labels_are_escaped() -> None:
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "<i>" not in svg
     assert svg.count('<rect class="chart-bar"') == 2
+
+
+def test_the_ticket_page_leads_auditors_only_to_verify_and_replay(
+        app: Flask, desk: Desk, looped: engine.Ticket) -> None:
+    links = html(visitor(app, "auditor").get(f"/tiket/{looped.id}")).xpath(
+        '//p[@class="audit-links"]/a/@href')
+    assert links == [f"/audit/tiket/{looped.id}", f"/audit/tiket/{looped.id}/replay",
+                     f"/audit/tiket/{looped.id}/verifikasi"]
+    helpdesk = html(visitor(app, "helpdesk.lkpp").get(f"/tiket/{looped.id}"))
+    assert helpdesk.xpath('//p[@class="audit-links"]') == []
