@@ -86,6 +86,12 @@ def test_an_owner_changes_validates_and_deploys_and_new_tickets_take_the_new_ver
     assert validate(owner) == "Tidak ada masalah. Diagram siap diterapkan."
     assert marked(owner) == set()
 
+    owner.page.get_by_role("button", name="Simpan Draf").click()
+    owner.page.locator("#editor-status", has_text="Draf disimpan.").wait_for()
+    assert "/proses/draf/" in owner.page.url
+    assert len(engine.list_drafts(database.uow(), engine.get_user(database.uow(),
+                                                                  "pemilik.proses"))) == 1
+
     owner.page.fill("#deploy-note", "Langkah 2: nama baru, batas waktu 6 jam kerja")
     owner.page.get_by_role("button", name="Terapkan sebagai Versi Baru").click()
     owner.page.wait_for_selector("#deploy-result[data-version]")
@@ -93,6 +99,7 @@ def test_an_owner_changes_validates_and_deploys_and_new_tickets_take_the_new_ver
     assert owner.page.evaluate("window.__cspViolations") == []
 
     owner.goto("/proses")
+    assert owner.page.locator("tr[data-draft-id]").count() == 0, "the deployed draft is gone"
     assert owner.page.locator('tr[data-version="2"][data-current="true"]').inner_text().count(
         "Langkah 2: nama baru") == 1
     owner.goto("/proses/sop")
