@@ -125,4 +125,6 @@ def test_the_api_lists_only_the_callers_notifications_and_marks_them_read(
     assert api.post("/notifications/read", "helpdesk.lkpp").json == {"marked": 1}
     assert api.get("/notifications", "helpdesk.lkpp").status_code == 200
     assert api.get("/notifications?limit=0", "helpdesk.lkpp").status_code == 422
+    assert api.get("/notifications?unread=yes", "helpdesk.lkpp").status_code == 422
+    assert api.get("/notifications?unread=false", "helpdesk.lkpp").json["unread"] == 0
     assert api.get("/notifications").status_code == 401

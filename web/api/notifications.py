@@ -9,6 +9,7 @@ from flask import Blueprint, request
 import engine
 from web.api.auth import caller
 from web.api.inputs import query_int
+from web.api.problems import invalid
 from web.api.serialize import iso
 from web.context import database
 
@@ -22,6 +23,14 @@ def notification_json(note: engine.Notification) -> dict[str, Any]:
             "created_at": iso(note.created_at), "read_at": iso(note.read_at)}
 
 
+def _flag(name: str) -> bool:
+    """An optional boolean query parameter: `true` or `false` (422 otherwise)."""
+    raw = request.args.get(name, "false")
+    if raw not in {"true", "false"}:
+        raise invalid({name: ["Must be true or false."]})
+    return raw == "true"
+
+
 @bp.get("/notifications")
 def index() -> dict[str, Any]:
     """The caller's own notifications, newest first (`?unread=true`: only unread ones)."""
@@ -29,7 +38,7 @@ def index() -> dict[str, Any]:
     found = engine.list_notifications(
         uow(), caller(), limit=query_int("limit", 100, 1, 500),
         offset=query_int("offset", 0, 0, 10**9),
-        unread_only=request.args.get("unread", "").lower() in {"1", "true"})
+        unread_only=_flag("unread"))
     return {"items": [notification_json(note) for note in found],
             "unread": engine.count_unread(uow(), caller())}
 
