@@ -22,9 +22,11 @@ STATUSES = ("open", "closed")
 def _date(name: str) -> date | None:
     raw = request.args.get(name, "").strip()
     try:
-        return date.fromisoformat(raw) if raw else None
+        day = date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    # Far-off years would overflow the day's bounds in UTC; nobody means them.
+    return day if day is not None and 1900 <= day.year <= 9000 else None
 
 
 def _query() -> AuditQuery:
@@ -74,7 +76,7 @@ def replay(ticket_id: int) -> ResponseReturnValue:
 
 def replay_data(ticket_id: int) -> ResponseReturnValue:
     """The diagrams and each frame's marks, for the replay page's viewer."""
-    view = engine.audit_replay(database().uow(), actor(), ticket_id)
+    view = engine.audit_replay(database().uow(), actor(), ticket_id, read=None)
     response = jsonify(
         diagrams=view.diagrams,
         frames=[{"seq": f.seq, "version": f.version, "completed": list(f.completed),
