@@ -430,6 +430,16 @@ CHANGES = [
          lambda w: f"/proses/versi/{_current_version(w)}/migrasi",
          expect(422, (OWNER,), others=404, anonymous=302),
          lambda w, caller: {"data": {"tiket": "x"}}),
+    Case("api compare version", "GET", "/api/v1/process-versions/<version_id>/comparison",
+         lambda w: f"/api/v1/process-versions/{_current_version(w)}/comparison",
+         expect(200, (OWNER,), others=404, anonymous=401)),
+    Case("api migration dry run", "GET", "/api/v1/process-versions/<version_id>/migration",
+         lambda w: f"/api/v1/process-versions/{_current_version(w)}/migration",
+         expect(200, (OWNER,), others=404, anonymous=401)),
+    Case("api migration nonsense", "POST", "/api/v1/process-versions/<version_id>/migration",
+         lambda w: f"/api/v1/process-versions/{_current_version(w)}/migration",
+         expect(422, (OWNER,), others=404, anonymous=401),
+         lambda w, caller: {"json": {"tickets": []}}),
 ]
 
 

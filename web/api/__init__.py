@@ -7,6 +7,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 
 from web.api import (
     auth,
+    changes,
     inputs,
     notifications,
     openapi,
@@ -17,7 +18,7 @@ from web.api import (
     versions,
 )
 
-PARTS = (auth.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp)
+PARTS = (auth.bp, changes.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp)
 
 bp = Blueprint("api", __name__)
 for part in PARTS:
