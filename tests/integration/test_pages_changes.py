@@ -128,3 +128,21 @@ def test_the_dry_run_and_the_migration_through_the_form(app: Flask, desk: Desk) 
     assert engine.get_ticket(desk.database.uow(), desk.user("helpdesk.lkpp"),
                              movable.id).process_version == version.id
     assert all(r.ok for r in engine.verify_tickets(desk.database.uow()))
+
+
+def test_a_moved_ticket_shows_its_new_diagram_and_history(app: Flask, desk: Desk) -> None:
+    ticket = desk.run(desk.open(), "step02_terima")
+    version = deploy(desk)
+    [result] = engine.migrate_tickets(desk.database.uow, desk.user("pemilik.proses"),
+                                      version.id, [ticket.id])
+    assert result.migrated
+    helpdesk = visitor(app, "helpdesk.lkpp")
+    page = helpdesk.get(f"/tiket/{ticket.id}")
+    assert page.status_code == 200
+    diagram = json.loads(helpdesk.get(f"/tiket/{ticket.id}/diagram.json").text)
+    assert "step04_arahan" in diagram["xml"] and diagram["current"] == ["step03_kewenangan"]
+    assert "step02_terima" in diagram["completed"]
+    auditor = visitor(app, "auditor")
+    for path in (f"/audit/tiket/{ticket.id}", f"/audit/tiket/{ticket.id}/replay",
+                 f"/audit/tiket/{ticket.id}/verifikasi"):
+        assert auditor.get(path).status_code == 200, path
