@@ -20,6 +20,8 @@ from engine.timers import fire_due_timers
 log = logging.getLogger("eskalasi.worker")
 
 DEFAULT_INTERVAL = 10.0
+TIMER_BATCH = 100
+MAX_TIMER_BATCHES = 20
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,12 @@ class Worker:
 
     def run_once(self, now: datetime | None = None) -> Round:
         """One round: every due timer, then every due email."""
-        fired = fire_due_timers(self.database, now=now)
+        fired = 0
+        for _ in range(MAX_TIMER_BATCHES):  # a backlog (after downtime) goes in one round
+            batch = fire_due_timers(self.database, now=now, limit=TIMER_BATCH)
+            fired += batch
+            if batch < TIMER_BATCH:
+                break
         if self.settings is None and not self._said_no_host:
             self._said_no_host = True
             log.warning("no SMTP host configured (ESKALASI_SMTP_HOST): "

@@ -18,6 +18,7 @@ from web.pages import errors
 from web.pages.common import PER_PAGE, page, page_number, safe_next, signed_in
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
+TASK_PREFIX = "/tugas/"
 
 
 @signed_in
@@ -40,8 +41,15 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
 @signed_in
 def open_notification(notification_id: int) -> ResponseReturnValue:
     """Mark it read and go where it points (the task, or the ticket)."""
-    found = engine.mark_notification_read(database().uow(), actor(), notification_id)
-    return redirect(safe_next(found.link, url_for(".index")))
+    user = actor()
+    found = engine.mark_notification_read(database().uow(), user, notification_id)
+    target = safe_next(found.link, url_for(".index"))
+    if target.startswith(TASK_PREFIX) and found.ticket_id is not None:
+        try:  # a task done meanwhile: its ticket says what became of it
+            engine.get_task(database().uow(), user, target.removeprefix(TASK_PREFIX))
+        except engine.NotFound:
+            target = url_for("pages.ticket", ticket_id=found.ticket_id)
+    return redirect(target)
 
 
 @signed_in

@@ -52,6 +52,18 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_task(app: Flask,
     assert texts(page, UNREAD_BADGE) == []
 
 
+def test_opening_a_notification_of_a_task_done_meanwhile_goes_to_the_ticket(
+        app: Flask, desk: Desk) -> None:
+    ticket = desk.open()
+    helpdesk = visitor(app, "helpdesk.lkpp")
+    [note] = ids(html(helpdesk.get("/notifikasi")))
+    desk.do(ticket, "step02_terima")
+
+    opened = helpdesk.post(f"/notifikasi/{note}/buka")
+
+    assert opened.status_code == 302 and opened.location == f"/tiket/{ticket.id}"
+
+
 def test_mark_one_and_mark_all_read(app: Flask, desk: Desk) -> None:
     for _ in range(3):
         desk.open()

@@ -128,6 +128,20 @@ def test_a_round_fires_due_timers_and_a_failed_round_does_not_stop_the_loop(
     assert worker.Worker(database, None).run_once() == worker.Round(2, 0, 0, 0)
 
 
+def test_a_backlog_of_timers_is_fired_in_batches_within_one_round(
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    backlog = [worker.TIMER_BATCH * 2 + 7]
+
+    def fire(_database: Database, now: datetime | None = None, limit: int = 100) -> int:
+        fired = min(limit, backlog[0])
+        backlog[0] -= fired
+        return fired
+
+    monkeypatch.setattr(worker, "fire_due_timers", fire)
+    assert worker.Worker(database, None).run_once().fired == worker.TIMER_BATCH * 2 + 7
+    assert backlog == [0]
+
+
 def test_worker_refuses_a_nonsense_interval(environment: dict[str, str],
                                             capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
