@@ -254,7 +254,9 @@ class TimerRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
-    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), unique=True)
+    # No foreign key: a task row may go (a ticket moved to another version) and its timer is
+    # then cancelled when it comes due.
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)
     task_spec: Mapped[str] = mapped_column(String(200))
     # The boundary timer event attached to the task in the diagram (None when it has none).
     boundary: Mapped[str | None] = mapped_column(String(200), nullable=True)

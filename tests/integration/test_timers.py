@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 import engine
 from engine import Database
 from engine.notifications import list_notifications
-from engine.persistence.tables import EventRow, LpseRow, TimerRow
+from engine.persistence.tables import EventRow, LpseRow, TaskRow, TimerRow
 from tests.conftest import POSTGRES_URL
 from tests.desk import Desk
 
@@ -174,6 +174,19 @@ def test_a_step_completed_in_time_never_fires(database: Database, desk: Desk,
     with database.uow() as uow:
         states = sorted(uow.session.scalars(select(TimerRow.state)))
     assert states == ["cancelled", "waiting"]
+
+
+def test_a_timer_whose_task_row_went_is_cancelled(database: Database, desk: Desk,
+                                                 clock: time_machine.Coordinates) -> None:
+    ticket = desk.open()
+    with database.uow() as uow:  # as when a ticket moves to a version without the step
+        uow.session.execute(delete(TaskRow).where(TaskRow.ticket_id == ticket.id,
+                                                  TaskRow.completed_at.is_(None)))
+        uow.commit()
+    clock.move_to(wib(2026, 11, 25, 15))
+    assert engine.fire_due_timers(database) == 0
+    with database.uow() as uow:
+        assert list(uow.session.scalars(select(TimerRow.state))) == ["cancelled"]
 
 
 def test_data_wait_steps_are_charged_to_the_side_asked_for_data(
