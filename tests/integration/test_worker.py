@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,22 @@ def test_worker_refuses_a_nonsense_interval(environment: dict[str, str],
         main(["worker", "--interval", "0"])
     assert "seconds above 0" in capsys.readouterr().err
     assert outbox.backoff(1).total_seconds() == 60
+
+
+def test_one_round_fires_an_overdue_step_and_mails_the_reminder(
+        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+    ticket = desk.open()
+    round_one = worker.Worker(desk.database, smtp.settings).run_once()
+    assert (round_one.fired, round_one.sent) == (0, 1)  # the new task's mail, no timer yet
+
+    # Step 2 has a limit of a few working hours: a month later it is long overdue.
+    later = datetime.now(UTC) + timedelta(days=30)
+    round_two = worker.Worker(desk.database, smtp.settings).run_once(now=later)
+
+    assert round_two.fired >= 1
+    reminders = [mail for mail in smtp.to(address("helpdesk.lkpp"))
+                 if "Batas waktu terlewati" in mail.subject]
+    assert reminders and ticket.number in reminders[0].subject
+    assert round_two.sent == len(smtp.received) - 1
+    assert worker.Worker(desk.database, smtp.settings).run_once(now=later) == worker.Round(
+        0, 0, 0, 0)  # nothing fires or goes twice
