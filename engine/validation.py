@@ -27,6 +27,7 @@ NS = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "spiffworkflow": SPIFF_NS}
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 MAX_FORM_BYTES = 256 * 1024
+MAX_FORM_DEPTH = 32  # a form nested deeper would exhaust the validators' recursion
 SOP_STEPS = range(1, 18)
 FORM_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}\.json$")
 # The own date of a step's boundary timer: never reached, so only the engine fires it.
@@ -140,6 +141,19 @@ def check_xsd(root: Tree) -> list[Problem]:
             for e in schema.error_log]
 
 
+def _depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_FORM_DEPTH:
+                stack.extend((child, depth + 1)
+                             for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def read_form(name: str, raw: bytes | Mapping[str, Any]) -> tuple[dict[str, Any] | None,
                                                                    list[Problem]]:
     """Parse and check one form: JSON, a valid JSON Schema, and an object schema."""
@@ -151,10 +165,16 @@ def read_form(name: str, raw: bytes | Mapping[str, Any]) -> tuple[dict[str, Any]
             form = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             return None, [Problem(getattr(err, "lineno", 0), f"not valid JSON: {err}", file)]
+        except RecursionError:
+            return None, [Problem(0, f"the form is nested more than {MAX_FORM_DEPTH} levels "
+                                     f"deep", file)]
     else:
         form = dict(raw)
     if not isinstance(form, dict):
         return None, [Problem(1, "a form must be a JSON object (a JSON Schema)", file)]
+    if _depth(form) > MAX_FORM_DEPTH:
+        return None, [Problem(1, f"the form is nested more than {MAX_FORM_DEPTH} levels deep",
+                              file)]
     try:
         Draft202012Validator.check_schema(form)
     except SchemaError as err:
@@ -249,8 +269,11 @@ class _Checker:
                 self.add(node, f"{label(node)} has no outgoing flow; the ticket would stop there")
 
     def check_gateways(self, process: Tree, flows: Mapping[str, Tree]) -> None:
+        leaving: dict[str, list[Tree]] = {}  # by source: linear, also for huge diagrams
+        for flow in flows.values():
+            leaving.setdefault(flow.get("sourceRef"), []).append(flow)
         for gateway in process.findall("bpmn:exclusiveGateway", NS):
-            out = [f for f in flows.values() if f.get("sourceRef") == gateway.get("id")]
+            out = leaving.get(gateway.get("id"), [])
             if len(out) < 2:
                 continue
             for flow in out:
