@@ -312,6 +312,21 @@
     }
   };
 
+  /* A step's boundary timer is labelled with its limit ("Batas waktu 4h"): keep the label
+   * saying the limit the step now has. Labels an owner wrote otherwise are left alone. */
+  Editor.prototype.renameTimers = function (element, limit) {
+    var modeling = this.modeling;
+    (element.attachers || []).forEach(function (timer) {
+      var bo = timer.businessObject;
+      var isTimer = (bo.eventDefinitions || []).some(function (d) {
+        return d.$type === 'bpmn:TimerEventDefinition';
+      });
+      if (isTimer && /^Batas waktu( \S+)?$/.test(bo.name || '')) {
+        modeling.updateProperties(timer, { name: limit ? 'Batas waktu ' + limit : 'Batas waktu' });
+      }
+    });
+  };
+
   Editor.prototype.moveToLane = function (element, laneId) {
     var lane = this.registry.get(laneId);
     if (!lane || this.laneOf(element) === lane) { return; }
@@ -340,6 +355,7 @@
           field.setCustomValidity('');
         }
         self.setProperty(self.selected, name, field.value);
+        if (name === 'timeLimit') { self.renameTimers(self.selected, field.value.trim()); }
       });
     });
     when('prop-lane', 'change', function (element, field) { self.moveToLane(element, field.value); });
