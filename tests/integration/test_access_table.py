@@ -382,6 +382,49 @@ NOTIFICATIONS = [
          lambda w: "/notifikasi/dibaca-semua", everyone(302)),
 ]
 
+# Issue 4 (the process owner's editor): process owners only, everyone else 404. The editor's
+# JSON endpoints answer a form post (what the table sends) with 400: not JSON.
+def _owner_only(status: int = 200) -> Expect:
+    return expect(status, (OWNER,), others=404, anonymous=302)
+
+
+def _missing_draft(suffix: str = "") -> Path_:
+    return lambda w: f"/proses/draf/987654{suffix}"
+
+
+PROCESS = [
+    Case("process overview", "GET", "/proses", lambda w: "/proses", _owner_only()),
+    Case("process editor", "GET", "/proses/editor", lambda w: "/proses/editor", _owner_only()),
+    Case("process editor data", "GET", "/proses/editor/data.json",
+         lambda w: "/proses/editor/data.json", _owner_only()),
+    Case("process sop", "GET", "/proses/sop", lambda w: "/proses/sop", _owner_only()),
+    Case("process upload form", "GET", "/proses/unggah", lambda w: "/proses/unggah",
+         _owner_only()),
+    Case("process upload nothing", "POST", "/proses/unggah", lambda w: "/proses/unggah",
+         _owner_only(422), lambda w, caller: {"data": {"name": "x"}}),
+    Case("process version zip", "GET", "/proses/versi/<version_id>/unduh",
+         lambda w: f"/proses/versi/{_current_version(w)}/unduh", _owner_only()),
+    Case("process version bpmn", "GET", "/proses/versi/<version_id>/diagram.bpmn",
+         lambda w: f"/proses/versi/{_current_version(w)}/diagram.bpmn", _owner_only()),
+    Case("process validate not json", "POST", "/proses/validasi", lambda w: "/proses/validasi",
+         _owner_only(400), lambda w, caller: {"data": {"xml": "<x/>"}}),
+    Case("process deploy not json", "POST", "/proses/terapkan", lambda w: "/proses/terapkan",
+         _owner_only(400), lambda w, caller: {"data": {"xml": "<x/>", "note": "x"}}),
+    Case("process new draft not json", "POST", "/proses/draf", lambda w: "/proses/draf",
+         _owner_only(400), lambda w, caller: {"data": {"name": "x"}}),
+    Case("process save missing draft", "POST", "/proses/draf/<int:draft_id>",
+         _missing_draft(), _owner_only(400), lambda w, caller: {"data": {"name": "x"}}),
+    Case("process missing draft", "GET", "/proses/draf/<int:draft_id>", _missing_draft(),
+         everyone(404, 302)),
+    Case("process missing draft data", "GET", "/proses/draf/<int:draft_id>/data.json",
+         _missing_draft("/data.json"), everyone(404, 302)),
+    Case("process missing draft zip", "GET", "/proses/draf/<int:draft_id>/unduh",
+         _missing_draft("/unduh"), everyone(404, 302)),
+    Case("process delete missing draft", "POST", "/proses/draf/<int:draft_id>/hapus",
+         _missing_draft("/hapus"), everyone(404, 302)),
+]
+
+
 # Issue 5 (auditor area): auditors only, everyone else 404 (the helpdesk too).
 def _audit_cases() -> list[Case]:
     def only_auditor(status: int = 200) -> Expect:
@@ -444,7 +487,7 @@ CHANGES = [
 
 
 CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
-                     *NOTIFICATIONS, *_audit_cases(), *CHANGES]
+                     *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:
