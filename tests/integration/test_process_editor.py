@@ -556,3 +556,15 @@ def test_nonsense_requests_get_clear_errors_never_500(app: Flask, database: Data
     assert owner.send("/proses/draf/999", {"name": "x", "xml": "x", "forms": {}}
                       ).status_code == 404
     assert len(versions(database)) == 1 and drafts(database) == []
+
+
+def test_the_editor_speaks_english_when_asked(app: Flask) -> None:
+    owner = Owner(app)
+    owner.person.post("/bahasa", {"lang": "en", "next": "/proses/editor"})
+    page = owner.get("/proses/editor")
+    messages = json.loads(html(page).xpath('//div[@id="editor"]/@data-messages')[0])
+    assert messages["saved"] == "Draft saved."
+    assert texts(page, "//h1") == ["Process editor"]
+    sop = owner.get("/proses/sop")
+    assert "STANDARD OPERATING PROCEDURE" in texts(sop, '//p[@class="sop-kind"]')
+    assert texts(sop, '//tr[@data-sop-step="2"]/td[7]') == ["4 working hours"]
