@@ -8,9 +8,11 @@ import pytest
 import engine
 from engine import Database
 from tests.desk import STEP_DATA
-from tests.e2e.people import People, Person
+from tests.e2e.conftest import unavailable
+from tests.e2e.people import ROOT, People, Person
 
 pytestmark = pytest.mark.e2e
+MODELER = ROOT / "web/static/vendor/bpmn-js/bpmn-modeler.production.min.js"
 
 # Records the CSP violations of a page (an init script runs outside the page's CSP).
 CSP_RECORDER = """
@@ -54,6 +56,8 @@ def step_name_in_inbox(helpdesk: Person, ticket: str) -> str:
 
 def test_an_owner_changes_validates_and_deploys_and_new_tickets_take_the_new_version(
         people: People, database: Database) -> None:
+    if not MODELER.exists():
+        unavailable(f"{MODELER.relative_to(ROOT)} missing: run scripts/setup (needs npm)")
     admin = people.sign_in("admin.bandung")
     older = admin.open_ticket(STEP_DATA["step01_eskalasi"])
 
