@@ -7,8 +7,8 @@ take and cannot come back to). It cannot move when the step it stands on was rem
 changed in what it asks of people (lane, form, time limit, kind), or when a step or flow it
 has already gone through was removed or changed in behaviour (its history would no longer
 fit the diagram). Renames and the SOP table's texts never stand in the way. The move itself
-is SpiffWorkflow's `diff_workflow` + `migrate_workflow`, and it is checked by doing it: the
-ticket must wait at the same steps afterwards and its state must load on the new version.
+is SpiffWorkflow's `migrate_workflow` (engine.repin), and it is checked by doing it: the
+ticket must wait at the same steps afterwards, every task on a spec of the new version.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ FIELD = "tiket"
 # Changes that only reword a step: they never stop a ticket from moving.
 _WORDING = {"sopStep", "requirements", "equipment", "output", "remarks",
             compare.DOCUMENTATION, "formUiSchemaFilename"}
-# On steps already done, a different time limit no longer matters either.
-_BEHIND_WORDING = _WORDING | {"timeLimit"}
+# On steps already done, a different time limit (or timer) no longer matters either.
+_BEHIND_WORDING = _WORDING | {"timeLimit", compare.TIMER, compare.ATTACHED_TO}
 _KIND_WORDS = {
     compare.ADDED: "ditambahkan", compare.REMOVED: "dihapus", compare.RENAMED: "nama diganti",
     compare.LANE_MOVED: "pindah lajur", compare.CONDITION_CHANGED: "kondisi diubah",
