@@ -15,12 +15,12 @@ from pathlib import PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import versions
+from engine import audit, versions
 from engine.errors import Conflict, InvalidData, InvalidDiagram, NotFound
 from engine.persistence import repository
-from engine.persistence.tables import ProcessDraftRow, ProcessVersionRow
+from engine.persistence.tables import EventRow, ProcessDraftRow, ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.types import Draft, Problem, ProcessVersion, Role, User, VersionFiles
+from engine.types import Draft, Event, Problem, ProcessVersion, Role, User, VersionFiles
 from engine.validation import FORM_NAME, MAX_BPMN_BYTES, MAX_FORM_BYTES, read_xml
 
 MAX_FORMS = 200
@@ -166,6 +166,20 @@ def version_files(uow: UnitOfWork, actor: User, version_id: str | None = None) -
                                  note=row.note, current=current is not None
                                  and row.id == current.id)
         return VersionFiles(version=version, bpmn_xml=row.bpmn_xml, forms=dict(row.forms))
+
+
+def deploy_log(uow: UnitOfWork, actor: User, limit: int = 200) -> list[Event]:
+    """Every deploy, newest first (`version_deployed` audit events): who, when, which version
+    and why, also when an older version was made current again."""
+    _owner(actor)
+    with uow:
+        rows = uow.session.scalars(
+            select(EventRow).where(EventRow.stream == versions.PROCESS_STREAM,
+                                   EventRow.type == audit.VERSION_DEPLOYED)
+            .order_by(EventRow.seq.desc()).limit(limit)).all()
+        return [Event(seq=row.seq, at=row.at, actor=row.actor, role=row.role, type=row.type,
+                      task=row.task, sop_step=row.sop_step, data=dict(row.data),
+                      hash=row.hash, prev_hash=row.prev_hash) for row in rows]
 
 
 def archive(bpmn: str, forms: Mapping[str, str | Mapping[str, object]]) -> bytes:

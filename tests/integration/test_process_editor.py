@@ -568,3 +568,21 @@ def test_the_editor_speaks_english_when_asked(app: Flask) -> None:
     sop = owner.get("/proses/sop")
     assert "STANDARD OPERATING PROCEDURE" in texts(sop, '//p[@class="sop-kind"]')
     assert texts(sop, '//tr[@data-sop-step="2"]/td[7]') == ["4 working hours"]
+
+
+def test_the_deploy_log_shows_a_return_to_an_older_version_with_its_note(
+        app: Flask, database: Database) -> None:
+    owner = Owner(app)
+    data = owner.deployed()
+    assert owner.deploy(renamed(data["xml"], "step02_terima", "Baru"), data["forms"],
+                        note="Coba nama baru").status_code == 201
+    back = owner.deploy(data["xml"], data["forms"], note="Kembali ke nama lama")
+    assert back.status_code == 201
+    assert back.json["outcome"] == "reactivated"  # type: ignore[index]
+    page = owner.get("/proses")
+    rows = [" ".join(row.text_content().split())
+            for row in html(page).xpath('//table[contains(@class, "deploys")]/tbody/tr')]
+    assert len(rows) == 3
+    assert rows[0].endswith("pemilik.proses 1 (diaktifkan kembali) Kembali ke nama lama")
+    assert rows[1].endswith("pemilik.proses 2 Coba nama baru")
+    assert html(page).xpath('//tr[@data-version="1"]/@data-current') == ["true"]

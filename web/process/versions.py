@@ -22,7 +22,8 @@ def index() -> ResponseReturnValue:
     """Proses: the deployed version, the drafts, and every version with who, when and why."""
     uow = database().uow
     return page("process/index.html", versions=engine.list_versions(uow()),
-                drafts=engine.list_drafts(uow(), actor()))
+                drafts=engine.list_drafts(uow(), actor()),
+                deploys=engine.deploy_log(uow(), actor()))
 
 
 def delete_draft(draft_id: int) -> ResponseReturnValue:
