@@ -550,6 +550,9 @@ def test_nonsense_requests_get_clear_errors_never_500(app: Flask, database: Data
             assert answer.status_code == 400, (path, body)
     nul = owner.send("/proses/draf", {"name": "a\u0000", "xml": "<x>\u0000</x>", "forms": {}})
     assert nul.status_code == 422
+    data = owner.deployed()
+    changed = renamed(data["xml"], "step02_terima", "Baru")
+    assert owner.deploy(changed, data["forms"], note="a\u0000b").status_code == 422
     for path in ("/proses/draf/999", "/proses/draf/999/data.json", "/proses/draf/999/unduh",
                  "/proses/versi/zzz/unduh", "/proses/versi/zzz/diagram.bpmn"):
         assert owner.get(path).status_code == 404, path

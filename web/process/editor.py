@@ -141,7 +141,7 @@ def deploy() -> ResponseReturnValue:
     body = _body()
     xml, forms = _parts(body)
     note = body.get("note")
-    if not isinstance(note, str) or not note.strip() or len(note) > MAX_NOTE:
+    if not isinstance(note, str) or not note.strip() or len(note) > MAX_NOTE or "\x00" in note:
         return _fail(422, _("Tuliskan catatan perubahan (paling banyak %(max)s karakter).",
                             max=MAX_NOTE), errors={"note": [_("Wajib diisi.")]})
     user = actor()
