@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 import engine
 from cli.main import main
+from engine.checkpoints import list_checkpoints
 from engine.persistence.tables import Base
 from tests.desk import Desk
 
@@ -172,8 +173,10 @@ def test_a_ticket_deleted_altogether_is_named_by_the_checkpoint(desk: Desk) -> N
 def _two_days_of_checkpoints(desk: Desk) -> list[Any]:
     with time_machine.travel(datetime.now(UTC) - timedelta(days=2), tick=True):
         desk.run(desk.open(), "step02_terima")
-    closed_ticket(desk)
-    written = engine.record_checkpoints(desk.database.uow(), TOMORROW)
+    closed_ticket(desk)  # the first change of today checkpoints the day travelled to
+    engine.record_checkpoints(desk.database.uow(), TOMORROW)
+    with desk.database.uow() as uow:
+        written = list_checkpoints(uow.session)
     assert [c.seq for c in written] == [1, 2]
     return written
 
