@@ -184,21 +184,19 @@ def stored_snapshot(blob: bytes, manual: frozenset[str]) -> dict[str, Any] | Non
         tasks: dict[str, dict[str, Any]] = document["tasks"]
         if document.get("subprocesses"):
             return None
-        cache_: dict[str, dict[str, Any]] = {}
-
         def data_of(task_id: str) -> dict[str, Any]:
-            if task_id not in cache_:
-                task = tasks[task_id]
-                if task["parent"] is None:
-                    cache_[task_id] = dict(task["data"])
-                else:
-                    data = dict(data_of(task["parent"]))
-                    delta = task.get("delta") or {}
-                    data.update(delta.get("updates", {}))
-                    for gone in delta.get("deletions", []):
-                        data.pop(gone, None)
-                    cache_[task_id] = data
-            return cache_[task_id]
+            chain = []
+            task: dict[str, Any] | None = tasks[task_id]
+            while task is not None:
+                chain.append(task)
+                task = tasks[task["parent"]] if task["parent"] is not None else None
+            data = dict(chain[-1]["data"])
+            for step in reversed(chain[:-1]):
+                delta = step.get("delta") or {}
+                data.update(delta.get("updates", {}))
+                for gone in delta.get("deletions", []):
+                    data.pop(gone, None)
+            return data
 
         user = [t for t in tasks.values() if t["task_spec"] in manual]
         done = sorted((t for t in user if t["state"] == _COMPLETED),
