@@ -78,6 +78,8 @@ def detail_code(change: Change) -> str:
 def describe_detail(code: str) -> str:
     """A detail code in plain Indonesian."""
     kind, _, aspect = code.partition(":")
+    if aspect == compare.TIMER and kind in (compare.ADDED, compare.REMOVED):
+        return "pengatur waktu " + _KIND_WORDS[kind]
     if kind == compare.PROPERTY_CHANGED:
         return {"timeLimit": "batas waktu diubah", "timer": "pengatur waktu diubah",
                 "formJsonSchemaFilename": "formulir diganti"}.get(
@@ -176,16 +178,23 @@ def _blockers_from_changes(changes: Sequence[Change], diagrams: Sequence[compare
         element = owner.id if owner is not None else change.element
         if element in standing and not _harmless(change, _WORDING):
             code = POSITION_CHANGED
-        elif element in ahead or element not in passed or _harmless(change, _BEHIND_WORDING):
+        elif (element in ahead or element not in passed or _harmless(change, _BEHIND_WORDING)
+              or (owner is not None and change.kind == compare.ADDED)):
+            # ahead, off its path, or a new timer on a step already done; a timer taken away
+            # from a done step does stop it: SpiffWorkflow's history of that step keeps the
+            # timer's split and join, which the new version no longer has.
             continue
         else:
             code = PASSED_CHANGED
         _, _, codes = found.setdefault(
             element, (code, (owner.name or owner.id) if owner else change.name, []))
+        code_of_change = detail_code(change)
+        if owner is not None and change.kind in (compare.ADDED, compare.REMOVED):
+            code_of_change = f"{change.kind}:{compare.TIMER}"
         if change.kind == compare.REMOVED and owner is None:
             codes.insert(0, compare.REMOVED)
-        elif detail_code(change) not in codes:
-            codes.append(detail_code(change))
+        elif code_of_change not in codes:
+            codes.append(code_of_change)
     return [_blocker(_removed(code) if codes[0] == compare.REMOVED else code, to_number,
                      element, name, ",".join(codes))
             for element, (code, name, codes) in found.items()]

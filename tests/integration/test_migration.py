@@ -10,8 +10,9 @@ import time_machine
 from sqlalchemy import text
 
 import engine
+from engine.validation import NS
 from tests.desk import Desk
-from tests.diagram_edits import FORMS, SOURCE, form_with_field, renamed, replaced_id
+from tests.diagram_edits import FORMS, SOURCE, edit, form_with_field, renamed, replaced_id
 
 WIB = ZoneInfo("Asia/Jakarta")
 # Version 2: step 4 replaced by a new element, and a field added to step 12's form.
@@ -234,4 +235,44 @@ def test_a_ticket_moved_twice_replays_across_three_versions(desk: Desk) -> None:
     moves = [e.data for e in engine.list_events(desk.database.uow(), desk.user("auditor"),
                                                 ticket.id) if e.type == "ticket_migrated"]
     assert [(m["from_number"], m["to_number"]) for m in moves] == [(1, 2), (2, 3)]
+    assert verified(desk)[ticket.number].ok
+
+
+def without_timer_of_step03(root: object) -> None:
+    for element_id in ("Timer_03_batas_waktu", "EndEvent_03_pengingat", "Flow_03_batas_waktu"):
+        for found in root.xpath(  # type: ignore[attr-defined]
+                f"//*[@id='{element_id}' or @bpmnElement='{element_id}'] | "
+                f"//bpmn:flowNodeRef[text()='{element_id}']", namespaces=NS):
+            found.getparent().remove(found)
+
+
+def test_a_removed_timer_stops_the_tickets_that_reached_its_step(desk: Desk) -> None:
+    before_step, on_step = desk.open(), at_step03(desk)
+    past_step = desk.run(at_step03(desk), "step03_kewenangan")
+    version = deploy(desk, edit(without_timer_of_step03), FORMS)
+    checks = plan(desk, version)
+    [blocker] = checks[on_step.number].blockers
+    assert (blocker.code, blocker.element, blocker.detail) == (
+        "position_changed", "step03_kewenangan", "removed:timer")
+    assert "pengatur waktu dihapus" in blocker.message
+    [blocker] = checks[past_step.number].blockers
+    assert (blocker.code, blocker.element) == ("passed_changed", "step03_kewenangan")
+    assert checks[before_step.number].can_migrate  # the timer is ahead of it
+    [result] = engine.migrate_tickets(desk.database.uow, owner(desk), version.id,
+                                      [before_step.id])
+    assert result.migrated
+    desk.run(before_step, "step02_terima", "step03_kewenangan")
+    assert verified(desk)[before_step.number].ok
+
+
+def test_a_timer_added_to_a_step_already_done_does_not_stop_a_ticket(desk: Desk) -> None:
+    first = engine.list_versions(desk.database.uow())[0]
+    deploy(desk, edit(without_timer_of_step03), FORMS)
+    ticket = desk.run(desk.open(), "step02_terima", "step03_kewenangan")
+    back, outcome = engine.deploy(desk.database.uow(), SOURCE, FORMS, "pemilik.proses")
+    assert outcome == "reactivated" and back.id == first.id
+    assert plan(desk, back)[ticket.number].can_migrate
+    [result] = engine.migrate_tickets(desk.database.uow, owner(desk), back.id, [ticket.id])
+    assert result.migrated
+    desk.do(ticket, "step05_kelengkapan")
     assert verified(desk)[ticket.number].ok

@@ -90,6 +90,9 @@ def _detail(code: str) -> str:
     }
     if kind == "property_changed":
         return _("%(property)s diubah", property=property_label(aspect))
+    if aspect == "timer" and kind in ("added", "removed"):
+        return _("pengatur waktu ditambahkan") if kind == "added" else _(
+            "pengatur waktu dihapus")
     return words.get(kind, kind)
 
 
