@@ -146,3 +146,14 @@ def test_a_moved_ticket_shows_its_new_diagram_and_history(app: Flask, desk: Desk
     for path in (f"/audit/tiket/{ticket.id}", f"/audit/tiket/{ticket.id}/replay",
                  f"/audit/tiket/{ticket.id}/verifikasi"):
         assert auditor.get(path).status_code == 200, path
+
+
+def test_a_draft_that_is_not_a_diagram_gets_a_clear_error(app: Flask, desk: Desk) -> None:
+    draft = engine.save_draft(desk.database.uow(), desk.user("pemilik.proses"), name="Rusak",
+                              bpmn="<bpmn:definitions", forms={})
+    owner = visitor(app, "pemilik.proses")
+    for path in (f"/proses/draf/{draft.id}/bandingkan",
+                 f"/proses/draf/{draft.id}/bandingkan.json"):
+        answer = owner.get(path)
+        assert answer.status_code == 422, path
+        assert "tidak dapat dibandingkan" in answer.text
