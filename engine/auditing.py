@@ -29,6 +29,7 @@ from engine.persistence.tables import (
     UserRow,
 )
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.readlog import READ_HISTORY, READ_REPLAY, log_read
 from engine.services import ticket_stream, to_event, to_ticket
 from engine.types import (
     AuditEntry,
@@ -51,9 +52,6 @@ from engine.versions import definition_of
 ZONE = ZoneInfo("Asia/Jakarta")
 RATING_STEP = 17
 FORM_EVENTS = (audit.TICKET_OPENED, audit.TASK_COMPLETED)
-# What a read-log row says was read.
-READ_HISTORY, READ_REPLAY, READ_PRINT = "history", "replay", "print"
-READ_JSON, READ_CSV, READ_RANGE = "export-json", "export-csv", "export-range-csv"
 
 
 def require_auditor(actor: User) -> None:
@@ -75,14 +73,6 @@ def created_between(date_from: date | None, date_to: date | None) -> list[Column
     if date_to is not None:
         conditions.append(TicketRow.created_at < day_start(date_to + timedelta(days=1)))
     return conditions
-
-
-def log_read(session: Session, actor: User, what: str, ticket_id: int | None = None,
-             detail: str = "") -> None:
-    """Record that an auditor read a ticket's personal data (committed by the caller)."""
-    session.add(AuditReadRow(at=datetime.now(UTC), username=actor.username,
-                             role=actor.role.value, ticket_id=ticket_id, what=what,
-                             detail=detail[:300]))
 
 
 def ratings(session: Session, ticket_ids: Iterable[int] | None = None) -> dict[int, int]:

@@ -13,18 +13,11 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import audit, checkpoints
-from engine.auditing import (
-    READ_CSV,
-    READ_JSON,
-    READ_RANGE,
-    auditable_ticket,
-    created_between,
-    log_read,
-    require_auditor,
-)
+from engine.auditing import auditable_ticket, created_between, require_auditor
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, LpseRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.readlog import READ_CSV, READ_JSON, READ_RANGE, log_read
 from engine.services import ticket_stream, to_event, to_ticket
 from engine.types import Event, User
 

@@ -8,7 +8,7 @@ from typing import Any
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import access, runtime
+from engine import access, readlog, runtime
 from engine.definitions import ProcessDefinition
 from engine.errors import NotFound
 from engine.persistence import repository
@@ -67,6 +67,7 @@ def ticket_history(uow: UnitOfWork, actor: User, ticket_id: int) -> TicketHistor
                 fields=_fields(definition, e.task, dict(e.data.get("form", {}))),
                 attachments=tuple(by_seq.get(e.seq, [])))
             for e in events)
+        readlog.log_if_auditor(uow, actor, readlog.READ_TICKET_PAGE, row.id, row.number)
         return TicketHistory(ticket, thread, tuple(files))
 
 
@@ -95,6 +96,8 @@ def attachment_file(uow: UnitOfWork, actor: User, ticket_id: int,
             if attachment.sha256 == sha256 and uow.store is not None:
                 path = uow.store.path(sha256)
                 if path.is_file():
+                    readlog.log_if_auditor(uow, actor, readlog.READ_ATTACHMENT, ticket.id,
+                                           attachment.filename)
                     return attachment, path
         raise NotFound("no such attachment")
 

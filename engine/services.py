@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import access, audit, checkpoints, notifications, runtime, schedule
+from engine import access, audit, checkpoints, notifications, readlog, runtime, schedule
 from engine.attachments import FIELD, CheckedUpload, check_uploads
 from engine.definitions import ProcessDefinition
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
@@ -187,8 +187,10 @@ def list_events(uow: UnitOfWork, actor: User, ticket_id: int) -> list[Event]:
         ticket = uow.session.get(TicketRow, ticket_id)
         if ticket is None or not access.may_see_ticket(actor, ticket):
             raise NotFound("no such ticket")
-        return [to_event(row) for row in
-                repository.stream_events(uow.session, ticket_stream(ticket.id))]
+        events = [to_event(row) for row in
+                  repository.stream_events(uow.session, ticket_stream(ticket.id))]
+        readlog.log_if_auditor(uow, actor, readlog.READ_EVENTS, ticket.id, ticket.number)
+        return events
 
 
 def to_event(row: EventRow) -> Event:

@@ -313,3 +313,14 @@ def test_the_ticket_page_leads_auditors_only_to_verify_and_replay(
                      f"/audit/tiket/{looped.id}/verifikasi"]
     helpdesk = html(visitor(app, "helpdesk.lkpp").get(f"/tiket/{looped.id}"))
     assert helpdesk.xpath('//p[@class="audit-links"]') == []
+
+
+def test_an_auditor_s_reads_outside_the_audit_area_are_logged_too(
+        app: Flask, desk: Desk, looped: engine.Ticket) -> None:
+    assert visitor(app, "helpdesk.lkpp").get(f"/tiket/{looped.id}").status_code == 200
+    assert engine.list_events(desk.database.uow(), desk.user("helpdesk.lkpp"), looped.id)
+    assert reads(desk) == []
+    assert visitor(app, "auditor").get(f"/tiket/{looped.id}").status_code == 200
+    assert engine.list_events(desk.database.uow(), desk.user("auditor"), looped.id)
+    assert reads(desk) == [("auditor", "ticket-page", looped.id),
+                           ("auditor", "events-api", looped.id)]
