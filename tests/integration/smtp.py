@@ -11,6 +11,7 @@ from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from engine.outbox import SmtpSettings
 
@@ -66,11 +67,12 @@ def free_port() -> int:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1:<port>; `stop()` and `start()` again on the same port."""
 
-    def __init__(self) -> None:
+    def __init__(self, login: tuple[str, str] | None = None) -> None:
         self.port = free_port()
         self.received: list[Received] = []
         self.lock = threading.Lock()
         self.delay = 0.0
+        self.login = login  # when set, mail is taken only after AUTH with these
         self._controller: Controller | None = None
 
     @property
@@ -79,8 +81,20 @@ class SmtpServer:
                             timeout=5)
 
     def start(self) -> None:
-        self._controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.login is not None:
+            options = {"authenticator": self._authenticate, "auth_required": True,
+                       "auth_require_tls": False}
+        self._controller = Controller(_Keeper(self), hostname="127.0.0.1", port=self.port,
+                                      **options)
         self._controller.start()
+
+    def _authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
+                      auth_data: Any) -> AuthResult:
+        wanted = self.login or ("", "")
+        given = ((auth_data.login.decode(), auth_data.password.decode())
+                 if isinstance(auth_data, LoginPassword) else None)
+        return AuthResult(success=given == wanted, handled=False)
 
     def stop(self) -> None:
         if self._controller is not None:

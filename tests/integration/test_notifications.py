@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -294,3 +295,21 @@ def test_racing_completions_of_one_task_notify_once(desk: Desk, with_emails: Non
     subjects = [row.subject for row in notification_rows(desk.database, "helpdesk.lkpp")]
     assert len(subjects) == 2 and "Memutuskan kewenangan" in subjects[1]
     assert len(outbox_rows(desk.database)) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_mail_goes_through_a_server_that_wants_a_login(desk: Desk, with_emails: None) -> None:
+    server = SmtpServer(login=("eskalasi", "rahasia"))
+    server.start()
+    try:
+        desk.open()
+        wrong = replace(server.settings, user="eskalasi", password="salah")
+        assert outbox.send_due(desk.database, wrong).retrying == 1
+        [row] = outbox_rows(desk.database)
+        assert row.last_error and "535" in row.last_error  # authentication failed
+        right = replace(server.settings, user="eskalasi", password="rahasia")
+        later = datetime.now(UTC) + outbox.FIRST_RETRY + timedelta(seconds=1)
+        assert outbox.send_due(desk.database, right, now=later).sent == 1
+    finally:
+        server.stop()
+    assert len(server.to(address("helpdesk.lkpp"))) == 1
