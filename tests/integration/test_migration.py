@@ -10,6 +10,7 @@ import time_machine
 from sqlalchemy import text
 
 import engine
+from engine import migration
 from engine.validation import NS
 from tests.desk import Desk
 from tests.diagram_edits import FORMS, SOURCE, edit, form_with_field, renamed, replaced_id
@@ -275,4 +276,24 @@ def test_a_timer_added_to_a_step_already_done_does_not_stop_a_ticket(desk: Desk)
     [result] = engine.migrate_tickets(desk.database.uow, owner(desk), back.id, [ticket.id])
     assert result.migrated
     desk.do(ticket, "step05_kelengkapan")
+    assert verified(desk)[ticket.number].ok
+
+
+def test_a_ticket_changed_during_its_move_is_left_as_the_other_change_made_it(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticket = at_step03(desk)
+    version = deploy(desk)
+    real_check = migration.check
+
+    def check_while_someone_completes(*args: object) -> object:
+        found = real_check(*args)  # type: ignore[arg-type]
+        desk.do(ticket, "step03_kewenangan")  # meanwhile, the helpdesk goes on
+        return found
+
+    monkeypatch.setattr(migration, "check", check_while_someone_completes)
+    [result] = engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
+    assert not result.migrated and result.blockers[0].code == "conflict"
+    assert engine.get_ticket(desk.database.uow(), desk.user("helpdesk.lkpp"),
+                             ticket.id).process_version == ticket.process_version
+    assert desk.trail(ticket)[-1] == "step03_kewenangan"
     assert verified(desk)[ticket.number].ok
