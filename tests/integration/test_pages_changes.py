@@ -157,3 +157,14 @@ def test_a_draft_that_is_not_a_diagram_gets_a_clear_error(app: Flask, desk: Desk
         answer = owner.get(path)
         assert answer.status_code == 422, path
         assert "tidak dapat dibandingkan" in answer.text
+
+
+def test_the_owner_picks_the_version_to_compare_with(app: Flask, desk: Desk) -> None:
+    first = engine.list_versions(desk.database.uow())[0]
+    version = deploy(desk)
+    owner = visitor(app, "pemilik.proses")
+    page = owner.get(f"/proses/versi/{version.id}/bandingkan")
+    assert html(page).xpath('//select[@name="dengan"]/option[@selected]/@value') == [first.id]
+    same = owner.get(f"/proses/versi/{version.id}/bandingkan?dengan={version.id}")
+    assert "Tidak ada perbedaan" in same.text
+    assert owner.get(f"/proses/versi/{version.id}/bandingkan?dengan=nope").status_code == 404

@@ -47,10 +47,11 @@ def _draft_comparison(draft_id: int) -> engine.Comparison:
                                        draft.name, draft.bpmn_xml.encode(), draft.forms)
 
 
-def _compare_page(comparison: engine.Comparison, data_url: str) -> ResponseReturnValue:
+def _compare_page(comparison: engine.Comparison, data_url: str,
+                  versions: list[engine.ProcessVersion] | None = None) -> ResponseReturnValue:
     sentences = [(change, words.sentence(change)) for change in comparison.changes]
     return page("changes/compare.html", comparison=comparison, sentences=sentences,
-                data_url=data_url)
+                data_url=data_url, versions=versions or [])
 
 
 def compare_version(version_id: str) -> ResponseReturnValue:
@@ -59,7 +60,8 @@ def compare_version(version_id: str) -> ResponseReturnValue:
     values: dict[str, Any] = {"version_id": version_id}
     if request.args.get(BASE):
         values[BASE] = request.args[BASE]
-    return _compare_page(comparison, url_for(".compare_version_data", **values))
+    return _compare_page(comparison, url_for(".compare_version_data", **values),
+                         engine.list_versions(database().uow()))
 
 
 def compare_version_data(version_id: str) -> ResponseReturnValue:
