@@ -281,3 +281,44 @@ def test_the_first_change_of_a_new_day_checkpoints_the_days_before(desk: Desk) -
     desk.do(ticket, "step02_terima")
     newest = engine.latest_checkpoint(desk.database.uow())
     assert newest is not None and newest.heads == {f"ticket:{ticket.id}": [1, ANY_HASH]}
+
+
+def test_the_stored_state_read_from_its_tasks_matches_the_workflow_rebuilt(
+        desk: Desk) -> None:
+    """The fast reading of a stored workflow gives what rebuilding it gives, at every stage
+    (else every ticket would take the slow way)."""
+    from engine import integrity, runtime
+    from engine.persistence.tables import TicketRow
+    from engine.versions import definition_of
+
+    tickets = [desk.open(), desk.run(desk.open(), "step02_terima", "step03_kewenangan", *LOOP),
+               closed_ticket(desk),
+               desk.run(desk.open(), "step02_terima", ("step03_kewenangan",
+                                                       {"kewenangan": "LPSE"}))]
+    with desk.database.uow() as uow:
+        for ticket in tickets:
+            row = uow.session.get(TicketRow, ticket.id)
+            assert row is not None
+            definition = definition_of(uow.session, row.process_version_id)
+            manual = frozenset(n for n, s in definition.spec.task_specs.items() if s.manual)
+            rebuilt = runtime.snapshot(runtime.load(row.workflow, definition))
+            assert integrity.stored_snapshot(row.workflow, manual) == rebuilt, ticket.number
+
+
+def test_tickets_on_one_path_are_replayed_on_the_engine_once(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import integrity
+
+    for rating in (1, 3, 5):
+        desk.run(desk.open(judul=f"Rating {rating}"), "step02_terima", "step03_kewenangan",
+                 *TO_THE_END[:-1], ("step17_tutup", {"rating": rating}))
+    calls: list[int] = []
+    real = integrity.replay
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(integrity, "replay", counted)
+    assert all(r.ok for r in verify_all(desk).values())
+    assert len(calls) == 1
