@@ -15,7 +15,7 @@ GAP = 8
 VALUE_WIDTH = 90
 
 
-def _short(label: str, limit: int = 40) -> str:
+def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[:limit - 1] + "…"
 
 

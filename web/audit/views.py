@@ -125,6 +125,8 @@ def printable(ticket_id: int) -> ResponseReturnValue:
 
 
 def _hours(figure: engine.Figure) -> str:
+    if figure.value < 1:
+        return _("%(minutes)s menit", minutes=f"{figure.value * 60:,.0f}")
     return _("%(hours)s jam", hours=f"{figure.value:,.1f}")
 
 
