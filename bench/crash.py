@@ -143,6 +143,7 @@ def main() -> None:
                     continue
                 gunicorn, worker = servers
                 before = len(stats.completed) + len(stats.opened)
+                at = round(time.monotonic() - began)
                 victims = [gunicorn.pid, *children(gunicorn.pid), worker.pid]
                 killed = kill_all(victims)
                 gunicorn.wait()
@@ -150,7 +151,7 @@ def main() -> None:
                 time.sleep(args.down)
                 started = time.monotonic()
                 servers = list(start_servers(args.postgres, port, args.workers, folder))
-                crashes.append({"at": round(time.monotonic() - began), "killed": killed,
+                crashes.append({"at": at, "killed": killed,
                                 "completions_before": before,
                                 "back_after_s": round(args.down + time.monotonic() - started,
                                                       1)})
