@@ -40,7 +40,7 @@ from engine.persistence.unit_of_work import UnitOfWork
 from engine.services import CLOSED, OPEN, ticket_stream
 from engine.types import Event, Verification
 from engine.verification import compare, replay, replay_across_versions
-from engine.versions import definition_of
+from engine.versions import PROCESS_STREAM, definition_of
 
 BATCH = 500
 FORM_EVENTS = (audit.TICKET_OPENED, audit.TASK_COMPLETED)
@@ -293,7 +293,8 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
     Besides each ticket's own chain and replay, its stream must still hold the head its
     newest day checkpoint recorded. Problems of the checkpoint chain itself (and tickets it
     names that are gone) come back as one extra result numbered "checkpoints", when every
-    ticket is verified or an `anchor` (a checkpoint hash kept elsewhere) is given.
+    ticket is verified or an `anchor` (a checkpoint hash kept elsewhere) is given; when every
+    ticket is verified, so do problems of the deployments' chain, numbered "process".
     """
     results: list[Verification] = []
     with uow:
@@ -308,16 +309,34 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
                 results.append(result)
                 if progress:
                     progress(result)
-        if references is None or anchor:
-            if references is None:
-                present = {ticket_stream(i) for i in session.scalars(select(TicketRow.id))}
-                chain_problems += checkpoints.missing_streams(heads, present)
-            if chain_problems:
-                result = Verification(0, "checkpoints", False, tuple(chain_problems))
-                results.append(result)
-                if progress:
-                    progress(result)
+        extra: list[Verification] = []
+        if references is None:
+            present = {ticket_stream(i) for i in session.scalars(select(TicketRow.id))}
+            chain_problems += checkpoints.missing_streams(heads, present)
+            process = _process_problems(session, heads)
+            if process:
+                extra.append(Verification(0, PROCESS_STREAM, False, tuple(process)))
+        if chain_problems and (references is None or anchor):
+            extra.append(Verification(0, "checkpoints", False, tuple(chain_problems)))
+        for result in extra:
+            results.append(result)
+            if progress:
+                progress(result)
     return results
+
+
+def _process_problems(session: Session, heads: checkpoints.Heads) -> list[str]:
+    """The deployments' own chain (stream `process`): edits, gaps, a truncated tail."""
+    events = _events_of_stream(session, PROCESS_STREAM)
+    problems = audit.check_chain(PROCESS_STREAM, events)
+    problems += checkpoints.check_stream(PROCESS_STREAM, [e.hash for e in events], heads)
+    return problems
+
+
+def _events_of_stream(session: Session, stream: str) -> list[Event]:
+    return [_to_event(row) for row in session.execute(
+        select(*_EVENT_COLUMNS).where(EventRow.stream == stream)
+        .order_by(EventRow.seq, EventRow.id))]
 
 
 def count_tickets(uow: UnitOfWork) -> int:

@@ -322,3 +322,14 @@ def test_tickets_on_one_path_are_replayed_on_the_engine_once(
     monkeypatch.setattr(integrity, "replay", counted)
     assert all(r.ok for r in verify_all(desk).values())
     assert len(calls) == 1
+
+
+def test_an_edited_deployment_record_is_reported(desk: Desk) -> None:
+    ticket = desk.open()
+    assert "process" not in verify_all(desk)
+    execute(desk, "UPDATE events SET actor = 'someone else' WHERE stream = 'process' "
+                  "AND seq = 1")
+    results = verify_all(desk)
+    assert results[ticket.number].ok
+    assert any("event 1 (version_deployed)" in p and "edited" in p
+               for p in results["process"].problems), results["process"].problems
