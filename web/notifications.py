@@ -15,7 +15,15 @@ import engine
 from web.context import actor, database
 from web.extensions import _
 from web.pages import errors
-from web.pages.common import PER_PAGE, page, page_number, safe_next, signed_in
+from web.pages.common import (
+    PER_PAGE,
+    Route,
+    add_routes,
+    page,
+    page_number,
+    safe_next,
+    signed_in,
+)
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
 TASK_PREFIX = "/tugas/"
@@ -75,14 +83,12 @@ def _template_helpers() -> dict[str, Any]:
     return {"unread_notifications": unread_notifications}
 
 
-_ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
+_ROUTES: tuple[Route, ...] = (
     ("", "index", index, ("GET",)),
     ("/<int:notification_id>/dibaca", "mark_read", mark_read, ("POST",)),
     ("/<int:notification_id>/buka", "open", open_notification, ("POST",)),
     ("/dibaca-semua", "mark_all_read", mark_all_read, ("POST",)),
 )
-for _rule, _endpoint, _view, _methods in _ROUTES:
-    bp.add_url_rule(_rule, _endpoint, _view, methods=list(_methods))
+add_routes(bp, _ROUTES)
 bp.app_context_processor(_template_helpers)
-for _error, _handler in errors.ENGINE_ERRORS.items():
-    bp.register_error_handler(_error, _handler)
+errors.show_engine_errors(bp)

@@ -6,20 +6,17 @@ diagrams, and the migration's dry run and its results. Every role but process ow
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, current_app
-from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask import Blueprint
 
 import engine
 from engine import Role
+from web.areas import restrict_to
 from web.changes import views
-from web.pages import errors
+from web.pages.common import Route, add_routes
 
 bp = Blueprint("changes", __name__, url_prefix="/proses")
 
-_ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
+_ROUTES: tuple[Route, ...] = (
     ("/versi/<version_id>/bandingkan", "compare_version", views.compare_version, ("GET",)),
     ("/versi/<version_id>/bandingkan.json", "compare_version_data",
      views.compare_version_data, ("GET",)),
@@ -28,20 +25,6 @@ _ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
      ("GET",)),
     ("/versi/<version_id>/migrasi", "migrate", views.migrate, ("GET", "POST")),
 )
-for _rule, _endpoint, _view, _methods in _ROUTES:
-    bp.add_url_rule(_rule, _endpoint, _view, methods=list(_methods))
-
-
-@bp.before_request
-def owners_only() -> ResponseReturnValue | None:
-    """Signed-out visitors are asked to sign in; every role but process owner gets 404."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
-    if current_user.user.role is not Role.PROCESS_OWNER:
-        abort(404)
-    return None
-
-
-for _error, _handler in errors.ENGINE_ERRORS.items():
-    bp.register_error_handler(_error, _handler)
+add_routes(bp, _ROUTES)
+restrict_to(bp, Role.PROCESS_OWNER)
 bp.register_error_handler(engine.InvalidDiagram, views.unreadable_diagram)

@@ -17,12 +17,12 @@ from werkzeug.exceptions import HTTPException
 import engine
 from web.extensions import LANGUAGES, login_manager
 from web.pages import auth, errors, inbox, tasks, tickets
-from web.pages.common import here
+from web.pages.common import Route, add_routes, here
 from web.pages.formatting import FILTERS
 
 bp = Blueprint("pages", __name__)
 
-_ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
+_ROUTES: tuple[Route, ...] = (
     ("/", "index", auth.index, ("GET",)),
     ("/masuk", "sign_in", auth.sign_in, ("GET", "POST")),
     ("/keluar", "sign_out", auth.sign_out, ("POST",)),
@@ -35,8 +35,7 @@ _ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
     ("/tiket/<int:ticket_id>/diagram.json", "ticket_diagram", tickets.ticket_diagram, ("GET",)),
     ("/tiket/<int:ticket_id>/lampiran/<sha256>", "attachment", tickets.attachment, ("GET",)),
 )
-for _rule, _endpoint, _view, _methods in _ROUTES:
-    bp.add_url_rule(_rule, _endpoint, _view, methods=list(_methods))
+add_routes(bp, _ROUTES)
 
 
 @bp.get("/healthz")
@@ -76,5 +75,4 @@ def _set_up(state: BlueprintSetupState) -> None:
 
 
 bp.record_once(_set_up)
-for _error, _handler in errors.ENGINE_ERRORS.items():
-    bp.register_error_handler(_error, _handler)
+errors.show_engine_errors(bp)

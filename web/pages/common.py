@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+# A blueprint's route table row: (rule, endpoint, view, methods).
+Route = tuple[str, str, Callable[..., Any], tuple[str, ...]]
 
 PER_PAGE = 25
 MAX_PAGE = 10_000
@@ -55,3 +57,9 @@ def number_arg(name: str, default: int | None = None, *, low: int = 1,
 def page_number() -> int:
     """The page asked for with `?halaman=N` (1 when missing or nonsense)."""
     return number_arg("halaman", 1) or 1
+
+
+def add_routes(bp: Blueprint, routes: Iterable[Route]) -> None:
+    """Add each (rule, endpoint, view, methods) of a blueprint's route table."""
+    for rule, endpoint, view, methods in routes:
+        bp.add_url_rule(rule, endpoint, view, methods=list(methods))

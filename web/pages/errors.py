@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import request
+from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -106,3 +106,9 @@ ENGINE_ERRORS: dict[type[engine.EskalasiError], Callable[..., ResponseReturnValu
     engine.Conflict: conflict,
     engine.InvalidData: invalid_data,
 }
+
+
+def show_engine_errors(bp: Blueprint) -> None:
+    """Answer the engine's errors (not found, conflict, invalid...) on bp's pages."""
+    for error, handler in ENGINE_ERRORS.items():
+        bp.register_error_handler(error, handler)

@@ -6,20 +6,18 @@ routes are listed here in one table; the views live in the modules beside this o
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, abort, current_app
-from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask import Blueprint
 
 import engine
 from engine import Role
+from web.areas import restrict_to
 from web.pages import errors
+from web.pages.common import Route, add_routes
 from web.process import documents, editor, versions
 
 bp = Blueprint("process", __name__, url_prefix="/proses")
 
-_ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
+_ROUTES: tuple[Route, ...] = (
     ("", "index", versions.index, ("GET",)),
     ("/editor", "editor", editor.editor, ("GET",)),
     ("/editor/data.json", "editor_data", editor.editor_data, ("GET",)),
@@ -35,20 +33,6 @@ _ROUTES: tuple[tuple[str, str, Any, tuple[str, ...]], ...] = (
     ("/versi/<version_id>/diagram.bpmn", "version_bpmn", versions.version_bpmn, ("GET",)),
     ("/sop", "sop", documents.sop, ("GET",)),
 )
-for _rule, _endpoint, _view, _methods in _ROUTES:
-    bp.add_url_rule(_rule, _endpoint, _view, methods=list(_methods))
-
-
-@bp.before_request
-def owners_only() -> ResponseReturnValue | None:
-    """Signed-out visitors are asked to sign in; every role but process owner gets 404."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
-    if current_user.user.role is not Role.PROCESS_OWNER:
-        abort(404)
-    return None
-
-
-for _error, _handler in errors.ENGINE_ERRORS.items():
-    bp.register_error_handler(_error, _handler)
+add_routes(bp, _ROUTES)
+restrict_to(bp, Role.PROCESS_OWNER)
 bp.register_error_handler(engine.InvalidDiagram, errors.invalid_data)
