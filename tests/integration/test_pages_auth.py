@@ -36,6 +36,22 @@ def test_sign_in_goes_to_the_inbox_and_shows_who_is_signed_in(app: Flask) -> Non
     assert person.get("/").location == "/tugas"
 
 
+@pytest.mark.parametrize(("username", "home"), [("pemilik.proses", "/proses"),
+                                               ("auditor", "/audit/"),
+                                               ("helpdesk.lkpp", "/tugas")])
+def test_sign_in_goes_to_the_home_of_each_role(app: Flask, username: str, home: str) -> None:
+    person = visitor(app)
+    assert person.get("/masuk").status_code == 200  # the form's own `next` is empty
+    assert person.sign_in(username).location == home
+    assert person.get("/").location == home
+    assert person.get("/masuk").location == home
+    assert person.get(home).status_code == 200
+
+
+def test_a_next_still_wins_over_the_home_of_a_role(app: Flask) -> None:
+    assert visitor(app).sign_in("auditor", next="/tiket").location == "/tiket"
+
+
 def test_sign_in_follows_a_same_site_next_only(app: Flask) -> None:
     assert visitor(app).sign_in("helpdesk.lkpp", next="/tiket?halaman=2").location == (
         "/tiket?halaman=2")

@@ -28,17 +28,28 @@ def _restart_session() -> None:
         session["lang"] = language
 
 
+# Where each role starts; everyone else starts in the inbox.
+_HOMES = {engine.Role.PROCESS_OWNER: "process.index", engine.Role.AUDITOR: "audit.search"}
+
+
+def home(user: engine.User) -> str:
+    """The user's start page: the process area, the audit area, or the inbox."""
+    return url_for(_HOMES.get(user.role, "pages.inbox"))
+
+
 def index() -> ResponseReturnValue:
-    """The start page: the inbox, or the sign-in form."""
-    return redirect(url_for(".inbox" if current_user.is_authenticated else ".sign_in"))
+    """The start page: the user's home, or the sign-in form."""
+    if current_user.is_authenticated:
+        return redirect(home(current_user.user))
+    return redirect(url_for(".sign_in"))
 
 
 def sign_in() -> ResponseReturnValue:
-    """The sign-in form; a success goes to the inbox (or to a safe `next`)."""
-    target = safe_next(request.values.get("next"), url_for(".inbox"))
+    """The sign-in form; a success goes to a safe `next`, else to the user's home."""
+    target = safe_next(request.values.get("next"), "")
     if request.method == "GET":
         if current_user.is_authenticated:
-            return redirect(target)
+            return redirect(target or home(current_user.user))
         return page("sign_in.html", next=target)
     username = request.form.get("username", "").strip()[:150]
     password = request.form.get("password", "")[:1024]
@@ -53,7 +64,7 @@ def sign_in() -> ResponseReturnValue:
                     error=_("Nama pengguna atau kata sandi salah."))
     _restart_session()
     login_user(SignedIn(user))
-    return redirect(target)
+    return redirect(target or home(user))
 
 
 def sign_out() -> ResponseReturnValue:
