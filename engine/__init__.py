@@ -9,7 +9,7 @@ from engine.auditing import (
     search_tickets,
 )
 from engine.bootstrap import Database, init, read_forms
-from engine.calendar import check_days_off
+from engine.calendar import check_days_off, local_time, zone_label
 from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
 from engine.compare import compare_version, compare_with_current
 from engine.drafts import (
@@ -190,6 +190,7 @@ __all__ = [
     "list_tasks",
     "list_tickets",
     "list_versions",
+    "local_time",
     "mark_all_notifications_read",
     "mark_notification_read",
     "migrate_tickets",
@@ -207,4 +208,5 @@ __all__ = [
     "validate",
     "verify_tickets",
     "version_files",
+    "zone_label",
 ]

@@ -273,7 +273,8 @@ def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,
         spec_name=row.spec_name, name=row.name, lane=row.lane, sop_step=row.sop_step,
         form=definition.form(row.spec_name), documentation=step.documentation if step else "",
         lpse=lpse_name, created_at=row.created_at, due_at=row.due_at,
-        completed_at=row.completed_at)
+        completed_at=row.completed_at, lpse_timezone=repository.lpse_timezone(ticket),
+        time_limit=step.time_limit if step else "")
 
 
 def _ticket_of(ticket: TicketRow, pending: Sequence[TaskRow], lpse_name: str, reporter: str,

@@ -66,6 +66,9 @@ class Task:
     created_at: datetime
     due_at: datetime | None = None
     completed_at: datetime | None = None
+    # The LPSE's time zone (due times are shown in it) and the step's limit ("8h", "2d", "").
+    lpse_timezone: str = "Asia/Jakarta"
+    time_limit: str = ""
 
 
 @dataclass(frozen=True)

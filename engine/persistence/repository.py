@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from engine.persistence.tables import (
     EventRow,
@@ -30,6 +30,13 @@ def lpse_names(session: Session, ids: set[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(LpseRow.id, LpseRow.name).where(LpseRow.id.in_(ids)))
     return {row.id: row.name for row in rows}
+
+
+def lpse_timezone(ticket: TicketRow) -> str:
+    """The time zone of the ticket's LPSE (read once per LPSE and session)."""
+    session = object_session(ticket)
+    lpse = session.get(LpseRow, ticket.lpse_id) if session is not None else None
+    return lpse.timezone if lpse is not None else "Asia/Jakarta"
 
 
 def usernames(session: Session, ids: set[int]) -> dict[int, str]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 import engine
 from engine import Database
+from engine.persistence.tables import LpseRow
 from tests.desk import Desk
 from tests.integration.api_client import Api
 from tests.pages import html, texts, visitor
@@ -62,3 +64,36 @@ def test_the_api_gives_each_task_its_due_time(app: Flask, client: FlaskClient,
         assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 11, 30, 10, tzinfo=WIB)
         found = api.get(f"/tickets/{ticket.id}", "helpdesk.lkpp").get_json()
         assert [t["due_at"] for t in found["tasks"]] == [task["due_at"]]
+
+
+def test_due_times_show_in_the_lpse_own_zone_with_its_label_and_the_step_limit(
+        app: Flask, database: Database, desk: Desk) -> None:
+    with database.uow() as uow:  # Bandung in WIT, two hours ahead of WIB; Surabaya stays WIB
+        uow.session.execute(update(LpseRow).where(LpseRow.code == "kota-bandung")
+                            .values(timezone="Asia/Jayapura"))
+        uow.commit()
+    with time_machine.travel(datetime(2026, 11, 24, 4, tzinfo=UTC), tick=False):
+        bandung = desk.open()  # 13:00 WIT: 3 office hours today, 1 tomorrow from 08:00
+        surabaya = desk.open("admin.surabaya", "pengguna.surabaya")  # 11:00 WIB
+        wit_task = desk.task(bandung, "step02_terima")
+        admin = visitor(app, "admin.bandung")
+        helpdesk = visitor(app, "helpdesk.lkpp")
+
+        page = helpdesk.get(f"/tugas/{wit_task.id}")
+        assert texts(page, '//*[@id="batas-waktu"]/span[@class="time-limit"]') == [
+            "4 jam kerja"]
+        assert texts(page, '//*[@id="batas-waktu"]/time') == ["25 Nov 2026, 09.00 WIT"]
+
+        inbox = html(helpdesk.get("/tugas"))
+        due = {row.get("data-ticket"): row.xpath("string(./td[6])").strip()
+               for row in inbox.xpath("//tr[@data-task-id]")}
+        assert due[bandung.number] == "25 Nov 2026, 09.00 WIT"
+        assert due[surabaya.number] == "24 Nov 2026, 15.00 WIB"
+
+        position = texts(admin.get(f"/tiket/{bandung.id}"), '//*[@class="position-due"]')
+        assert position == ["Batas waktu: 25 Nov 2026, 09.00 WIT"]
+
+        helpdesk.post("/bahasa", {"lang": "en", "next": "/tugas"})
+        english = helpdesk.get(f"/tugas/{wit_task.id}")
+        assert texts(english, '//*[@id="batas-waktu"]/span') == ["4 working hours"]
+        assert texts(english, '//*[@id="batas-waktu"]/time')[0].endswith("WIT")

@@ -1,14 +1,18 @@
-"""How values look on the pages: local dates, ages, roles, statuses, submitted values."""
+"""How values look on the pages: local dates, due times, ages, roles, statuses, values."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import format_date, format_time, format_timedelta
 
+import engine
 from engine import Role
 from web.extensions import _
+
+TIME_LIMIT = re.compile(r"^\s*([0-9]+)\s*([hd])\s*$")
 
 
 def _moment(value: datetime | str) -> datetime:
@@ -23,6 +27,27 @@ def when(value: datetime | str | None) -> str:
     moment = _moment(value)
     return _("%(date)s, %(time)s", date=format_date(moment, "medium"),
              time=format_time(moment, "short"))
+
+
+def due_time(task: engine.Task) -> str:
+    """A task's due time in its LPSE's own time zone, labelled WIB, WITA or WIT."""
+    if task.due_at is None:
+        return "—"
+    moment = engine.local_time(_moment(task.due_at), task.lpse_timezone)
+    return _("%(date)s, %(time)s %(zone)s", date=format_date(moment, "medium", rebase=False),
+             time=format_time(moment, "short", rebase=False),
+             zone=engine.zone_label(task.lpse_timezone))
+
+
+def time_limit(value: str) -> str:
+    """A step's time limit in words: `8h` as "8 jam kerja", `2d` as "2 hari kerja"."""
+    found = TIME_LIMIT.match(value or "")
+    if not found:
+        return value
+    number = int(found.group(1))
+    if found.group(2) == "h":
+        return _("%(number)s jam kerja", number=number)
+    return _("%(number)s hari kerja", number=number)
 
 
 def age(value: datetime, now: datetime | None = None) -> str:
@@ -76,6 +101,8 @@ def filesize(size: int) -> str:
 
 FILTERS = {
     "when": when,
+    "due_time": due_time,
+    "time_limit": time_limit,
     "age": age,
     "overdue": overdue,
     "role_label": role_label,
