@@ -27,6 +27,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+RACED = "Tugas ini baru saja diselesaikan oleh orang lain."
+# A completion that loses the ticket's revision race to a change that left its task pending
+# (a timer firing, another task of the ticket) is tried again this many times in all.
+COMPLETION_ATTEMPTS = 3
+
+
 def _one_writer(use_case: Callable[P, R]) -> Callable[P, R]:
     """A concurrent change to the same ticket (stale revision, taken sequence number)
     turns the losing use case into a Conflict; its transaction rolls back whole."""
@@ -36,7 +42,7 @@ def _one_writer(use_case: Callable[P, R]) -> Callable[P, R]:
         try:
             return use_case(*args, **kwargs)
         except (StaleDataError, IntegrityError) as err:
-            raise Conflict("Tugas ini baru saja diselesaikan oleh orang lain.") from err
+            raise Conflict(RACED) from err
 
     return run
 
@@ -100,10 +106,27 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
         return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
 
 
-@_one_writer
 def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
                   attachments: Sequence[Upload] = ()) -> Ticket:
-    """Complete a pending task the actor may complete; the ticket moves on."""
+    """Complete a pending task the actor may complete; the ticket moves on.
+
+    Saving checks the ticket's revision. Losing that race to a change that left the task
+    pending (the worker firing a timer, another task of the ticket) is not the user's
+    conflict: the completion runs again on the ticket as it now is. Only a task that is no
+    longer pending is a Conflict.
+    """
+    lost: Exception | None = None
+    for _ in range(COMPLETION_ATTEMPTS):
+        try:
+            return _complete_task(uow, actor, task_id, data, attachments,
+                                  raced=lost is not None)
+        except (StaleDataError, IntegrityError) as err:
+            lost = err  # the winner has committed: the next attempt reads what it wrote
+    raise Conflict(RACED) from lost
+
+
+def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
+                   attachments: Sequence[Upload], *, raced: bool) -> Ticket:
     with uow:
         session = uow.session
         found = repository.task_with_ticket(session, str(task_id))
@@ -111,7 +134,7 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
             raise NotFound("no such task")
         row, ticket, lpse_name, reporter = found
         if row.completed_at is not None:
-            raise Conflict("Tugas ini sudah diselesaikan.")
+            raise Conflict(RACED if raced else "Tugas ini sudah diselesaikan.")
         definition = definition_of(session, ticket.process_version_id)
         _check(definition, row.spec_name, data)
         files = check_uploads(attachments)
