@@ -113,21 +113,33 @@ _closed_lock = threading.Lock()
 
 
 def after_change(uow: UnitOfWork) -> None:
-    """Once per process and day: checkpoint the days that ended (best effort, own transaction).
+    """After a ticket change: checkpoint the days that ended, once per process and day."""
+    close_ended_days(uow.engine)
+
+
+def close_ended_days(engine: Engine, now: datetime | None = None) -> int:
+    """Once per process and day: checkpoint the days that ended (best effort, own
+    transaction); how many checkpoints were written. Later calls that day cost nothing.
 
     Two processes may race for the same day; the loser's insert fails on the unique day and
-    is dropped here, since the winner wrote the same checkpoint.
+    is dropped here, since the winner wrote the same checkpoint. After any failure the next
+    call tries again.
     """
-    today = datetime.now(UTC).date()
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
     with _closed_lock:
-        if _closed_through.get(uow.engine) == today:
-            return
-        _closed_through[uow.engine] = today
+        if _closed_through.get(engine) == today:
+            return 0
+        _closed_through[engine] = today
+    written: list[Checkpoint] | None = None
     try:
-        record_checkpoints(UnitOfWork(uow.engine))
+        written = record_checkpoints(UnitOfWork(engine), now)
     except (IntegrityError, StorageUnavailable):
-        with _closed_lock:
-            _closed_through.pop(uow.engine, None)
+        pass
+    finally:
+        if written is None:
+            with _closed_lock:
+                _closed_through.pop(engine, None)
+    return len(written or ())
 
 
 def _to_checkpoint(row: CheckpointRow) -> Checkpoint:

@@ -1,4 +1,5 @@
-"""`eskalasi worker`: fire due timers and send the outbox, round after round until stopped.
+"""`eskalasi worker`: fire due timers, close ended days with a checkpoint, and send the
+outbox, round after round until stopped.
 
 Any number of workers may run over one PostgreSQL database (timers and emails are claimed
 with SELECT ... FOR UPDATE SKIP LOCKED). With SQLite run one: `eskalasi serve` starts it
@@ -12,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine import outbox
+from engine import checkpoints, outbox
 from engine.bootstrap import Database
 from engine.errors import EskalasiError
 from engine.timers import fire_due_timers
@@ -32,19 +33,23 @@ class Round:
     sent: int
     retrying: int
     failed: int
+    checkpoints: int = 0
 
     def __str__(self) -> str:
         return (f"timers fired: {self.fired}, mail sent: {self.sent}, "
-                f"to retry: {self.retrying}, failed: {self.failed}")
+                f"to retry: {self.retrying}, failed: {self.failed}, "
+                f"day checkpoints written: {self.checkpoints}")
 
     @property
     def busy(self) -> bool:
         """Whether the round did anything worth a log line."""
-        return bool(self.fired or self.sent or self.retrying or self.failed)
+        return bool(self.fired or self.sent or self.retrying or self.failed
+                    or self.checkpoints)
 
 
 class Worker:
-    """Fires timers and sends mail on one database; `settings` None means no SMTP host."""
+    """Fires timers, writes day checkpoints and sends mail on one database; `settings`
+    None means no SMTP host."""
 
     def __init__(self, database: Database, settings: outbox.SmtpSettings | None) -> None:
         self.database = database
@@ -52,7 +57,11 @@ class Worker:
         self._said_no_host = False
 
     def run_once(self, now: datetime | None = None) -> Round:
-        """One round: every due timer, then every due email."""
+        """One round: every due timer, the checkpoints of days that ended, every due email.
+
+        Days close here even when no ticket changes (a change closes them too); once a day
+        is closed, the rest of that day's rounds skip it without a query.
+        """
         fired = 0
         for _ in range(MAX_TIMER_BATCHES):  # a backlog (after downtime) goes in one round
             batch = fire_due_timers(self.database, now=now, limit=TIMER_BATCH)
@@ -63,8 +72,9 @@ class Worker:
             self._said_no_host = True
             log.warning("no SMTP host configured (ESKALASI_SMTP_HOST): "
                         "mail stays in the outbox until one is")
+        closed = checkpoints.close_ended_days(self.database.engine, now)
         report = outbox.send_due(self.database, self.settings, now=now)
-        return Round(fired, report.sent, report.retrying, report.failed)
+        return Round(fired, report.sent, report.retrying, report.failed, closed)
 
     def run(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
         """Rounds every `interval` seconds until `stop` is set; a failed round is logged."""

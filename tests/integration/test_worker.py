@@ -12,9 +12,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from sqlalchemy import event
 
+import engine
 from cli.main import main
-from engine import Database, StorageUnavailable, outbox, worker
+from engine import Database, StorageUnavailable, checkpoints, outbox, worker
 from tests.desk import Desk
 from tests.integration.smtp import SmtpServer, address
 from tests.integration.test_notifications import outbox_rows
@@ -167,3 +170,47 @@ def test_one_round_fires_an_overdue_step_and_mails_the_reminder(
     assert round_two.sent == len(smtp.received) - 1
     assert worker.Worker(desk.database, smtp.settings).run_once(now=later) == worker.Round(
         0, 0, 0, 0)  # nothing fires or goes twice
+
+
+def test_a_round_closes_the_day_that_ended_though_no_ticket_changed(desk: Desk) -> None:
+    with time_machine.travel(datetime(2026, 11, 24, 9, tzinfo=UTC), tick=False) as clock:
+        ticket = desk.open()
+        clock.move_to(datetime(2026, 11, 25, 0, 5, tzinfo=UTC))  # nobody works at night
+        first = worker.Worker(desk.database, None).run_once()
+        again = worker.Worker(desk.database, None).run_once()
+
+    assert (first.checkpoints, again.checkpoints) == (1, 0)
+    assert "day checkpoints written: 1" in str(first)
+    newest = engine.latest_checkpoint(desk.database.uow())
+    assert newest is not None and newest.day == "2026-11-24"
+    assert dict(newest.heads) == {f"ticket:{ticket.id}": head(desk, ticket.id)}
+    results = engine.verify_tickets(desk.database.uow(), anchor=newest.hash)
+    assert all(result.ok for result in results), [r.problems for r in results if not r.ok]
+
+
+def test_a_day_already_closed_costs_a_round_no_query(desk: Desk) -> None:
+    with time_machine.travel(datetime(2026, 11, 24, 9, tzinfo=UTC), tick=False) as clock:
+        desk.open()
+        clock.move_to(datetime(2026, 11, 25, 9, tzinfo=UTC))
+        assert checkpoints.close_ended_days(desk.database.engine) == 1
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(desk.database.engine, "before_cursor_execute", count)
+        try:
+            assert checkpoints.close_ended_days(desk.database.engine) == 0
+        finally:
+            event.remove(desk.database.engine, "before_cursor_execute", count)
+        assert statements == []
+        # Another process (another engine) looks once, finds the day closed, writes nothing.
+        with Database(str(desk.database.engine.url.render_as_string(
+                hide_password=False))) as other:
+            assert checkpoints.close_ended_days(other.engine) == 0
+
+
+def head(desk: Desk, ticket_id: int) -> list[object]:
+    """The ticket's event count and newest hash, as a checkpoint records them."""
+    events = engine.list_events(desk.database.uow(), desk.user("auditor"), ticket_id)
+    return [len(events), events[-1].hash]
