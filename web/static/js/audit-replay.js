@@ -3,12 +3,13 @@
  * The page lists every event with its data already (server-rendered, escaped); this script
  * shows one at a time and marks the diagram from /audit/tiket/<id>/replay.json.
  * #replay gets data-ready="true" once drawn ("error" if it cannot be) and data-frame set to
- * the shown event's sequence number. No inline script or style: the CSP forbids them.
+ * the shown event's sequence number. Needs diagram-common.js (window.EskalasiDiagram).
+ * No inline script or style: the CSP forbids them.
  */
 (function () {
   'use strict';
 
-  var MARKERS = ['done', 'taken', 'current'];
+  var diagram = window.EskalasiDiagram;
 
   function Replay(root, data) {
     this.root = root;
@@ -17,7 +18,7 @@
     this.index = -1;
     this.version = null;
     this.marked = [];
-    this.viewer = new window.BpmnJS({ container: root.querySelector('#replay-diagram') });
+    this.viewer = diagram.viewer(root.querySelector('#replay-diagram'));
   }
 
   Replay.prototype.load = function (version) {
@@ -25,34 +26,15 @@
     if (version === self.version) {
       return Promise.resolve();
     }
-    var xml = self.data.diagrams[version];
-    if (typeof xml !== 'string') {
-      return Promise.reject(new Error('no diagram for version ' + version));
-    }
     self.marked = [];
-    return self.viewer.importXML(xml).then(function () {
+    return diagram.importXml(self.viewer, self.data.diagrams[version]).then(function () {
       self.version = version;
-      self.viewer.get('canvas').zoom('fit-viewport');
     });
   };
 
   Replay.prototype.mark = function (frame) {
-    var canvas = this.viewer.get('canvas');
-    var registry = this.viewer.get('elementRegistry');
-    this.marked.forEach(function (pair) {
-      canvas.removeMarker(pair[0], pair[1]);
-    });
-    this.marked = [];
-    var lists = { done: frame.completed, taken: frame.taken_flows, current: frame.current };
-    var self = this;
-    MARKERS.forEach(function (marker) {
-      (lists[marker] || []).forEach(function (id) {
-        if (registry.get(id)) {
-          canvas.addMarker(id, marker);
-          self.marked.push([id, marker]);
-        }
-      });
-    });
+    diagram.removeMarkers(this.viewer, this.marked);
+    this.marked = diagram.markPath(this.viewer, frame);
   };
 
   Replay.prototype.show = function (index) {
@@ -84,16 +66,8 @@
   };
 
   function fail(root, error) {
-    if (window.console && error) {
-      window.console.error('replay:', error);
-    }
-    var container = root.querySelector('#replay-diagram');
-    container.textContent = '';
-    var message = document.createElement('p');
-    message.className = 'diagram-error';
-    message.textContent = root.getAttribute('data-error-message') || 'Diagram error';
-    container.appendChild(message);
-    container.setAttribute('data-ready', 'error');
+    diagram.showError(root.querySelector('#replay-diagram'),
+                      root.getAttribute('data-error-message'), error, 'replay');
     root.setAttribute('data-ready', 'error');
   }
 
@@ -139,20 +113,12 @@
       return;
     }
     var source = root.getAttribute('data-source');
-    if (!source || typeof window.BpmnJS !== 'function' || typeof window.fetch !== 'function') {
+    if (!diagram.canDraw(source)) {
       fail(root, new Error('no replay source or no viewer'));
       return;
     }
     root.setAttribute('data-ready', 'loading');
-    window.fetch(source, {
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' }
-    }).then(function (response) {
-      if (!response.ok) {
-        throw new Error('GET ' + source + ': ' + response.status);
-      }
-      return response.json();
-    }).then(function (data) {
+    diagram.fetchJson(source).then(function (data) {
       var replay = new Replay(root, data);
       wire(root, replay);
       root.querySelector('#replay-diagram').setAttribute('data-ready', 'true');
@@ -162,9 +128,5 @@
     });
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', start);
-  } else {
-    start();
-  }
+  diagram.onReady(start);
 }());

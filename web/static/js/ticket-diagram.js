@@ -1,46 +1,18 @@
 /* Draws the ticket's diagram with the bpmn-js NavigatedViewer and highlights what happened:
  * `done` on completed steps, `taken` on the flows the ticket went along, `current` on the
  * steps waiting now. Sets data-ready="true" on #diagram when drawn, "error" when it cannot
- * be (the page reads the same without it). No inline script or style: the CSP forbids them.
+ * be (the page reads the same without it). Needs diagram-common.js (window.EskalasiDiagram).
+ * No inline script or style: the CSP forbids them.
  */
 (function () {
   'use strict';
 
-  var FALLBACK_MESSAGE = 'Diagram tidak dapat ditampilkan.';
-
-  function fail(container, error) {
-    if (window.console && error) {
-      window.console.error('ticket diagram:', error);
-    }
-    container.textContent = '';
-    var message = document.createElement('p');
-    message.className = 'diagram-error';
-    message.textContent = container.getAttribute('data-error-message') || FALLBACK_MESSAGE;
-    container.appendChild(message);
-    container.setAttribute('data-ready', 'error');
-  }
-
-  function mark(canvas, registry, ids, marker) {
-    (ids || []).forEach(function (id) {
-      if (registry.get(id)) {
-        canvas.addMarker(id, marker);
-      }
-    });
-  }
+  var diagram = window.EskalasiDiagram;
 
   function draw(container, view) {
-    if (!view || typeof view.xml !== 'string') {
-      throw new Error('the diagram answer has no "xml"');
-    }
-    container.textContent = '';
-    var viewer = new window.BpmnJS({ container: container });
-    return viewer.importXML(view.xml).then(function () {
-      var canvas = viewer.get('canvas');
-      var registry = viewer.get('elementRegistry');
-      mark(canvas, registry, view.completed, 'done');
-      mark(canvas, registry, view.taken_flows, 'taken');
-      mark(canvas, registry, view.current, 'current');
-      canvas.zoom('fit-viewport');
+    var bpmn = diagram.viewer(container);
+    return diagram.importXml(bpmn, view && view.xml).then(function () {
+      diagram.markPath(bpmn, view);
       container.setAttribute('data-ready', 'true');
     });
   }
@@ -50,30 +22,20 @@
     if (!container) {
       return;
     }
+    var message = container.getAttribute('data-error-message');
+    var fail = function (error) {
+      diagram.showError(container, message, error, 'ticket diagram');
+    };
     var source = container.getAttribute('data-source');
-    if (!source || typeof window.BpmnJS !== 'function' || typeof window.fetch !== 'function') {
-      fail(container, new Error('no diagram source or no viewer'));
+    if (!diagram.canDraw(source)) {
+      fail(new Error('no diagram source or no viewer'));
       return;
     }
     container.setAttribute('data-ready', 'loading');
-    window.fetch(source, {
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' }
-    }).then(function (response) {
-      if (!response.ok) {
-        throw new Error('GET ' + source + ': ' + response.status);
-      }
-      return response.json();
-    }).then(function (view) {
+    diagram.fetchJson(source).then(function (view) {
       return draw(container, view);
-    }).catch(function (error) {
-      fail(container, error);
-    });
+    }).catch(fail);
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', start);
-  } else {
-    start();
-  }
+  diagram.onReady(start);
 }());
