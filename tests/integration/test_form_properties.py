@@ -168,7 +168,7 @@ def desktop(app: Flask, client: FlaskClient, desk: Desk) -> Desktop:
 def test_valid_submissions_are_accepted_and_stored_as_sent(desktop: Desktop,
                                                            step: str) -> None:
     @given(data=valid(step))
-    @settings(SETTINGS, max_examples=3)
+    @settings(SETTINGS, max_examples=2)
     def submit(data: dict[str, Any]) -> None:
         ticket = None if step == START else desktop.ticket_at(step)
         response = desktop.submit(step, ticket, data)
@@ -190,7 +190,7 @@ def test_broken_submissions_are_refused_on_their_field_and_change_nothing(
     before = desktop.state()
 
     @given(data=valid(step), breakage=st.sampled_from(breakages(step)))
-    @settings(SETTINGS, max_examples=15)
+    @settings(SETTINGS, max_examples=10)
     def submit(data: dict[str, Any], breakage: tuple[str, str]) -> None:
         kind, name = breakage
         response = desktop.submit(step, ticket, broken(step, data, kind, name))
