@@ -32,7 +32,7 @@ def _date(name: str) -> date | None:
 def _query() -> AuditQuery:
     status = request.args.get("status", "")
     return AuditQuery(
-        number=request.args.get("nomor", "").strip()[:40],
+        number=request.args.get("nomor", "").replace("\x00", "").strip()[:40],  # PG: no NUL
         lpse_id=number_arg("lpse", None, high=2**31 - 1),
         date_from=_date("dari"), date_to=_date("sampai"),
         status=status if status in STATUSES else "",
