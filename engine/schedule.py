@@ -38,7 +38,11 @@ def schedule_tasks(session: Session, ticket: TicketRow, rows: Sequence[TaskRow],
             limit = None
         if limit is None:
             continue
-        calendar = calendar or calendar_of(session, ticket.lpse_id)
+        if calendar is None:
+            # Not flushing the new rows here lets them be inserted with their due time,
+            # rather than inserted now and updated at commit.
+            with session.no_autoflush:
+                calendar = calendar_of(session, ticket.lpse_id)
         row.due_at = calendar.add(now, limit)
         session.add(TimerRow(ticket_id=ticket.id, task_id=row.id, task_spec=row.spec_name,
                              boundary=runtime.boundary_timers(definition).get(row.spec_name),

@@ -24,19 +24,32 @@ def user_by_username(session: Session, username: str) -> UserRow | None:
     return session.scalar(select(UserRow).where(UserRow.username == username))
 
 
+# Session.info key: LPSE id -> time zone, as `lpse_names` or `lpse_timezone` read it.
+_ZONES = "lpse_timezones"
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
 def lpse_names(session: Session, ids: set[int]) -> dict[int, str]:
-    """LPSE id -> name for the given ids."""
+    """LPSE id -> name for the given ids (their time zones are kept for `lpse_timezone`)."""
     if not ids:
         return {}
-    rows = session.execute(select(LpseRow.id, LpseRow.name).where(LpseRow.id.in_(ids)))
+    rows = session.execute(select(LpseRow.id, LpseRow.name, LpseRow.timezone)
+                           .where(LpseRow.id.in_(ids))).all()
+    session.info.setdefault(_ZONES, {}).update({row.id: row.timezone for row in rows})
     return {row.id: row.name for row in rows}
 
 
 def lpse_timezone(ticket: TicketRow) -> str:
-    """The time zone of the ticket's LPSE (read once per LPSE and session)."""
+    """The time zone of the ticket's LPSE: read with its name by `lpse_names` (a list of
+    tasks across many LPSEs costs no query per LPSE), else once per LPSE and session."""
     session = object_session(ticket)
-    lpse = session.get(LpseRow, ticket.lpse_id) if session is not None else None
-    return lpse.timezone if lpse is not None else "Asia/Jakarta"
+    if session is None:
+        return DEFAULT_TIMEZONE
+    zones: dict[int, str | None] = session.info.setdefault(_ZONES, {})
+    if ticket.lpse_id not in zones:
+        zones[ticket.lpse_id] = session.scalar(
+            select(LpseRow.timezone).where(LpseRow.id == ticket.lpse_id))
+    return zones[ticket.lpse_id] or DEFAULT_TIMEZONE
 
 
 def usernames(session: Session, ids: set[int]) -> dict[int, str]:
