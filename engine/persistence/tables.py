@@ -179,7 +179,8 @@ class EventRow(Base):
         ForeignKey("tickets.id"), nullable=True, index=True
     )
     seq: Mapped[int] = mapped_column(Integer)
-    at: Mapped[str] = mapped_column(String(40))
+    # Indexed (migration 0007): day checkpoints read the events of a day by time.
+    at: Mapped[str] = mapped_column(String(40), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(40))
     type: Mapped[str] = mapped_column(String(40))
