@@ -6,13 +6,14 @@ each read of a ticket's personal data (history, replay, exports) writes a read-l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.orm import Session
 
 from engine import audit, runtime, verification
@@ -51,6 +52,7 @@ from engine.versions import definition_of
 # Dates an auditor types are days in Indonesia's western time, where LKPP works.
 ZONE = ZoneInfo("Asia/Jakarta")
 RATING_STEP = 17
+NUMBER = re.compile(r"ESK-[0-9]{4}-[0-9]{6,}")
 FORM_EVENTS = (audit.TICKET_OPENED, audit.TASK_COMPLETED)
 
 
@@ -90,12 +92,26 @@ def ratings(session: Session, ticket_ids: Iterable[int] | None = None) -> dict[i
     return found
 
 
+def number_matches(typed: str) -> ColumnElement[bool]:
+    """A ticket number as typed: the sequence alone ("123", "000123") is that ticket; a whole
+    number ("ESK-2026-000123") is that one; anything else is the start of numbers.
+
+    Each form reads one index (the key, or the unique index on number as a range: a LIKE
+    prefix could not use it on SQLite, whose LIKE ignores case), never every ticket.
+    """
+    typed = typed.strip().upper()
+    if typed.isascii() and typed.isdigit():
+        return TicketRow.id == int(typed) if int(typed) < 2**31 else false()
+    if NUMBER.fullmatch(typed):
+        return TicketRow.number == typed
+    # Numbers are ASCII: every one starting with `typed` sorts in [typed, typed + U+10FFFF).
+    return and_(TicketRow.number >= typed, TicketRow.number < typed + "\U0010ffff")
+
+
 def _conditions(session: Session, query: AuditQuery, now: datetime) -> list[Any]:
     conditions: list[Any] = created_between(query.date_from, query.date_to)
     if query.number.strip():
-        pattern = (query.number.strip().replace("\\", "\\\\").replace("%", "\\%")
-                   .replace("_", "\\_"))
-        conditions.append(TicketRow.number.ilike(f"%{pattern}%", escape="\\"))
+        conditions.append(number_matches(query.number))
     if query.lpse_id is not None:
         conditions.append(TicketRow.lpse_id == query.lpse_id)
     if query.status:

@@ -242,6 +242,11 @@ def test_search_by_number_lpse_dates_status_step_overdue_and_rating(
     today = datetime.now(UTC).date()
     assert set(search(app, "")) == everyone
     assert search(app, f"nomor={rated.number[-6:]}") == [rated.number]
+    assert search(app, f"nomor={rated.id}") == [rated.number]
+    assert search(app, f"nomor={rated.number.lower()}") == [rated.number]
+    assert set(search(app, f"nomor={rated.number[:8]}")) == everyone
+    assert search(app, "nomor=ESK-1999") == []
+    assert search(app, "nomor=99999999999") == []
     assert search(app, f"lpse={lpse}") == [surabaya.number]
     assert search(app, "status=closed") == [rated.number]
     assert search(app, "langkah=12") == [looped.number]
