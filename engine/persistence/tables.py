@@ -137,6 +137,10 @@ class TaskRow(Base):
         Index("ix_tasks_pending_lane", "lane", "created_at", "id",
               sqlite_where=text("completed_at IS NULL"),
               postgresql_where=text("completed_at IS NULL")),
+        # The auditors' search by current step reads only that step's pending tasks.
+        Index("ix_tasks_pending_sop_step", "sop_step", "ticket_id",
+              sqlite_where=text("completed_at IS NULL"),
+              postgresql_where=text("completed_at IS NULL")),
     )
 
 
