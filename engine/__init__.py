@@ -46,6 +46,7 @@ from engine.notifications import (
     mark_all_notifications_read,
     mark_notification_read,
 )
+from engine.report_snapshots import refresh_report, stored_report
 from engine.reports import audit_report
 from engine.services import (
     complete_task,
@@ -198,10 +199,12 @@ __all__ = [
     "plan_migration",
     "read_forms",
     "record_checkpoints",
+    "refresh_report",
     "save_draft",
     "search_tickets",
     "sop_document",
     "start_form",
+    "stored_report",
     "ticket_diagram",
     "ticket_history",
     "upload_draft",

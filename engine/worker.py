@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine import checkpoints, outbox
+from engine import checkpoints, outbox, report_snapshots
 from engine.bootstrap import Database
 from engine.errors import EskalasiError
 from engine.timers import fire_due_timers
@@ -34,17 +34,19 @@ class Round:
     retrying: int
     failed: int
     checkpoints: int = 0
+    reports: int = 0
 
     def __str__(self) -> str:
         return (f"timers fired: {self.fired}, mail sent: {self.sent}, "
                 f"to retry: {self.retrying}, failed: {self.failed}, "
-                f"day checkpoints written: {self.checkpoints}")
+                f"day checkpoints written: {self.checkpoints}, "
+                f"report snapshots refreshed: {self.reports}")
 
     @property
     def busy(self) -> bool:
         """Whether the round did anything worth a log line."""
         return bool(self.fired or self.sent or self.retrying or self.failed
-                    or self.checkpoints)
+                    or self.checkpoints or self.reports)
 
 
 class Worker:
@@ -74,7 +76,9 @@ class Worker:
                         "mail stays in the outbox until one is")
         closed = checkpoints.close_ended_days(self.database.engine, now)
         report = outbox.send_due(self.database, self.settings, now=now)
-        return Round(fired, report.sent, report.retrying, report.failed, closed)
+        # The auditors' stored report (derived data) is recomputed when older than 10 minutes.
+        refreshed = report_snapshots.refresh_stale_reports(self.database.uow(), now)
+        return Round(fired, report.sent, report.retrying, report.failed, closed, refreshed)
 
     def run(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
         """Rounds every `interval` seconds until `stop` is set; a failed round is logged."""

@@ -332,3 +332,19 @@ class ProcessDraftRow(Base):
     revision: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - SQLAlchemy reads it
+
+
+class ReportSnapshotRow(Base):
+    """The auditors' report figures as last computed (issue 7): derived data only.
+
+    A snapshot is a copy of what `engine.reports.audit_report` returned at `computed_at`;
+    nothing here is a source of truth (tickets, tasks and events are), and deleting a row
+    only means the next view computes it again. `key` names the report ("default": every
+    ticket, no date range).
+    """
+
+    __tablename__ = "report_snapshots"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -438,7 +438,10 @@ def _audit_cases() -> list[Case]:
              Case("audit reports", "GET", "/audit/laporan", lambda w: "/audit/laporan",
                   only_auditor()),
              Case("audit read log", "GET", "/audit/log-baca", lambda w: "/audit/log-baca",
-                  only_auditor())]
+                  only_auditor()),
+             # Recomputes the stored report (derived data; no ticket changes), then back.
+             Case("audit reports recompute", "POST", "/audit/laporan/hitung-ulang",
+                  lambda w: "/audit/laporan/hitung-ulang", only_auditor(302))]
     for name, suffix in (("history", ""), ("verify", "/verifikasi"), ("replay", "/replay"),
                          ("replay data", "/replay.json"), ("json", "/ekspor.json"),
                          ("csv", "/ekspor.csv"), ("print", "/cetak")):

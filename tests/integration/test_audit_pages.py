@@ -329,3 +329,38 @@ def test_an_auditor_s_reads_outside_the_audit_area_are_logged_too(
     assert engine.list_events(desk.database.uow(), desk.user("auditor"), looped.id)
     assert reads(desk) == [("auditor", "ticket-page", looped.id),
                            ("auditor", "events-api", looped.id)]
+
+
+def test_the_report_is_served_from_a_snapshot_equal_to_a_live_recompute(
+        app: Flask, desk: Desk) -> None:
+    desk.run(desk.open(), "step02_terima", ("step03_kewenangan", {"kewenangan": "LPSE"}),
+             "step04_panduan")
+    auditor = visitor(app, "auditor")
+    before = state(desk)
+    first = html(auditor.get("/audit/laporan"))  # no snapshot yet: computed once and stored
+    assert first.xpath('//dd[@id="jumlah-tiket"]/text()') == ["1"]
+    assert "Dihitung pada" in first.xpath('string(//p[@id="dihitung-pada"])')
+    stored, computed_at = engine.stored_report(desk.database.uow(), desk.user("auditor"))
+    assert stored == engine.audit_report(desk.database.uow(), desk.user("auditor"),
+                                         now=computed_at)
+    desk.open()
+    assert state(desk) != before
+    stale = html(auditor.get("/audit/laporan"))  # the snapshot, not yet the new ticket
+    assert stale.xpath('//dd[@id="jumlah-tiket"]/text()') == ["1"]
+    ranged = html(auditor.get("/audit/laporan?dari=2001-01-01"))  # a date range is live
+    assert ranged.xpath('//dd[@id="jumlah-tiket"]/text()') == ["2"]
+    assert ranged.xpath('//p[@id="dihitung-pada"]') == []
+    for username in OTHERS:
+        assert visitor(app, username).post("/audit/laporan/hitung-ulang").status_code == 404
+    assert auditor.post("/audit/laporan/hitung-ulang", csrf=False).status_code == 400
+    middle = state(desk)
+    refreshed = auditor.post("/audit/laporan/hitung-ulang")
+    assert refreshed.status_code == 302 and refreshed.headers["Location"].endswith(
+        "/audit/laporan")
+    assert state(desk) == middle  # recomputing changes no ticket, task or event
+    after = html(auditor.get("/audit/laporan"))
+    assert after.xpath('//dd[@id="jumlah-tiket"]/text()') == ["2"]
+    stored, computed_at = engine.stored_report(desk.database.uow(), desk.user("auditor"))
+    assert stored.tickets == 2
+    assert stored == engine.audit_report(desk.database.uow(), desk.user("auditor"),
+                                         now=computed_at)

@@ -214,3 +214,21 @@ def head(desk: Desk, ticket_id: int) -> list[object]:
     """The ticket's event count and newest hash, as a checkpoint records them."""
     events = engine.list_events(desk.database.uow(), desk.user("auditor"), ticket_id)
     return [len(events), events[-1].hash]
+
+
+def test_a_round_refreshes_a_report_snapshot_older_than_ten_minutes(desk: Desk) -> None:
+    auditor = desk.user("auditor")
+    desk.open()
+    start = datetime.now(UTC)
+    assert worker.Worker(desk.database, None).run_once(now=start).reports == 0  # none yet
+    engine.stored_report(desk.database.uow(), auditor, now=start)
+    desk.open()
+    soon = start + timedelta(minutes=5)
+    assert worker.Worker(desk.database, None).run_once(now=soon).reports == 0
+    assert engine.stored_report(desk.database.uow(), auditor)[0].tickets == 1
+    later = start + timedelta(minutes=11)
+    refreshed = worker.Worker(desk.database, None).run_once(now=later)
+    assert refreshed.reports == 1 and "report snapshots refreshed: 1" in str(refreshed)
+    report, at = engine.stored_report(desk.database.uow(), auditor)
+    assert (report.tickets, at) == (2, later)
+    assert report == engine.audit_report(desk.database.uow(), auditor, now=later)

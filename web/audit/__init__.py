@@ -1,7 +1,8 @@
 """The auditor's area under /audit: search, history, replay, verify, exports, reports.
 
-Read-only, and for auditors only: every other role (and the helpdesk, who sees every
-ticket) gets 404, as if it did not exist. Reads of a ticket's personal data are logged by
+Read-only (but for "Hitung ulang", which rewrites the stored report snapshot: derived
+data, no ticket changes), and for auditors only: every other role (and the helpdesk, who
+sees every ticket) gets 404, as if it did not exist. Reads of a ticket's personal data are logged by
 the engine. The routes are listed here in one table; the views live in `views`.
 """
 
@@ -28,6 +29,7 @@ _ROUTES: tuple[Route, ...] = (
     ("/tiket/<int:ticket_id>/cetak", "printable", views.printable, _GET),
     ("/ekspor.csv", "export_range", views.export_range, _GET),
     ("/laporan", "reports", views.reports, _GET),
+    ("/laporan/hitung-ulang", "refresh_reports", views.refresh_reports, ("POST",)),
     ("/log-baca", "reads", views.reads, _GET),
 )
 add_routes(bp, _ROUTES)

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, flash, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
@@ -137,7 +137,13 @@ def _count(figure: engine.Figure) -> str:
 def reports() -> ResponseReturnValue:
     """Laporan: tickets per LPSE and month, hours per step and lane, overdue, shares, rating."""
     date_from, date_to = _date("dari"), _date("sampai")
-    report = engine.audit_report(database().uow(), actor(), date_from, date_to)
+    computed_at = None
+    if date_from is None and date_to is None:
+        # The default view reads the stored snapshot (constant time; derived data, refreshed
+        # by the worker and by "Hitung ulang"); a date range is computed live.
+        report, computed_at = engine.stored_report(database().uow(), actor())
+    else:
+        report = engine.audit_report(database().uow(), actor(), date_from, date_to)
     charts: dict[str, Any] = {
         "per_lpse": bar_chart(report.per_lpse, _("Tiket per LPSE"), _count),
         "per_month": bar_chart(report.per_month, _("Tiket per bulan"), _count),
@@ -149,9 +155,16 @@ def reports() -> ResponseReturnValue:
                              _count),
         "ratings": bar_chart(report.ratings, _("Sebaran rating"), _count),
     }
-    return page("audit/reports.html", report=report, charts=charts,
+    return page("audit/reports.html", report=report, charts=charts, computed_at=computed_at,
                 filters={"dari": request.args.get("dari", ""),
                          "sampai": request.args.get("sampai", "")})
+
+
+def refresh_reports() -> ResponseReturnValue:
+    """Hitung ulang: compute the stored report again now (changes no ticket)."""
+    engine.refresh_report(database().uow(), actor())
+    flash(_("Laporan dihitung ulang."), "success")
+    return redirect(url_for(".reports"))
 
 
 def reads() -> ResponseReturnValue:
