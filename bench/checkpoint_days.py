@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text
 
 import engine
-from engine import audit
+from engine.evidence import chain
 from engine.persistence.tables import EventRow
 
 STREAM_DAYS = 3  # a ticket's events span a few days
@@ -44,7 +44,7 @@ def fill(database: engine.Database, events: int, days: int, start: datetime,
             seq = seqs[stream] = seqs.get(stream, 0) + 1
             at = start + timedelta(days=day, seconds=n * 80_000 // per_day)
             batch.append({"stream": stream, "ticket_id": None, "seq": seq,
-                          "at": audit.timestamp(at), "actor": "bench", "role": "system",
+                          "at": chain.timestamp(at), "actor": "bench", "role": "system",
                           "type": "step_overdue", "task": None, "sop_step": None, "data": {},
                           "prev_hash": "0" * 64, "hash": f"{seq:064x}"})
             if len(batch) >= 5000:

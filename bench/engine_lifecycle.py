@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import text
 
 import engine
-from engine.bootstrap import DEFAULT_DIAGRAM
+from engine.process.files import DEFAULT_DIAGRAM
 from tests.desk import STEP_ACTOR, STEP_DATA
 
 HAPPY_PATH = ["step02_terima", "step03_kewenangan", "step05_kelengkapan", "step12_penanganan",

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select
 
 import engine
-from engine import audit
-from engine.accounts import hash_password
+from engine.evidence import chain
+from engine.people.accounts import hash_password
 from engine.persistence.tables import (
     EventRow,
     LpseRow,
@@ -121,14 +121,14 @@ def clone(database: engine.Database, seeds: list[int], total: int,
                                "lpse_id": lpse, "reporter_id": user,
                                "created_at": t["created_at"] - shift}
                               for t in tasks if t["ticket_id"] == source["id"])
-        prev = audit.GENESIS
+        prev = chain.GENESIS
         stream = f"ticket:{new_id}"
         for event in (e for e in events if e["ticket_id"] == source["id"]):
             fields = {k: event[k] for k in ("seq", "at", "actor", "role", "type", "task",
                                             "sop_step", "data")}
-            sealed = audit.seal(stream, prev_hash=prev, **fields)
+            sealed = chain.seal(stream, prev_hash=prev, **fields)
             batch["events"].append({"stream": stream, "ticket_id": new_id,
-                                    **audit.event_columns(sealed)})
+                                    **chain.event_columns(sealed)})
             prev = sealed.hash
         batch["tickets"][-1].update(last_hash=prev)
         count += 1

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 import engine
 from bench.make_tickets import add_lpses, clone
-from engine.checkpoints import record_checkpoints
+from engine.evidence.checkpoints import record_checkpoints
 from engine.persistence.tables import TicketRow
 from tests.desk import Desk
 

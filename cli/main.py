@@ -13,7 +13,18 @@ from pathlib import Path
 
 import engine
 from cli import audit_commands
-from engine import Database, EskalasiError, InvalidDiagram, Problem, outbox, worker
+from engine import (
+    DEFAULT_WORKER_INTERVAL,
+    Database,
+    EskalasiError,
+    InvalidDiagram,
+    Problem,
+    SmtpSettings,
+    Worker,
+    mail_waiting,
+    start_worker_thread,
+    uses_sqlite,
+)
 
 
 def _print_problems(diagram: Path, problems: Sequence[Problem]) -> None:
@@ -55,9 +66,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app({"DEVELOPMENT": True})
     with Database() as database:
         stop: threading.Event | None = None
-        if not args.no_worker and worker.uses_sqlite(database) and database.has_schema():
+        if not args.no_worker and uses_sqlite(database) and database.has_schema():
             _log_worker()
-            _, stop = worker.start_thread(database, outbox.SmtpSettings.from_environment())
+            _, stop = start_worker_thread(database, SmtpSettings.from_environment())
         try:
             app.run(host=args.host, port=args.port)
         finally:
@@ -73,10 +84,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1
-        runner = worker.Worker(database, outbox.SmtpSettings.from_environment())
+        runner = Worker(database, SmtpSettings.from_environment())
         if args.once:
             print(runner.run_once())
-            print(f"mail waiting in the outbox: {outbox.waiting(database)}")
+            print(f"mail waiting in the outbox: {mail_waiting(database)}")
             return 0
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -157,7 +168,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.set_defaults(run=cmd_deploy)
     audit_commands.add_parsers(commands)
     work = commands.add_parser("worker", help="fire due timers and send mail, until stopped")
-    work.add_argument("--interval", type=_seconds, default=worker.DEFAULT_INTERVAL,
+    work.add_argument("--interval", type=_seconds, default=DEFAULT_WORKER_INTERVAL,
                       help="seconds between rounds (default %(default)g)")
     work.add_argument("--once", action="store_true", help="one round, then exit (cron, tests)")
     work.set_defaults(run=cmd_worker)

@@ -1,29 +1,21 @@
 """The engine's public API: what the web app and the command line may use."""
 
-from engine.accounts import authenticate, get_user, list_lpse, list_reporters
-from engine.auditing import (
+from engine.audit.exports import export_filename, export_range_csv, export_ticket, export_ticket_csv
+from engine.audit.inspection import (
     audit_history,
     audit_replay,
     list_lpse_choices,
     list_reads,
     search_tickets,
 )
-from engine.bootstrap import Database, init, read_forms
-from engine.calendar import check_days_off, local_time, zone_label
-from engine.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
-from engine.compare import compare_version, compare_with_current
-from engine.drafts import (
-    archive,
-    check_diagram,
-    delete_draft,
-    deploy_diagram,
-    deploy_log,
-    get_draft,
-    list_drafts,
-    save_draft,
-    upload_draft,
-    version_files,
-)
+from engine.audit.report_store import refresh_report, stored_report
+from engine.audit.reports import audit_report
+from engine.audit.verify import count_tickets, verify_tickets
+from engine.background.outbox import SmtpSettings
+from engine.background.outbox import waiting as mail_waiting
+from engine.background.worker import DEFAULT_INTERVAL as DEFAULT_WORKER_INTERVAL
+from engine.background.worker import Worker, uses_sqlite
+from engine.background.worker import start_thread as start_worker_thread
 from engine.errors import (
     Conflict,
     EskalasiError,
@@ -36,19 +28,36 @@ from engine.errors import (
     StorageUnavailable,
     TooManyAttempts,
 )
-from engine.exports import export_filename, export_range_csv, export_ticket, export_ticket_csv
-from engine.history import attachment_file, ticket_diagram, ticket_history
-from engine.integrity import count_tickets, verify_tickets
-from engine.migration import migrate_tickets, plan_migration
-from engine.notifications import (
+from engine.evidence.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
+from engine.install import init
+from engine.people.accounts import authenticate, get_user, list_lpse, list_reporters
+from engine.persistence.database import Database
+from engine.process.calendar import check_days_off, local_time, zone_label
+from engine.process.compare import compare_version, compare_with_current
+from engine.process.drafts import (
+    archive,
+    check_diagram,
+    delete_draft,
+    deploy_diagram,
+    deploy_log,
+    get_draft,
+    list_drafts,
+    save_draft,
+    upload_draft,
+    version_files,
+)
+from engine.process.files import read_forms
+from engine.process.sop_document import sop_document
+from engine.process.versions import deploy, list_versions, validate
+from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
+from engine.tickets.notifications import (
     count_unread,
     list_notifications,
     mark_all_notifications_read,
     mark_notification_read,
 )
-from engine.report_snapshots import refresh_report, stored_report
-from engine.reports import audit_report
-from engine.services import (
+from engine.tickets.timers import fire_due_timers
+from engine.tickets.use_cases import (
     complete_task,
     get_task,
     get_ticket,
@@ -58,8 +67,7 @@ from engine.services import (
     open_ticket,
     start_form,
 )
-from engine.sop import sop_document
-from engine.timers import fire_due_timers
+from engine.tickets.version_moves import migrate_tickets, plan_migration
 from engine.types import (
     LANES,
     Attachment,
@@ -100,9 +108,9 @@ from engine.types import (
     Verification,
     VersionFiles,
 )
-from engine.versions import deploy, list_versions, validate
 
 __all__ = [
+    "DEFAULT_WORKER_INTERVAL",
     "LANES",
     "Attachment",
     "AuditEntry",
@@ -141,6 +149,7 @@ __all__ = [
     "Role",
     "SandboxError",
     "Share",
+    "SmtpSettings",
     "SopDocument",
     "SopRow",
     "StorageUnavailable",
@@ -153,6 +162,7 @@ __all__ = [
     "User",
     "Verification",
     "VersionFiles",
+    "Worker",
     "archive",
     "attachment_file",
     "audit_history",
@@ -192,6 +202,7 @@ __all__ = [
     "list_tickets",
     "list_versions",
     "local_time",
+    "mail_waiting",
     "mark_all_notifications_read",
     "mark_notification_read",
     "migrate_tickets",
@@ -204,10 +215,12 @@ __all__ = [
     "search_tickets",
     "sop_document",
     "start_form",
+    "start_worker_thread",
     "stored_report",
     "ticket_diagram",
     "ticket_history",
     "upload_draft",
+    "uses_sqlite",
     "validate",
     "verify_tickets",
     "version_files",

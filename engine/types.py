@@ -265,7 +265,7 @@ class SopDocument:
 class Change:
     """One difference between two diagrams (with their forms), about one element.
 
-    `kind` is one of engine.compare's kinds ("added", "removed", "renamed", "lane_moved",
+    `kind` is one of engine.process.compare's kinds ("added", "removed", "renamed", "lane_moved",
     "condition_changed", "form_changed", "property_changed", "reconnected", "type_changed",
     "script_changed"); `aspect` names what changed (a property, a form field); `before` and
     `after` are the values as text ("" when there was none).
@@ -304,7 +304,7 @@ class Comparison:
 
 @dataclass(frozen=True)
 class MigrationBlocker:
-    """Why a ticket cannot move to another version; `code` is one of engine.migration's."""
+    """Why a ticket cannot move to another version; `code`: engine.tickets.version_moves."""
 
     code: str
     element: str = ""

@@ -9,8 +9,8 @@ from typing import Any
 
 from lxml import etree
 
-from engine.bootstrap import DEFAULT_DIAGRAM, read_forms
-from engine.validation import NS
+from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.process.validation import NS
 
 SOURCE = DEFAULT_DIAGRAM.read_bytes()
 FORMS: dict[str, bytes] = read_forms(DEFAULT_DIAGRAM)

@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
+
+from engine.persistence import migrate
+from engine.persistence.attachment_store import AttachmentStore
+from engine.persistence.unit_of_work import UnitOfWork, storage_errors
+from engine.persistence.workflow_cache import WorkflowCache
 
 DATABASE_URL_VARIABLE = "ESKALASI_DATABASE_URL"
 
@@ -45,3 +50,36 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """One database (SQLite or PostgreSQL) and a fresh unit of work per use case."""
+
+    def __init__(self, url: str | None = None, attachments: Path | None = None) -> None:
+        self.engine = make_engine(url)
+        self.store = AttachmentStore(attachments)
+        self.workflows = WorkflowCache()
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work on this database and its attachment store."""
+        return UnitOfWork(self.engine, self.store, self.workflows)
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema."""
+        with storage_errors():
+            migrate.upgrade(self.engine)
+
+    def has_schema(self) -> bool:
+        """Whether `eskalasi init` has created the tables."""
+        with storage_errors():
+            return inspect(self.engine).has_table("process_versions")
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.dispose()

@@ -337,7 +337,7 @@ class ProcessDraftRow(Base):
 class ReportSnapshotRow(Base):
     """The auditors' report figures as last computed (issue 7): derived data only.
 
-    A snapshot is a copy of what `engine.reports.audit_report` returned at `computed_at`;
+    A snapshot is a copy of what `engine.audit.reports.audit_report` returned at `computed_at`;
     nothing here is a source of truth (tickets, tasks and events are), and deleting a row
     only means the next view computes it again. `key` names the report ("default": every
     ticket, no date range).

@@ -15,7 +15,7 @@ from engine.errors import StorageUnavailable
 from engine.persistence.workflow_cache import WorkflowCache
 
 if TYPE_CHECKING:
-    from engine.attachments import AttachmentStore
+    from engine.persistence.attachment_store import AttachmentStore
 
 
 def raise_storage_error(exc: BaseException) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 import engine
 from cli.main import main
-from engine.checkpoints import list_checkpoints
+from engine.evidence.checkpoints import list_checkpoints
 from engine.persistence.tables import Base
 from tests.desk import Desk
 
@@ -287,9 +287,10 @@ def test_the_stored_state_read_from_its_tasks_matches_the_workflow_rebuilt(
         desk: Desk) -> None:
     """The fast reading of a stored workflow gives what rebuilding it gives, at every stage
     (else every ticket would take the slow way)."""
-    from engine import integrity, runtime
+    from engine.audit import verify
     from engine.persistence.tables import TicketRow
-    from engine.versions import definition_of
+    from engine.process.versions import definition_of
+    from engine.tickets import runtime
 
     tickets = [desk.open(), desk.run(desk.open(), "step02_terima", "step03_kewenangan", *LOOP),
                closed_ticket(desk),
@@ -302,24 +303,24 @@ def test_the_stored_state_read_from_its_tasks_matches_the_workflow_rebuilt(
             definition = definition_of(uow.session, row.process_version_id)
             manual = frozenset(n for n, s in definition.spec.task_specs.items() if s.manual)
             rebuilt = runtime.snapshot(runtime.load(row.workflow, definition))
-            assert integrity.stored_snapshot(row.workflow, manual) == rebuilt, ticket.number
+            assert verify.stored_snapshot(row.workflow, manual) == rebuilt, ticket.number
 
 
 def test_tickets_on_one_path_are_replayed_on_the_engine_once(
         desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    from engine import integrity
+    from engine.audit import verify
 
     for rating in (1, 3, 5):
         desk.run(desk.open(judul=f"Rating {rating}"), "step02_terima", "step03_kewenangan",
                  *TO_THE_END[:-1], ("step17_tutup", {"rating": rating}))
     calls: list[int] = []
-    real = integrity.replay
+    real = verify.replay
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(integrity, "replay", counted)
+    monkeypatch.setattr(verify, "replay", counted)
     assert all(r.ok for r in verify_all(desk).values())
     assert len(calls) == 1
 

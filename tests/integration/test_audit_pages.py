@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import text
 
 import engine
-from engine import audit
+from engine.evidence import chain
 from tests.desk import Desk
 from tests.pages import html, visitor
 from web.audit.charts import bar_chart
@@ -124,9 +124,9 @@ def append_event(desk: Desk, ticket: engine.Ticket, kind: str, data: dict[str, A
     with desk.database.engine.begin() as connection:
         count, head = connection.execute(text(
             "SELECT event_count, last_hash FROM tickets WHERE id = :t"), {"t": ticket.id}).one()
-        event = audit.seal(stream, count + 1, head, actor="system", role="system", type=kind,
+        event = chain.seal(stream, count + 1, head, actor="system", role="system", type=kind,
                            data=data, at=at)
-        columns = audit.event_columns(event)
+        columns = chain.event_columns(event)
         json_cast = ("CAST(:data AS json)" if connection.dialect.name == "postgresql"
                      else ":data")
         connection.execute(text(
@@ -272,14 +272,14 @@ def test_report_figures_from_a_known_set_of_tickets(app: Flask, desk: Desk) -> N
     waiting = desk.run(desk.open(admin="admin.surabaya", reporter="pengguna.surabaya"),
                        "step02_terima")
     for lane in ("Helpdesk LKPP", "Helpdesk LKPP", "Admin LPSE"):
-        append_event(desk, waiting if lane == "Admin LPSE" else solved, audit.STEP_OVERDUE,
+        append_event(desk, waiting if lane == "Admin LPSE" else solved, chain.STEP_OVERDUE,
                      {"task": "step03_kewenangan", "sop_step": 3, "lane": lane,
                       "holder": None, "charged_to": lane, "due_at": "2026-01-01T00:00:00"})
     report = engine.audit_report(desk.database.uow(), desk.user("auditor"))
     assert report.tickets == 4
     assert [(f.label, f.value) for f in report.per_lpse] == [("LPSE Kota Bandung", 3),
                                                              ("LPSE Kota Surabaya", 1)]
-    month = datetime.now(UTC).astimezone(engine.auditing.ZONE).strftime("%Y-%m")
+    month = datetime.now(UTC).astimezone(engine.audit.inspection.ZONE).strftime("%Y-%m")
     assert [(f.label, f.value) for f in report.per_month] == [(month, 4)]
     assert (report.lpse_authority.part, report.lpse_authority.whole) == (1, 3)
     assert (report.reopened.part, report.reopened.whole) == (1, 2)

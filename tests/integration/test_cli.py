@@ -14,7 +14,7 @@ from sqlalchemy import text
 import engine
 from cli.main import main
 from engine import Database
-from engine.bootstrap import DEFAULT_DIAGRAM
+from engine.process.files import DEFAULT_DIAGRAM
 from tests.desk import Desk
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import engine
-from engine.compare import compare_parts
+from engine.process.compare import compare_parts
 from tests.desk import Desk
 from tests.diagram_edits import (
     FORMS,

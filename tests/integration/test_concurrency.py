@@ -12,7 +12,8 @@ import pytest
 import time_machine
 
 import engine
-from engine import Conflict, runtime
+from engine import Conflict
+from engine.tickets import runtime
 from tests.desk import STEP_DATA, Desk
 
 THREADS = 8

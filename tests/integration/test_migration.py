@@ -10,8 +10,8 @@ import time_machine
 from sqlalchemy import text
 
 import engine
-from engine import migration
-from engine.validation import NS
+from engine.process.validation import NS
+from engine.tickets import version_moves
 from tests.desk import Desk
 from tests.diagram_edits import FORMS, SOURCE, edit, form_with_field, renamed, replaced_id
 
@@ -283,14 +283,14 @@ def test_a_ticket_changed_during_its_move_is_left_as_the_other_change_made_it(
         desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     ticket = at_step03(desk)
     version = deploy(desk)
-    real_check = migration.check
+    real_check = version_moves.check
 
     def check_while_someone_completes(*args: object) -> object:
         found = real_check(*args)  # type: ignore[arg-type]
         desk.do(ticket, "step03_kewenangan")  # meanwhile, the helpdesk goes on
         return found
 
-    monkeypatch.setattr(migration, "check", check_while_someone_completes)
+    monkeypatch.setattr(version_moves, "check", check_while_someone_completes)
     [result] = engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
     assert not result.migrated and result.blockers[0].code == "conflict"
     assert engine.get_ticket(desk.database.uow(), desk.user("helpdesk.lkpp"),

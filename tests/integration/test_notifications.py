@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 import engine
-from engine import Database, notifications, outbox
+from engine import Database
+from engine.background import outbox
 from engine.persistence.tables import NotificationRow, OutboxRow, UserRow
+from engine.tickets import notifications
 from tests.conftest import POSTGRES_URL
 from tests.desk import Desk
 from tests.integration.smtp import SmtpServer, address, free_port

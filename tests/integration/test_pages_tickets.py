@@ -90,7 +90,8 @@ def test_a_file_too_large_for_the_server_is_a_413_field_error(app: Flask, desk: 
 
 def test_a_file_over_the_engine_limit_is_a_field_error(
         app: Flask, desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("engine.attachments.MAX_BYTES", 1024)  # 20 MB would make a slow test
+    # 20 MB would make a slow test
+    monkeypatch.setattr("engine.tickets.attachments.MAX_BYTES", 1024)
     admin = visitor(app, "admin.bandung")
     response = admin.post("/tiket/baru", {**START, "lampiran": files(("besar.png", PNG * 20))},
                           content_type="multipart/form-data")

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse, encode_multipart
 
 import engine
 from engine import Database
-from engine.accounts import hash_password
+from engine.people.accounts import hash_password
 from engine.persistence.tables import EventRow, ProcessVersionRow, UserRow
 from tests.desk import Desk
 from tests.integration.api_client import Api

@@ -10,8 +10,8 @@ from lxml import etree
 
 import engine
 from engine import SandboxError
-from engine.bootstrap import DEFAULT_DIAGRAM, read_forms
-from engine.validation import NS
+from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.process.validation import NS
 from tests.desk import Desk
 
 BPMN, BPMNDI, DC, DI = NS["bpmn"], NS["bpmndi"], "http://www.omg.org/spec/DD/20100524/DC", (

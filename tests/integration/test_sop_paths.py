@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 import engine
-from engine import Database, definitions
+from engine import Database
+from engine.process import definitions
 from tests.desk import Desk
 
 YES, NO = True, False

@@ -14,8 +14,8 @@ from sqlalchemy import delete, select, update
 
 import engine
 from engine import Database
-from engine.notifications import list_notifications
 from engine.persistence.tables import EventRow, LpseRow, TaskRow, TimerRow
+from engine.tickets.notifications import list_notifications
 from tests.conftest import POSTGRES_URL
 from tests.desk import Desk
 

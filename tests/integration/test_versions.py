@@ -11,10 +11,10 @@ from lxml import etree
 
 import engine
 from engine import InvalidDiagram, SandboxError
-from engine.bootstrap import DEFAULT_DIAGRAM, read_forms
-from engine.definitions import content_hash
 from engine.persistence.tables import ProcessVersionRow
-from engine.validation import NS
+from engine.process.definitions import content_hash
+from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.process.validation import NS
 from tests.desk import Desk
 
 SOURCE = DEFAULT_DIAGRAM.read_bytes()

@@ -17,7 +17,9 @@ from sqlalchemy import event
 
 import engine
 from cli.main import main
-from engine import Database, StorageUnavailable, checkpoints, outbox, worker
+from engine import Database, StorageUnavailable
+from engine.background import outbox, worker
+from engine.evidence import checkpoints
 from tests.desk import Desk
 from tests.integration.smtp import SmtpServer, address
 from tests.integration.test_notifications import outbox_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from engine import audit
+from engine.evidence import chain as audit
 from engine.types import Event
 
 STREAM = "ticket:1"

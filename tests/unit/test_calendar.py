@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from engine.calendar import (
+from engine.process.calendar import (
     TimeLimit,
     WorkingCalendar,
     national_holiday_name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.bootstrap import DEFAULT_DIAGRAM
+from engine.process.files import DEFAULT_DIAGRAM
 from tests.layout_check import check_layout
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from engine.forms import check_submission
+from engine.process.forms import check_submission
 from web.forms_render import entered, other_errors, parse, widgets
 
 FORMS = Path(__file__).resolve().parents[2] / "processes" / "forms"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from engine.bootstrap import DEFAULT_DIAGRAM
-from engine.forms import FORM_ERROR, check_submission
+from engine.process.files import DEFAULT_DIAGRAM
+from engine.process.forms import FORM_ERROR, check_submission
 
 FORMS = DEFAULT_DIAGRAM.parent / "forms"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.bootstrap import read_forms
-from engine.validation import validate_diagram
+from engine.process.files import read_forms
+from engine.process.validation import validate_diagram
 
 DIAGRAM = Path(__file__).resolve().parents[2] / "processes" / "escalation.bpmn"
 BPMN = DIAGRAM.read_bytes()

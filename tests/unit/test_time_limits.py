@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from cli.main import main
-from engine.bootstrap import DEFAULT_DIAGRAM
-from engine.definitions import read_steps
-from engine.validation import read_xml
+from engine.process.definitions import read_steps
+from engine.process.files import DEFAULT_DIAGRAM
+from engine.process.validation import read_xml
 from tests.unit.test_validation import SOURCE, edited, first, problems_of
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from engine.bootstrap import DEFAULT_DIAGRAM, read_forms
-from engine.validation import NS, validate_diagram
+from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.process.validation import NS, validate_diagram
 
 FORMS = read_forms(DEFAULT_DIAGRAM)
 SOURCE = DEFAULT_DIAGRAM.read_bytes()

@@ -1,0 +1,1 @@
+"""Audit: search, history and replay, verification, exports and reports."""

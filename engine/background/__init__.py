@@ -1,0 +1,1 @@
+"""Background work: the worker loop and the mail outbox."""

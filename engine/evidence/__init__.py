@@ -1,0 +1,1 @@
+"""Evidence: the hash chain, checkpoints and the auditors' read log."""

@@ -1,0 +1,1 @@
+"""People: the LPSE directory, accounts and sign-in."""

@@ -1,0 +1,1 @@
+"""The process: diagrams and forms, validation, versions, drafts, comparison, the SOP document."""

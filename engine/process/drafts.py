@@ -1,0 +1,275 @@
+"""The process owner's editor: drafts, validating and deploying them, versions' files.
+
+Only process owners reach any of this; for everyone else it does not exist (NotFound).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict, InvalidData, InvalidDiagram, NotFound
+from engine.evidence import chain
+from engine.persistence import repository
+from engine.persistence.tables import EventRow, ProcessDraftRow, ProcessVersionRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.process import versions
+from engine.process.validation import FORM_NAME, MAX_BPMN_BYTES, MAX_FORM_BYTES, read_xml
+from engine.types import Draft, Event, Problem, ProcessVersion, Role, User, VersionFiles
+
+MAX_FORMS = 200
+MAX_NAME = 200
+MAX_ARCHIVE_FILES = MAX_FORMS + 10
+DIAGRAM_NAME = "escalation.bpmn"
+
+
+def _owner(actor: User) -> None:
+    if actor.role is not Role.PROCESS_OWNER:
+        raise NotFound("no such page")
+
+
+def _to_draft(row: ProcessDraftRow) -> Draft:
+    return Draft(id=row.id, name=row.name, bpmn_xml=row.bpmn_xml, forms=dict(row.forms),
+                 base_version_id=row.base_version_id, created_by=row.created_by,
+                 created_at=row.created_at, updated_by=row.updated_by,
+                 updated_at=row.updated_at, revision=row.revision)
+
+
+def check_parts(name: str, bpmn: str, forms: Mapping[str, str]) -> dict[str, list[str]]:
+    """Field -> messages for what a draft may not hold (too big, bad names); {} when fine."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip() or len(name) > MAX_NAME:
+        errors["name"] = [f"a draft needs a name of 1 to {MAX_NAME} characters"]
+    size = len(bpmn.encode())
+    if size > MAX_BPMN_BYTES:
+        errors["xml"] = [f"the file is {size:,} bytes; the limit is {MAX_BPMN_BYTES:,} bytes"]
+    form_errors = []
+    if len(forms) > MAX_FORMS:
+        form_errors.append(f"at most {MAX_FORMS} forms")
+    for form_name, text in forms.items():
+        if not FORM_NAME.match(form_name):
+            form_errors.append(f"'{form_name[:100]}' is not a plain file name ending in .json")
+        elif not isinstance(text, str) or len(text.encode()) > MAX_FORM_BYTES:
+            form_errors.append(f"{form_name} is larger than {MAX_FORM_BYTES:,} bytes")
+    if form_errors:
+        errors["forms"] = form_errors
+    if any("\x00" in text for text in (name, bpmn, *forms, *forms.values())):
+        errors.setdefault("xml", []).append("text must not contain NUL characters")
+    return errors
+
+
+def list_drafts(uow: UnitOfWork, actor: User) -> list[Draft]:
+    """Every draft, most recently changed first."""
+    _owner(actor)
+    with uow:
+        rows = uow.session.scalars(
+            select(ProcessDraftRow).order_by(ProcessDraftRow.updated_at.desc())).all()
+        return [_to_draft(row) for row in rows]
+
+
+def get_draft(uow: UnitOfWork, actor: User, draft_id: int) -> Draft:
+    """One draft."""
+    _owner(actor)
+    with uow:
+        row = uow.session.get(ProcessDraftRow, draft_id)
+        if row is None:
+            raise NotFound(f"draft {draft_id} does not exist")
+        return _to_draft(row)
+
+
+def save_draft(uow: UnitOfWork, actor: User, *, name: str, bpmn: str,
+               forms: Mapping[str, str], draft_id: int | None = None,
+               revision: int | None = None, base_version_id: str | None = None) -> Draft:
+    """Create a draft (no id) or save over one; `revision` is the one the editor loaded, so a
+    save over someone else's newer save is refused (Conflict) instead of losing it."""
+    _owner(actor)
+    errors = check_parts(name, bpmn, forms)
+    if errors:
+        raise InvalidData(errors)
+    now = datetime.now(UTC)
+    with uow:
+        session = uow.session
+        if draft_id is None:
+            row = ProcessDraftRow(name=name.strip(), bpmn_xml=bpmn, forms=dict(forms),
+                                  base_version_id=base_version_id, created_by=actor.username,
+                                  created_at=now, updated_by=actor.username, updated_at=now)
+            session.add(row)
+        else:
+            found = session.get(ProcessDraftRow, draft_id)
+            if found is None:
+                raise NotFound(f"draft {draft_id} does not exist")
+            row = found
+            if revision is not None and revision != row.revision:
+                raise Conflict(f"{row.updated_by} saved this draft meanwhile; open it again")
+            row.name, row.bpmn_xml, row.forms = name.strip(), bpmn, dict(forms)
+            row.updated_by, row.updated_at = actor.username, now
+        try:
+            uow.commit()
+        except StaleDataError as err:
+            raise Conflict("someone saved this draft meanwhile; open it again") from err
+        return _to_draft(row)
+
+
+def delete_draft(uow: UnitOfWork, actor: User, draft_id: int) -> None:
+    """Throw a draft away."""
+    _owner(actor)
+    with uow:
+        row = uow.session.get(ProcessDraftRow, draft_id)
+        if row is None:
+            raise NotFound(f"draft {draft_id} does not exist")
+        uow.session.delete(row)
+        uow.commit()
+
+
+def _encoded(forms: Mapping[str, str]) -> dict[str, bytes]:
+    return {name: text.encode() for name, text in forms.items()}
+
+
+def check_diagram(uow: UnitOfWork, actor: User, bpmn: str,
+                  forms: Mapping[str, str]) -> list[Problem]:
+    """Every problem of a diagram and its forms as the editor holds them; nothing stored."""
+    _owner(actor)
+    errors = check_parts("-", bpmn, forms)
+    if errors:
+        return [Problem(0, message) for messages in errors.values() for message in messages]
+    return versions.validate(uow, bpmn.encode(), _encoded(forms))
+
+
+def deploy_diagram(uow: UnitOfWork, actor: User, bpmn: str, forms: Mapping[str, str],
+                   note: str) -> tuple[ProcessVersion, str]:
+    """Validate and deploy what the editor holds, as the actor with their change note."""
+    _owner(actor)
+    errors = check_parts("-", bpmn, forms)
+    if errors:
+        raise InvalidDiagram([Problem(0, m) for messages in errors.values() for m in messages])
+    return versions.deploy(uow, bpmn.encode(), _encoded(forms), deployed_by=actor.username,
+                           note=note.strip())
+
+
+def version_files(uow: UnitOfWork, actor: User, version_id: str | None = None) -> VersionFiles:
+    """A version's diagram and forms: the given one, or the current one."""
+    _owner(actor)
+    with uow:
+        session = uow.session
+        current = repository.current_version(session)
+        row = current if version_id is None else session.get(ProcessVersionRow, version_id)
+        if row is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        version = ProcessVersion(id=row.id, number=row.number, process_id=row.process_id,
+                                 deployed_at=row.deployed_at, deployed_by=row.deployed_by,
+                                 note=row.note, current=current is not None
+                                 and row.id == current.id)
+        return VersionFiles(version=version, bpmn_xml=row.bpmn_xml, forms=dict(row.forms))
+
+
+def deploy_log(uow: UnitOfWork, actor: User, limit: int = 200) -> list[Event]:
+    """Every deploy, newest first (`version_deployed` audit events): who, when, which version
+    and why, also when an older version was made current again."""
+    _owner(actor)
+    with uow:
+        rows = uow.session.scalars(
+            select(EventRow).where(EventRow.stream == versions.PROCESS_STREAM,
+                                   EventRow.type == chain.VERSION_DEPLOYED)
+            .order_by(EventRow.seq.desc()).limit(limit)).all()
+        return [Event(seq=row.seq, at=row.at, actor=row.actor, role=row.role, type=row.type,
+                      task=row.task, sop_step=row.sop_step, data=dict(row.data),
+                      hash=row.hash, prev_hash=row.prev_hash) for row in rows]
+
+
+def archive(bpmn: str, forms: Mapping[str, str | Mapping[str, object]]) -> bytes:
+    """A zip of a diagram and its forms, laid out as processes/ is: escalation.bpmn, forms/."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr(DIAGRAM_NAME, bpmn)
+        for name in sorted(forms):
+            form = forms[name]
+            text = form if isinstance(form, str) else json.dumps(form, indent=2,
+                                                                 ensure_ascii=False) + "\n"
+            out.writestr(f"forms/{name}", text)
+    return buffer.getvalue()
+
+
+def _problem(message: str, file: str = "") -> InvalidDiagram:
+    return InvalidDiagram([Problem(0, message, file)])
+
+
+def unpack(files: Mapping[str, bytes]) -> tuple[bytes, dict[str, bytes]]:
+    """The diagram and forms among uploaded files: one .bpmn file and .json forms, or a zip
+    of them (as `archive` makes). Sizes and counts are limited before anything is read."""
+    archives = [name for name in files if name.lower().endswith(".zip")]
+    if archives:
+        if len(files) != 1:
+            raise _problem("upload either a zip, or a BPMN file with its forms, not both")
+        files = _read_zip(files[archives[0]])
+    diagrams = [name for name in files if name.lower().endswith((".bpmn", ".xml"))]
+    if len(diagrams) != 1:
+        raise _problem(f"upload exactly one BPMN diagram (.bpmn); found {len(diagrams)}")
+    forms: dict[str, bytes] = {}
+    for name, content in files.items():
+        if name in diagrams:
+            continue
+        base = PurePosixPath(name.replace("\\", "/")).name
+        if not FORM_NAME.match(base):
+            raise _problem(f"'{base[:100]}' is neither a .bpmn diagram nor a .json form")
+        if base in forms:
+            raise _problem(f"two forms are named {base}")
+        forms[base] = content
+    return files[diagrams[0]], forms
+
+
+def _read_zip(data: bytes) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
+            entries = [e for e in source.infolist() if not e.is_dir()]
+            if len(entries) > MAX_ARCHIVE_FILES:
+                raise _problem(f"the zip holds more than {MAX_ARCHIVE_FILES} files")
+            found: dict[str, bytes] = {}
+            for entry in entries:
+                limit = MAX_BPMN_BYTES if entry.filename.endswith(".bpmn") else MAX_FORM_BYTES
+                if entry.file_size > limit:
+                    raise _problem(f"{entry.filename[:100]} is larger than {limit:,} bytes")
+                with source.open(entry) as handle:  # the header's size may lie: read no more
+                    content = handle.read(limit + 1)
+                if len(content) > limit:
+                    raise _problem(f"{entry.filename[:100]} is larger than {limit:,} bytes")
+                found[entry.filename] = content
+            return found
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError) as err:
+        raise _problem(f"the zip cannot be read: {err}") from err
+
+
+def upload_draft(uow: UnitOfWork, actor: User, name: str,
+                 files: Mapping[str, bytes]) -> Draft:
+    """A new draft from files made elsewhere (Camunda Modeler, bpmn.io, a downloaded zip).
+
+    Hostile or malformed XML and unreadable forms are refused with their problems and
+    nothing is stored; a diagram that parses is kept as a draft even when it does not
+    validate yet, to be fixed in the editor.
+    """
+    _owner(actor)
+    bpmn, forms = unpack(files)
+    root, problems = read_xml(bpmn)
+    if root is None:
+        raise InvalidDiagram(problems)
+    texts: dict[str, str] = {}
+    for form_name, content in forms.items():
+        try:
+            texts[form_name] = content.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _problem("the form is not valid UTF-8", f"forms/{form_name}") from err
+    with uow:
+        current = repository.current_version(uow.session)
+        base = current.id if current else None
+        if current is not None:  # forms the upload does not bring come from the deployed one
+            for form_name, form in current.forms.items():
+                texts.setdefault(form_name, json.dumps(form, indent=2, ensure_ascii=False))
+    return save_draft(uow, actor, name=name, bpmn=bpmn.decode("utf-8"), forms=texts,
+                      base_version_id=base)

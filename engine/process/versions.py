@@ -1,0 +1,116 @@
+"""Deployed process versions: deploy, list, and the parsed definition of each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict, InvalidDiagram, NoProcessDeployed
+from engine.evidence import chain
+from engine.persistence import repository
+from engine.persistence.tables import EventRow, ProcessVersionRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.process.definitions import ProcessDefinition, content_hash, load_definition, read_steps
+from engine.process.validation import read_xml, validate_diagram
+from engine.types import Problem, ProcessVersion, Role
+
+PROCESS_STREAM = "process"
+DEPLOYED, REACTIVATED, UNCHANGED = "deployed", "reactivated", "unchanged"
+
+
+def definition_of(session: Session, version_id: str) -> ProcessDefinition:
+    """The parsed definition of a stored version (parsed once per process)."""
+
+    def read() -> tuple[bytes, Mapping[str, Any]]:
+        row = session.get(ProcessVersionRow, version_id)
+        if row is None:
+            raise NoProcessDeployed(f"process version {version_id} is not stored")
+        return row.bpmn_xml.encode(), row.forms
+
+    return load_definition(version_id, read)
+
+
+def current_definition(session: Session) -> ProcessDefinition:
+    """The definition new tickets start on."""
+    row = repository.current_version(session)
+    if row is None:
+        raise NoProcessDeployed("no process version is deployed; run `eskalasi init`")
+    return definition_of(session, row.id)
+
+
+def _to_version(row: ProcessVersionRow, current_id: str | None) -> ProcessVersion:
+    return ProcessVersion(id=row.id, number=row.number, process_id=row.process_id,
+                          deployed_at=row.deployed_at, deployed_by=row.deployed_by,
+                          note=row.note, current=row.id == current_id)
+
+
+def list_versions(uow: UnitOfWork) -> list[ProcessVersion]:
+    """Every deployed version, newest first."""
+    with uow:
+        current = repository.current_version(uow.session)
+        current_id = current.id if current else None
+        return [_to_version(row, current_id) for row in repository.versions(uow.session)]
+
+
+def validate(uow: UnitOfWork | None, bpmn: bytes,
+             forms: Mapping[str, bytes | Mapping[str, Any]]) -> list[Problem]:
+    """Every problem of a diagram with its forms; forms it lacks come from the current version
+    (when there is a database to ask)."""
+    fallback: Mapping[str, Any] = {}
+    if uow is not None:
+        with uow:
+            current = repository.current_version(uow.session)
+            fallback = current.forms if current else {}
+    problems, _ = validate_diagram(bpmn, forms, fallback)
+    return problems
+
+
+def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, bytes | Mapping[str, Any]],
+           deployed_by: str, note: str = "") -> tuple[ProcessVersion, str]:
+    """Validate, then make the diagram the version new tickets start on.
+
+    Returns the version and what happened: "deployed" (new), "reactivated" (an identical
+    older version becomes current again) or "unchanged" (it is the current one already).
+    """
+    with uow:
+        session = uow.session
+        current = repository.current_version(session)
+        problems, resolved = validate_diagram(bpmn, forms, current.forms if current else {})
+        if problems:
+            raise InvalidDiagram(problems)
+        version_id = content_hash(bpmn, resolved)
+        if current is not None and current.id == version_id:
+            return _to_version(current, current.id), UNCHANGED
+        number, activation = repository.next_version_numbers(session)
+        row = session.get(ProcessVersionRow, version_id)
+        is_new = row is None
+        if row is None:
+            root, _ = read_xml(bpmn)
+            process_id, _, _ = read_steps(root)
+            row = ProcessVersionRow(id=version_id, number=number, process_id=process_id,
+                                    bpmn_xml=bpmn.decode(), forms=resolved,
+                                    deployed_at=datetime.now(UTC), deployed_by=deployed_by,
+                                    note=note, activation=activation)
+            session.add(row)
+        else:
+            row.activation = activation
+        _record_deploy(session, row, deployed_by, note, is_new)
+        try:
+            uow.commit()
+        except IntegrityError as err:
+            raise Conflict("another deployment happened at the same time; try again") from err
+        return _to_version(row, row.id), DEPLOYED if is_new else REACTIVATED
+
+
+def _record_deploy(session: Session, row: ProcessVersionRow, actor: str, note: str,
+                   is_new: bool) -> None:
+    seq, head = repository.last_stream_seq(session, PROCESS_STREAM)
+    event = chain.seal(PROCESS_STREAM, seq + 1, head or chain.GENESIS, actor=actor,
+                       role=Role.PROCESS_OWNER.value, type=chain.VERSION_DEPLOYED,
+                       data={"version": row.id, "number": row.number, "note": note,
+                             "new": is_new})
+    session.add(EventRow(stream=PROCESS_STREAM, ticket_id=None, **chain.event_columns(event)))

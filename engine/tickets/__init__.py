@@ -1,0 +1,1 @@
+"""Tickets: the use cases, the one store every change goes through, access, runtime, timers."""

@@ -1,0 +1,187 @@
+"""Notifications: in-app rows and outbox emails, written in the caller's transaction.
+
+`notify` adds a notification per recipient and, for those with an email address, an outbox
+row; both commit or roll back with the use case that caused them, so a rolled-back
+completion sends nothing. `engine.background.outbox` sends the emails later (`eskalasi worker`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.persistence.tables import (
+    NotificationRow,
+    OutboxRow,
+    TaskRow,
+    TicketRow,
+    UserRow,
+)
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.types import Notification, Role, User
+
+# The kinds of notification (NotificationRow.kind).
+TASK_ASSIGNED = "task_assigned"
+DATA_REQUESTED = "data_requested"
+TICKET_SOLVED = "ticket_solved"
+REMINDER = "reminder"
+KINDS = (TASK_ASSIGNED, DATA_REQUESTED, TICKET_SOLVED, REMINDER)
+
+BASE_URL_VARIABLE = "ESKALASI_BASE_URL"
+MAX_ID = 2**31 - 1
+# SOP steps whose task is a request for data (7: to the Admin LPSE, 9: to the Pengguna SPSE),
+# and the step that follows "solved" (15: the Pengguna SPSE checks the solution).
+DATA_REQUEST_STEPS = frozenset({7, 9})
+SOLVED_STEP = 15
+SIGNATURE = "--\nEskalasi LPSE Support\nPesan ini dikirim otomatis; mohon tidak dibalas."
+
+
+def notify(session: Session, *, recipients: Sequence[str], kind: str, ticket_id: int | None,
+           subject: str, body: str, link: str | None = None,
+           now: datetime | None = None) -> None:
+    """Notify users (by username) in the caller's transaction: in-app, and email if they
+    have an address. `link` is a path on the site (default: the ticket's page).
+
+    Unknown and inactive usernames are skipped; a username given twice is notified once.
+    """
+    names = list(dict.fromkeys(recipients))
+    users = session.scalars(select(UserRow).where(UserRow.username.in_(names),
+                                                  UserRow.active)).all() if names else []
+    by_name = {user.username: user for user in users}
+    _write(session, [by_name[name] for name in names if name in by_name], kind=kind,
+           ticket_id=ticket_id, subject=subject, body=body, link=link, now=now)
+
+
+def _write(session: Session, users: Sequence[UserRow], *, kind: str, ticket_id: int | None,
+           subject: str, body: str, link: str | None, now: datetime | None) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if not users:
+        return
+    now = now or datetime.now(UTC)
+    link = link or (f"/tiket/{ticket_id}" if ticket_id is not None else "/notifikasi")
+    subject = " ".join(subject.split())[:300]  # one line: it becomes a mail header
+    rows = [NotificationRow(user_id=user.id, kind=kind, ticket_id=ticket_id, subject=subject,
+                            body=body, link=link, created_at=now) for user in users]
+    session.add_all(rows)
+    mailed = [(user, row) for user, row in zip(users, rows, strict=True) if user.email]
+    if not mailed:
+        return
+    session.flush()  # the notifications' ids, for the outbox rows
+    text = email_body(body, link)
+    session.add_all(OutboxRow(notification_id=row.id, recipient=user.email or "",
+                              subject=subject, body=text, created_at=now,
+                              next_attempt_at=now, attempts=0) for user, row in mailed)
+
+
+def email_body(body: str, link: str) -> str:
+    """The plain-text email: the message, where to act (absolute with ESKALASI_BASE_URL)."""
+    base = os.environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
+    return f"{body}\n\nBuka: {base}{link}\n\n{SIGNATURE}\n"
+
+
+def lane_users(session: Session, *, lane: str, lpse_id: int,
+               reporter_id: int) -> list[UserRow]:
+    """Who may complete a task of `lane` on a ticket: Pengguna SPSE, the reporter; Admin
+    LPSE, the active admins of the ticket's LPSE; Helpdesk LKPP, every helpdesk user."""
+    query = select(UserRow).where(UserRow.active, UserRow.role == lane)
+    if lane == Role.PENGGUNA.value:
+        query = query.where(UserRow.id == reporter_id)
+    elif lane == Role.ADMIN.value:
+        query = query.where(UserRow.lpse_id == lpse_id)
+    elif lane != Role.HELPDESK.value:
+        return []
+    return list(session.scalars(query.order_by(UserRow.username)))
+
+
+def lane_recipients(session: Session, *, lane: str, lpse_id: int,
+                    reporter_id: int) -> list[str]:
+    """The usernames of `lane_users`."""
+    return [user.username for user in
+            lane_users(session, lane=lane, lpse_id=lpse_id, reporter_id=reporter_id)]
+
+
+def notify_new_tasks(session: Session, ticket: TicketRow, tasks: Sequence[TaskRow],
+                     now: datetime | None = None) -> None:
+    """Tell the people who may complete each newly pending task that it is theirs."""
+    for task in tasks:
+        kind, subject, body = task_message(ticket, task)
+        _write(session, lane_users(session, lane=task.lane, lpse_id=ticket.lpse_id,
+                                   reporter_id=ticket.reporter_id),
+               kind=kind, ticket_id=ticket.id, subject=subject, body=body,
+               link=f"/tugas/{task.id}", now=now)
+
+
+def task_message(ticket: TicketRow, task: TaskRow) -> tuple[str, str, str]:
+    """The kind, subject and body (Indonesian) of the notification about a new task."""
+    step = f"Langkah {task.sop_step}: {task.name}" if task.sop_step else task.name
+    title = " ".join(ticket.title.split())
+    about = f"Tiket {ticket.number}" + (f" ({title})" if title else "")
+    if task.sop_step in DATA_REQUEST_STEPS:
+        asker = "Helpdesk LKPP" if task.lane == Role.ADMIN.value else "Admin LPSE"
+        return (DATA_REQUESTED, f"[{ticket.number}] Permintaan data tambahan",
+                f"{asker} meminta data tambahan untuk {about}.\n{step}")
+    if task.sop_step == SOLVED_STEP:
+        return (TICKET_SOLVED, f"[{ticket.number}] Permasalahan telah diselesaikan",
+                f"Helpdesk LKPP menyatakan permasalahan pada {about} telah diselesaikan. "
+                f"Mohon periksa dan konfirmasi hasilnya.\n{step}")
+    return (TASK_ASSIGNED, f"[{ticket.number}] Tugas baru: {task.name}",
+            f"{about} menunggu tindakan Anda.\n{step}")
+
+
+def to_notification(row: NotificationRow) -> Notification:
+    """The engine's view of a notification row."""
+    return Notification(id=row.id, kind=row.kind, ticket_id=row.ticket_id,
+                        subject=row.subject, body=row.body, link=row.link,
+                        created_at=row.created_at, read_at=row.read_at)
+
+
+def list_notifications(uow: UnitOfWork, actor: User, *, limit: int = 50, offset: int = 0,
+                       unread_only: bool = False) -> list[Notification]:
+    """The actor's own notifications, newest first."""
+    with uow:
+        query = select(NotificationRow).where(NotificationRow.user_id == actor.id)
+        if unread_only:
+            query = query.where(NotificationRow.read_at.is_(None))
+        rows = uow.session.scalars(
+            query.order_by(NotificationRow.id.desc()).limit(limit).offset(offset))
+        return [to_notification(row) for row in rows]
+
+
+def count_unread(uow: UnitOfWork, actor: User) -> int:
+    """How many of the actor's notifications are unread."""
+    with uow:
+        return int(uow.session.scalar(
+            select(func.count()).select_from(NotificationRow).where(
+                NotificationRow.user_id == actor.id, NotificationRow.read_at.is_(None))) or 0)
+
+
+def mark_notification_read(uow: UnitOfWork, actor: User,
+                           notification_id: int) -> Notification:
+    """Mark one of the actor's notifications read; NotFound for anyone else's."""
+    if not 0 < notification_id <= MAX_ID:  # beyond what the column holds: no such row
+        raise NotFound("no such notification")
+    with uow:
+        row = uow.session.get(NotificationRow, notification_id)
+        if row is None or row.user_id != actor.id:
+            raise NotFound("no such notification")
+        if row.read_at is None:
+            row.read_at = datetime.now(UTC)
+            uow.commit()
+        return to_notification(row)
+
+
+def mark_all_notifications_read(uow: UnitOfWork, actor: User) -> int:
+    """Mark every unread notification of the actor read; return how many."""
+    with uow:
+        result = uow.session.execute(
+            update(NotificationRow)
+            .where(NotificationRow.user_id == actor.id, NotificationRow.read_at.is_(None))
+            .values(read_at=datetime.now(UTC)))
+        uow.commit()
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,135 @@
+"""Wraps BpmnWorkflow: start a ticket's workflow, list its ready tasks, complete one."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task as SpiffTask
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import Conflict, SandboxError
+from engine.persistence.serializer import dump_workflow, load_workflow
+from engine.process.definitions import ProcessDefinition
+from engine.sandbox import create_script_engine
+
+BOUNDARY_SPLIT = ".BoundaryEventSplit"
+
+
+@functools.cache
+def script_engine() -> Any:
+    """The one script engine every workflow uses: the sandbox."""
+    return create_script_engine()
+
+
+def _advance(workflow: BpmnWorkflow) -> None:
+    # Conditions and scripts run here; a failure must abort the whole use case.
+    try:
+        workflow.do_engine_steps()
+    except SpiffWorkflowException as err:
+        raise SandboxError(f"the process could not continue: {err}") from err
+
+
+def start(definition: ProcessDefinition) -> BpmnWorkflow:
+    """A fresh workflow on `definition`, run up to its first user task."""
+    workflow = BpmnWorkflow(definition.spec, script_engine=script_engine())
+    _advance(workflow)
+    return workflow
+
+
+def ready_tasks(workflow: BpmnWorkflow) -> list[SpiffTask]:
+    """The user tasks waiting for a person, in a stable order."""
+    tasks = workflow.get_tasks(state=TaskState.READY, manual=True)
+    return sorted(tasks, key=lambda t: (t.task_spec.name, str(t.id)))
+
+
+def find_ready(workflow: BpmnWorkflow, *, task_id: str | None = None,
+               spec_name: str | None = None) -> SpiffTask:
+    """The READY user task with this id (or spec name); Conflict if it is not pending."""
+    for task in ready_tasks(workflow):
+        if str(task.id) == task_id or (task_id is None and task.task_spec.name == spec_name):
+            return task
+    raise Conflict("the task is no longer pending")
+
+
+def complete(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any]) -> None:
+    """Complete a READY user task with validated data and run on to the next wait."""
+    if task.state != TaskState.READY or not task.task_spec.manual:
+        raise Conflict("the task is no longer pending")
+    task.set_data(**data)
+    task.run()
+    _advance(workflow)
+
+
+def completed_steps(workflow: BpmnWorkflow) -> list[str]:
+    """Spec names of the completed user tasks, in the order they were completed."""
+    tasks = workflow.get_tasks(state=TaskState.COMPLETED, manual=True)
+    return [t.task_spec.name for t in sorted(tasks, key=lambda t: t.last_state_change)]
+
+
+def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The process data as it stands: of the ready tasks, or of the end when finished."""
+    ready = ready_tasks(workflow)
+    if ready:
+        return dict(ready[0].data)
+    if workflow.last_task is not None:
+        return dict(workflow.last_task.data)
+    return dict(workflow.data)
+
+
+def snapshot(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """What replay must reproduce: completed and pending tasks, the data, finished or not."""
+    return {
+        "completed": completed_steps(workflow),
+        "pending": [t.task_spec.name for t in ready_tasks(workflow)],
+        "data": current_data(workflow),
+        "finished": workflow.is_completed(),
+    }
+
+
+def dump(workflow: BpmnWorkflow) -> bytes:
+    """The workflow's state for the database."""
+    return dump_workflow(workflow)
+
+
+def load(blob: bytes, definition: ProcessDefinition) -> BpmnWorkflow:
+    """A stored workflow on its pinned definition."""
+    return load_workflow(blob, definition.spec, script_engine())
+
+
+_BOUNDARY_TIMERS: dict[str, dict[str, str]] = {}
+
+
+def boundary_timers(definition: ProcessDefinition) -> dict[str, str]:
+    """User task -> the non-interrupting boundary timer event attached to it."""
+    found = _BOUNDARY_TIMERS.get(definition.version_id)
+    if found is None:
+        found = {}
+        for spec in definition.spec.task_specs.values():
+            if (isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)
+                    and getattr(spec, "cancel_activity", True) is False):
+                split = spec.inputs[0].name if spec.inputs else ""
+                if split.endswith(BOUNDARY_SPLIT):
+                    found.setdefault(split.removesuffix(BOUNDARY_SPLIT), spec.name)
+        _BOUNDARY_TIMERS[definition.version_id] = found
+    return found
+
+
+def fire_timer(workflow: BpmnWorkflow, task_spec: str, boundary: str) -> None:
+    """Fire the boundary timer of the READY user task `task_spec` and run its path.
+
+    The engine decides when (the working-day calendar), not SpiffWorkflow's wall clock, so
+    replaying the `timer_fired` event reproduces it exactly.
+    """
+    task = find_ready(workflow, spec_name=task_spec)
+    waiting = [t for t in (task.parent.children if task.parent else [])
+               if t.task_spec.name == boundary and t.state == TaskState.WAITING]
+    if not waiting:
+        raise Conflict(f"the timer {boundary} of {task_spec} is not waiting")
+    timer = waiting[0]
+    timer.task_spec.event_definition.catch(timer)
+    timer.task_spec._update(timer)
+    _advance(workflow)
