@@ -27,7 +27,6 @@ from web.extensions import _
 ZONE = ZoneInfo("Asia/Jakarta")
 TEXTAREA_ABOVE = 200  # strings allowed to be longer than this get a textarea
 RADIO_UP_TO = 4       # enums with at most this many options are radio buttons
-FORM_ERRORS = "_form"  # where errors that belong to no field are shown
 _INPUT_TYPES = {"email": "email", "date": "date", "date-time": "datetime-local", "uri": "url"}
 _DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 

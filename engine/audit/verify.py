@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -59,8 +60,6 @@ _PLAIN = frozenset({
 _REPLAY_READS: dict[str, tuple[str, ...]] = {chain.TIMER_FIRED: ("task", "timer"),
                                              chain.STEP_OVERDUE: ()}
 _EXPRESSIONS = frozenset({"conditionExpression", "timeDuration", "timeDate", "timeCycle"})
-_NOT_FINISHED = 1 | 2 | 4 | 8 | 16 | 32
-_READY, _COMPLETED = 16, 64
 
 
 @dataclass(frozen=True)
@@ -73,11 +72,10 @@ class Shape:
 
 @dataclass
 class Run:
-    """State shared across one verify run: replays by path, checkpoint heads."""
+    """State shared across one verify run: snapshots by path, checkpoint heads."""
 
     heads: checkpoints.Heads = field(default_factory=dict)
     paths: dict[Any, dict[str, Any] | None] = field(default_factory=dict)
-    replays: int = 0
 
 
 @cache
@@ -161,7 +159,6 @@ def _replayed(session: Session, run: Run, ticket: TicketRow, shape: Shape,
               events: Sequence[Event]) -> tuple[dict[str, Any] | None, list[str]]:
     """The replayed snapshot (None when it could not be replayed) and replay problems."""
     if any(event.type == chain.TICKET_MIGRATED for event in events):
-        run.replays += 1
         return replay_across_versions(session, ticket, events)
     key = None
     if shape.names is not None:
@@ -169,7 +166,6 @@ def _replayed(session: Session, run: Run, ticket: TicketRow, shape: Shape,
         known = run.paths.get(key)
         if known is not None:
             return {**known, "data": overlay(events)}, []
-    run.replays += 1
     workflow, problems = replay(definition, events)
     if workflow is None or problems:
         return None, problems
@@ -201,9 +197,9 @@ def stored_snapshot(blob: bytes, manual: frozenset[str]) -> dict[str, Any] | Non
             return data
 
         user = [t for t in tasks.values() if t["task_spec"] in manual]
-        done = sorted((t for t in user if t["state"] == _COMPLETED),
+        done = sorted((t for t in user if t["state"] == TaskState.COMPLETED),
                       key=lambda t: t["last_state_change"])
-        ready = sorted((t for t in user if t["state"] == _READY),
+        ready = sorted((t for t in user if t["state"] == TaskState.READY),
                        key=lambda t: (t["task_spec"], t["id"]))
         if ready:
             data = data_of(ready[0]["id"])
@@ -213,7 +209,8 @@ def stored_snapshot(blob: bytes, manual: frozenset[str]) -> dict[str, Any] | Non
             data = dict(document.get("data", {}))
         return {"completed": [t["task_spec"] for t in done],
                 "pending": [t["task_spec"] for t in ready], "data": data,
-                "finished": not any(t["state"] & _NOT_FINISHED for t in tasks.values())}
+                "finished": not any(t["state"] & TaskState.NOT_FINISHED_MASK
+                                    for t in tasks.values())}
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, zlib.error):
         return None
 

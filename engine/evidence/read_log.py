@@ -11,7 +11,7 @@ from engine.persistence.unit_of_work import UnitOfWork
 from engine.types import Role, User
 
 # What a read-log row says was read.
-READ_HISTORY, READ_REPLAY, READ_PRINT = "history", "replay", "print"
+READ_HISTORY, READ_REPLAY = "history", "replay"
 READ_JSON, READ_CSV, READ_RANGE = "export-json", "export-csv", "export-range-csv"
 READ_TICKET_PAGE, READ_EVENTS, READ_ATTACHMENT = "ticket-page", "events-api", "attachment"
 

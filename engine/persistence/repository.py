@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, object_session
@@ -134,9 +134,3 @@ def last_stream_seq(session: Session, stream: str) -> tuple[int, str | None]:
         select(EventRow.seq, EventRow.hash).where(EventRow.stream == stream)
         .order_by(EventRow.seq.desc()).limit(1)).first()
     return (row.seq, row.hash) if row else (0, None)
-
-
-def all_tickets(session: Session, batch: int = 500) -> Iterator[TicketRow]:
-    """Every ticket, oldest first, read in batches rather than one query per ticket."""
-    return iter(session.scalars(
-        select(TicketRow).order_by(TicketRow.id).execution_options(yield_per=batch)))

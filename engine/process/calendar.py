@@ -239,8 +239,3 @@ def zone_label(timezone: str | None) -> str:
     """WIB, WITA or WIT (or the zone's name for any other)."""
     name = zone(timezone).key
     return TIMEZONES.get(name, name)
-
-
-def utc_now() -> datetime:
-    """Now, in UTC (one place, so tests move it with time-machine)."""
-    return datetime.now(UTC)

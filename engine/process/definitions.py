@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
@@ -146,8 +145,3 @@ def load_definition(version_id: str, read_parts: Callable[[], tuple[bytes, Mappi
         bpmn, forms = read_parts()
         found = _PARSED.setdefault(version_id, build_definition(version_id, bpmn, forms))
     return found
-
-
-def pretty_xml(root: Any) -> bytes:
-    """Serialize a parsed diagram (used by tests that edit a diagram)."""
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
