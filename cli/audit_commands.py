@@ -67,7 +67,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """
     everything = args.all or not args.tickets
     references = None if everything else args.tickets
-    with Database() as database:
+    with Database(args.settings) as database:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1
@@ -103,7 +103,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     """Write the day checkpoints still missing; print the newest hash to keep elsewhere."""
-    with Database() as database:
+    with Database(args.settings) as database:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1

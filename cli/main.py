@@ -19,7 +19,8 @@ from engine import (
     EskalasiError,
     InvalidDiagram,
     Problem,
-    SmtpSettings,
+    Settings,
+    SettingsError,
     Worker,
     mail_waiting,
     start_worker_thread,
@@ -43,7 +44,7 @@ def _read_diagram(path: Path) -> bytes | None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create or upgrade the schema; deploy the bundled diagram; demo data with --demo."""
-    with Database() as database:
+    with Database(args.settings) as database:
         for message in engine.init(database, demo=args.demo):
             print(message)
     return 0
@@ -63,12 +64,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the web app with Flask's development server (and, on SQLite, the worker)."""
     from web import create_app
 
-    app = create_app({"DEVELOPMENT": True})
-    with Database() as database:
+    app = create_app({"DEVELOPMENT": True}, args.settings)
+    with Database(args.settings) as database:
         stop: threading.Event | None = None
         if not args.no_worker and uses_sqlite(database) and database.has_schema():
             _log_worker()
-            _, stop = start_worker_thread(database, SmtpSettings.from_environment())
+            _, stop = start_worker_thread(database, args.settings.smtp)
         try:
             app.run(host=args.host, port=args.port)
         finally:
@@ -80,11 +81,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     """Fire due timers and send the outbox every --interval seconds, until stopped."""
     _log_worker()
-    with Database() as database:
+    with Database(args.settings) as database:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1
-        runner = Worker(database, SmtpSettings.from_environment())
+        runner = Worker(database, args.settings.smtp)
         if args.once:
             print(runner.run_once())
             print(f"mail waiting in the outbox: {mail_waiting(database)}")
@@ -105,7 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bpmn = _read_diagram(path)
     if bpmn is None:
         return 1
-    with Database() as database:
+    with Database(args.settings) as database:
         uow = database.uow() if database.has_schema() else None
         problems = engine.validate(uow, bpmn, engine.read_forms(path))
     # The owners' extra days off live beside the diagram (processes/days-off.txt).
@@ -123,7 +124,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     bpmn = _read_diagram(path)
     if bpmn is None:
         return 1
-    with Database() as database:
+    with Database(args.settings) as database:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1
@@ -178,6 +179,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `eskalasi` console script."""
     args = parser().parse_args(argv)
+    try:
+        args.settings = Settings.from_environment()
+    except SettingsError as err:
+        print(f"eskalasi: {err}", file=sys.stderr)
+        return 2
     try:
         return int(args.run(args))
     except EskalasiError as err:

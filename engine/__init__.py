@@ -11,7 +11,6 @@ from engine.audit.inspection import (
 from engine.audit.report_store import refresh_report, stored_report
 from engine.audit.reports import audit_report
 from engine.audit.verify import count_tickets, verify_tickets
-from engine.background.outbox import SmtpSettings
 from engine.background.outbox import waiting as mail_waiting
 from engine.background.worker import DEFAULT_INTERVAL as DEFAULT_WORKER_INTERVAL
 from engine.background.worker import Worker, uses_sqlite
@@ -49,6 +48,7 @@ from engine.process.drafts import (
 from engine.process.files import read_forms
 from engine.process.sop_document import sop_document
 from engine.process.versions import deploy, list_versions, validate
+from engine.settings import Settings, SettingsError, SmtpSettings
 from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
 from engine.tickets.notifications import (
     count_unread,
@@ -69,6 +69,7 @@ from engine.tickets.use_cases import (
 )
 from engine.tickets.version_moves import migrate_tickets, plan_migration
 from engine.types import (
+    DEFAULT_TIMEZONE,
     LANES,
     Attachment,
     AuditEntry,
@@ -110,6 +111,7 @@ from engine.types import (
 )
 
 __all__ = [
+    "DEFAULT_TIMEZONE",
     "DEFAULT_WORKER_INTERVAL",
     "LANES",
     "Attachment",
@@ -148,6 +150,8 @@ __all__ = [
     "ReplayView",
     "Role",
     "SandboxError",
+    "Settings",
+    "SettingsError",
     "Share",
     "SmtpSettings",
     "SopDocument",

@@ -22,6 +22,6 @@ def init(database: Database, demo: bool = False, deployed_by: str = "eskalasi in
                                      "SOP Eskalasi Permasalahan melalui LPSE Support")
         messages.append(f"deployed {DEFAULT_DIAGRAM.name} as version {version.number}")
     if demo:
-        added = accounts.create_demo_data(database.uow())
+        added = accounts.create_demo_data(database.uow(), database.settings.demo_password)
         messages.append(f"demo data: {added} account(s) added")
     return messages

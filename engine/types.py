@@ -8,6 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 
+# The zone of an LPSE that names none, and of national pages: WIB.
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+
+
 class Role(StrEnum):
     """The roles of CONTRACT.md; the first three are also the diagram's lane names."""
 
@@ -67,7 +71,7 @@ class Task:
     due_at: datetime | None = None
     completed_at: datetime | None = None
     # The LPSE's time zone (due times are shown in it) and the step's limit ("8h", "2d", "").
-    lpse_timezone: str = "Asia/Jakarta"
+    lpse_timezone: str = DEFAULT_TIMEZONE
     time_limit: str = ""
 
 

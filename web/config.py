@@ -1,7 +1,8 @@
-"""Settings: defaults, the environment (CONTRACT.md), and the test overrides."""
+"""The Flask config: defaults, the engine's settings (CONTRACT.md), and the test overrides."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import time
@@ -11,9 +12,8 @@ from typing import Any
 
 from flask import Flask
 
-from engine import Database
+from engine import DEFAULT_TIMEZONE, Database, Settings
 
-SECRET_KEY_VARIABLE = "ESKALASI_SECRET_KEY"  # noqa: S105 - a variable name
 DATABASE_EXTENSION = "eskalasi.database"
 
 
@@ -35,14 +35,15 @@ def development_secret_key(instance: Path) -> str:
         if key:
             return key
         time.sleep(0.01)
-    raise RuntimeError(f"{path} is empty; delete it or set {SECRET_KEY_VARIABLE}")
+    raise RuntimeError(f"{path} is empty; delete it or set ESKALASI_SECRET_KEY")
 
 
-def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
-    """Apply defaults, then overrides; open the database the app works on."""
+def configure(app: Flask, overrides: Mapping[str, Any], settings: Settings) -> None:
+    """Apply defaults and `settings`, then overrides; open the database the app works on."""
     app.config.from_mapping(
-        DATABASE_URL=None,               # None: ESKALASI_DATABASE_URL or instance/ SQLite
-        ATTACHMENTS_DIR=None,            # None: ESKALASI_ATTACHMENTS_DIR or instance/attachments
+        DATABASE_URL=settings.database_url or None,   # None: instance/ SQLite
+        ATTACHMENTS_DIR=settings.attachments_dir,     # None: instance/attachments
+        SECRET_KEY=settings.secret_key or None,       # None: generated into instance/
         DEVELOPMENT=False,               # `eskalasi serve` sets it; cookies are Secure otherwise
         MAX_CONTENT_LENGTH=110 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -50,7 +51,7 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         BABEL_DEFAULT_LOCALE="id",
-        BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
+        BABEL_DEFAULT_TIMEZONE=DEFAULT_TIMEZONE,
         API_TOKEN_SECONDS=8 * 3600,
     )
     app.config.update(overrides)
@@ -58,8 +59,11 @@ def configure(app: Flask, overrides: Mapping[str, Any]) -> None:
     for flag in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
         app.config[flag] = overrides.get(flag, secure)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = (os.environ.get(SECRET_KEY_VARIABLE)
-                                    or development_secret_key(Path(app.instance_path)))
+        app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
     attachments = app.config["ATTACHMENTS_DIR"]
-    app.extensions[DATABASE_EXTENSION] = Database(
-        app.config["DATABASE_URL"], Path(attachments) if attachments else None)
+    settings = dataclasses.replace(
+        settings, database_url=app.config["DATABASE_URL"] or "",
+        attachments_dir=Path(attachments) if attachments else None,
+        secret_key=app.config["SECRET_KEY"])
+    app.config["SETTINGS"] = settings
+    app.extensions[DATABASE_EXTENSION] = Database(settings)

@@ -5,8 +5,6 @@ The unread count for the header badge comes from here too (a template helper).
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -16,11 +14,10 @@ from web.context import actor, database
 from web.extensions import _
 from web.pages import errors
 from web.pages.common import (
-    PER_PAGE,
     Route,
     add_routes,
     page,
-    page_number,
+    paged,
     safe_next,
     signed_in,
 )
@@ -32,11 +29,10 @@ TASK_PREFIX = "/tugas/"
 @signed_in
 def index() -> ResponseReturnValue:
     """The user's notifications, newest first, 25 a page; unread ones stand out."""
-    number = page_number()
-    found = engine.list_notifications(database().uow(), actor(), limit=PER_PAGE + 1,
-                                      offset=(number - 1) * PER_PAGE)
-    return page("notifications.html", notifications=found[:PER_PAGE], halaman=number,
-                has_next=len(found) > PER_PAGE, filters={})
+    user = actor()
+    rows, pager = paged(lambda limit, offset: engine.list_notifications(
+        database().uow(), user, limit=limit, offset=offset))
+    return page("notifications.html", notifications=rows, **pager)
 
 
 @signed_in
@@ -79,10 +75,6 @@ def unread_notifications() -> int:
         return 0
 
 
-def _template_helpers() -> dict[str, Any]:
-    return {"unread_notifications": unread_notifications}
-
-
 _ROUTES: tuple[Route, ...] = (
     ("", "index", index, ("GET",)),
     ("/<int:notification_id>/dibaca", "mark_read", mark_read, ("POST",)),
@@ -90,5 +82,4 @@ _ROUTES: tuple[Route, ...] = (
     ("/dibaca-semua", "mark_all_read", mark_all_read, ("POST",)),
 )
 add_routes(bp, _ROUTES)
-bp.app_context_processor(_template_helpers)
 errors.show_engine_errors(bp)

@@ -9,11 +9,9 @@ again (at least once). SQLite has no row locks: run a single worker there.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 import ssl
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -24,41 +22,13 @@ from sqlalchemy.orm import Session
 from engine.persistence.database import Database
 from engine.persistence.tables import OutboxRow
 from engine.persistence.unit_of_work import storage_errors
+from engine.settings import SmtpSettings
 
 log = logging.getLogger("eskalasi.outbox")
 
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 DEFAULT_LIMIT = 100
-TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ya"})
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to send mail; from ESKALASI_SMTP_* (no host: mail stays queued)."""
-
-    host: str
-    port: int = 25
-    user: str = ""
-    password: str = field(default="", repr=False)
-    sender: str = "eskalasi@localhost"
-    starttls: bool = False
-    timeout: float = 30.0
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> SmtpSettings | None:
-        """The settings of the environment, or None when ESKALASI_SMTP_HOST is not set."""
-        env = os.environ if environ is None else environ
-        host = env.get("ESKALASI_SMTP_HOST", "").strip()
-        if not host:
-            return None
-        starttls = env.get("ESKALASI_SMTP_STARTTLS", "").strip().lower() in TRUE_WORDS
-        port = env.get("ESKALASI_SMTP_PORT", "").strip()
-        return cls(host=host, port=int(port) if port else (587 if starttls else 25),
-                   user=env.get("ESKALASI_SMTP_USER", ""),
-                   password=env.get("ESKALASI_SMTP_PASSWORD", ""),
-                   sender=env.get("ESKALASI_SMTP_FROM", "").strip() or cls.sender,
-                   starttls=starttls)
 
 
 @dataclass

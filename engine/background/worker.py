@@ -18,6 +18,7 @@ from engine.background import outbox
 from engine.errors import EskalasiError
 from engine.evidence import checkpoints
 from engine.persistence.database import Database
+from engine.settings import SmtpSettings
 from engine.tickets.timers import fire_due_timers
 
 log = logging.getLogger("eskalasi.worker")
@@ -55,7 +56,7 @@ class Worker:
     """Fires timers, writes day checkpoints and sends mail on one database; `settings`
     None means no SMTP host."""
 
-    def __init__(self, database: Database, settings: outbox.SmtpSettings | None) -> None:
+    def __init__(self, database: Database, settings: SmtpSettings | None) -> None:
         self.database = database
         self.settings = settings
         self._said_no_host = False
@@ -102,7 +103,7 @@ def uses_sqlite(database: Database) -> bool:
     return database.engine.dialect.name == "sqlite"
 
 
-def start_thread(database: Database, settings: outbox.SmtpSettings | None,
+def start_thread(database: Database, settings: SmtpSettings | None,
                  interval: float = DEFAULT_INTERVAL) -> tuple[threading.Thread, threading.Event]:
     """Run the worker in a daemon thread (for `eskalasi serve`); set the event to stop it."""
     stop = threading.Event()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -15,10 +14,8 @@ from engine.errors import NotFound, TooManyAttempts
 from engine.persistence import repository
 from engine.persistence.tables import LpseRow, SignInAttemptRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.settings import DEFAULT_DEMO_PASSWORD
 from engine.types import Role, User
-
-DEMO_PASSWORD_VARIABLE = "ESKALASI_DEMO_PASSWORD"  # noqa: S105 - a variable name
-DEFAULT_DEMO_PASSWORD = "eskalasi-demo"  # noqa: S105 - CONTRACT.md demo default
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 ATTEMPT_WINDOW = timedelta(minutes=15)
@@ -125,9 +122,9 @@ def list_lpse(uow: UnitOfWork) -> list[tuple[int, str]]:
                 uow.session.scalars(select(LpseRow).order_by(LpseRow.name))]
 
 
-def create_demo_data(uow: UnitOfWork) -> int:
-    """Add the demo LPSEs and accounts of CONTRACT.md that are missing; return how many."""
-    password = os.environ.get(DEMO_PASSWORD_VARIABLE) or DEFAULT_DEMO_PASSWORD
+def create_demo_data(uow: UnitOfWork, password: str = DEFAULT_DEMO_PASSWORD) -> int:
+    """Add the demo LPSEs and accounts of CONTRACT.md that are missing (each with
+    `password`); return how many."""
     added = 0
     with uow:
         session = uow.session

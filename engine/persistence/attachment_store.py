@@ -7,16 +7,12 @@ import re
 import tempfile
 from pathlib import Path
 
-ATTACHMENTS_VARIABLE = "ESKALASI_ATTACHMENTS_DIR"
-
 
 class AttachmentStore:
     """Files by SHA-256 under a folder: the same content is stored once, never overwritten."""
 
-    def __init__(self, root: Path | None = None) -> None:
-        configured = os.environ.get(ATTACHMENTS_VARIABLE)
-        self.root = root or (Path(configured) if configured else
-                             Path.cwd() / "instance" / "attachments")
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
     def path(self, sha256: str) -> Path:
         """Where the file with this hash lives (whether or not it exists)."""

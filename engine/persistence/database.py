@@ -1,8 +1,7 @@
-"""Database URLs and engines: SQLite by default, PostgreSQL through ESKALASI_DATABASE_URL."""
+"""Database URLs and engines: SQLite by default, PostgreSQL through the settings' URL."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,23 +11,7 @@ from engine.persistence import migrate
 from engine.persistence.attachment_store import AttachmentStore
 from engine.persistence.unit_of_work import UnitOfWork, storage_errors
 from engine.persistence.workflow_cache import WorkflowCache
-
-DATABASE_URL_VARIABLE = "ESKALASI_DATABASE_URL"
-
-
-def instance_path() -> Path:
-    """The folder for local state (SQLite file, development secret key): `instance/`."""
-    return Path.cwd() / "instance"
-
-
-def database_url() -> str:
-    """The configured SQLAlchemy URL, or a SQLite file under `instance/`."""
-    url = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
-    if url:
-        return url
-    path = instance_path()
-    path.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path / 'eskalasi.sqlite3'}"
+from engine.settings import Settings
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -42,9 +25,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """Create a SQLAlchemy engine for `url` (default: `database_url()`)."""
-    url = url or database_url()
+def make_engine(url: str) -> Engine:
+    """Create a SQLAlchemy engine for `url`."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
         event.listen(engine, "connect", _configure_sqlite)
@@ -53,16 +35,25 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 class Database:
-    """One database (SQLite or PostgreSQL) and a fresh unit of work per use case."""
+    """One database (SQLite or PostgreSQL) and a fresh unit of work per use case.
 
-    def __init__(self, url: str | None = None, attachments: Path | None = None) -> None:
-        self.engine = make_engine(url)
-        self.store = AttachmentStore(attachments)
+    `settings` is the settings object (or, for tests and benches, just a URL over the
+    default settings); `attachments` overrides its attachments folder.
+    """
+
+    def __init__(self, settings: Settings | str | None = None,
+                 attachments: Path | None = None) -> None:
+        if not isinstance(settings, Settings):
+            settings = Settings(database_url=settings or "")
+        self.settings = settings
+        self.engine = make_engine(settings.resolved_database_url())
+        self.store = AttachmentStore(attachments or settings.resolved_attachments_dir())
         self.workflows = WorkflowCache()
 
     def uow(self) -> UnitOfWork:
         """A new unit of work on this database and its attachment store."""
-        return UnitOfWork(self.engine, self.store, self.workflows)
+        return UnitOfWork(self.engine, self.store, self.workflows,
+                          base_url=self.settings.base_url)
 
     def upgrade(self) -> None:
         """Create or upgrade the schema."""

@@ -42,11 +42,13 @@ class UnitOfWork:
     """A transaction boundary; services call `commit()` explicitly, anything else rolls back."""
 
     def __init__(self, engine: Engine, store: AttachmentStore | None = None,
-                 workflows: WorkflowCache | None = None) -> None:
+                 workflows: WorkflowCache | None = None, base_url: str = "") -> None:
         self.engine = engine
         self.store = store
         self.workflows = workflows if workflows is not None else WorkflowCache()
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        # The settings' base URL rides on each session, for the links in mail it writes.
+        self._factory = sessionmaker(bind=engine, expire_on_commit=False,
+                                     info={"base_url": base_url})
         self._session: Session | None = None
 
     @property

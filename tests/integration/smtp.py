@@ -13,7 +13,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from engine.background.outbox import SmtpSettings
+from engine.settings import SmtpSettings
 
 
 @dataclass(frozen=True)

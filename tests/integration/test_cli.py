@@ -72,7 +72,7 @@ def test_deploy_refuses_an_invalid_diagram_and_stores_nothing(
                        '"file:///etc/passwd">]>\n<x>&e;</x>\n')
     code, out = run(capsys, "deploy", str(hostile))
     assert code == 1 and f"{hostile}:2: DOCTYPE" in out and "not deployed" in out
-    with Database() as database:
+    with Database(engine.Settings.from_environment()) as database:
         assert len(engine.list_versions(database.uow())) == 1
 
 
@@ -83,7 +83,7 @@ def test_deploy_a_changed_diagram_then_verify_all(
     diagram.write_text(diagram.read_text().replace('name="Mulai"', 'name="Mulai eskalasi"'))
     code, out = run(capsys, "deploy", str(diagram), "--note", "rename start")
     assert code == 0 and "deployed, version 2" in out
-    database = Database()  # disposed at the end of the test
+    database = Database(engine.Settings.from_environment())  # disposed at the end
     desk = Desk(database)
     ticket = desk.run(desk.open(), "step02_terima")
     code, out = run(capsys, "verify", "--all")
@@ -129,3 +129,22 @@ def test_verify_before_init_says_what_to_do(workdir: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "verify", "--all")
     assert code == 1 and "run `eskalasi init` first" in out
+
+
+def test_init_demo_gives_the_accounts_the_demo_password_of_the_environment(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ESKALASI_DEMO_PASSWORD", "lain-kali-saja")
+    assert run(capsys, "init", "--demo")[0] == 0
+    with Database(engine.Settings.from_environment()) as database:
+        assert engine.authenticate(database.uow(), "auditor", "lain-kali-saja") is not None
+        assert engine.authenticate(database.uow(), "helpdesk.lkpp", "eskalasi-demo") is None
+
+
+def test_a_bad_setting_is_one_clear_line(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ESKALASI_SMTP_HOST", "mail.lkpp.test")
+    monkeypatch.setenv("ESKALASI_SMTP_PORT", "dua lima")
+    code, out = run(capsys, "worker", "--once")
+    assert code == 2
+    assert out == "eskalasi: ESKALASI_SMTP_PORT must be a whole number, not 'dua lima'\n"

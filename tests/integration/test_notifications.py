@@ -13,6 +13,7 @@ import engine
 from engine import Database
 from engine.background import outbox
 from engine.persistence.tables import NotificationRow, OutboxRow, UserRow
+from engine.settings import Settings, SmtpSettings
 from engine.tickets import notifications
 from tests.conftest import POSTGRES_URL
 from tests.desk import Desk
@@ -86,7 +87,7 @@ def test_mail_waits_in_the_outbox_while_the_server_is_down_and_goes_when_it_retu
 
 
 def test_retries_back_off_exponentially_up_to_an_hour(desk: Desk, with_emails: None) -> None:
-    nowhere = outbox.SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
+    nowhere = SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
     desk.open()
     moment = datetime.now(UTC)
     waits = []
@@ -117,20 +118,32 @@ def test_a_refused_recipient_is_not_retried(desk: Desk, with_emails: None,
 
 def test_without_an_smtp_host_mail_stays_in_the_outbox(desk: Desk, with_emails: None) -> None:
     desk.open()
-    assert outbox.SmtpSettings.from_environment({}) is None
+    assert SmtpSettings.from_environment({}) is None
     assert outbox.send_due(desk.database, None).sent == 0
     assert outbox.waiting(desk.database) == 1
 
 
 def test_smtp_settings_come_from_the_environment() -> None:
-    settings = outbox.SmtpSettings.from_environment({
+    settings = SmtpSettings.from_environment({
         "ESKALASI_SMTP_HOST": "mail.lkpp.test", "ESKALASI_SMTP_STARTTLS": "true",
         "ESKALASI_SMTP_USER": "u", "ESKALASI_SMTP_PASSWORD": "s3cr3t",
         "ESKALASI_SMTP_FROM": "Eskalasi <noreply@lkpp.test>"})
-    assert settings == outbox.SmtpSettings(host="mail.lkpp.test", port=587, user="u",
-                                           password="s3cr3t", sender="Eskalasi <noreply@lkpp.test>",
-                                           starttls=True)
+    assert settings == SmtpSettings(host="mail.lkpp.test", port=587, user="u",
+                                    password="s3cr3t", sender="Eskalasi <noreply@lkpp.test>",
+                                    starttls=True)
     assert "s3cr3t" not in repr(settings)
+
+
+def test_links_in_mail_start_with_the_settings_base_url(desk: Desk, database_url: str,
+                                                         with_emails: None) -> None:
+    ticket = desk.open()
+    settings = Settings(database_url=database_url, base_url="https://eskalasi.lkpp.test")
+    with Database(settings) as database, database.uow() as uow:
+        notifications.notify(uow.session, recipients=["auditor"], kind=notifications.REMINDER,
+                             ticket_id=ticket.id, subject="Pengingat", body="Langkah 2.")
+        uow.commit()
+    [mail] = [row for row in outbox_rows(desk.database) if row.recipient == address("auditor")]
+    assert f"Buka: https://eskalasi.lkpp.test/tiket/{ticket.id}\n" in mail.body
 
 
 def test_a_rolled_back_completion_sends_nothing(desk: Desk, with_emails: None,

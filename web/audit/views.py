@@ -14,7 +14,7 @@ from engine import AuditQuery
 from web.audit.charts import bar_chart
 from web.context import actor, database
 from web.extensions import _
-from web.pages.common import PER_PAGE, number_arg, page, page_number
+from web.pages.common import number_arg, page, paged
 
 STATUSES = ("open", "closed")
 
@@ -44,12 +44,11 @@ def _query() -> AuditQuery:
 def search() -> ResponseReturnValue:
     """Cari Tiket: by number, LPSE, dates opened, status, current step, overdue, rating."""
     query = _query()
-    number = page_number()
-    found = engine.search_tickets(database().uow(), actor(), query, limit=PER_PAGE + 1,
-                                  offset=(number - 1) * PER_PAGE)
+    user = actor()
     args = {k: v for k, v in request.args.items() if k != "halaman"}
-    return page("audit/search.html", query=query, tickets=found[:PER_PAGE], halaman=number,
-                has_next=len(found) > PER_PAGE, filters=args,
+    rows, pager = paged(lambda limit, offset: engine.search_tickets(
+        database().uow(), user, query, limit=limit, offset=offset), args)
+    return page("audit/search.html", query=query, tickets=rows, **pager,
                 lpses=engine.list_lpse_choices(database().uow(), actor()))
 
 
@@ -169,8 +168,7 @@ def refresh_reports() -> ResponseReturnValue:
 
 def reads() -> ResponseReturnValue:
     """Log Baca: who among the auditors read which ticket's personal data, and when."""
-    number = page_number()
-    found = engine.list_reads(database().uow(), actor(), limit=PER_PAGE + 1,
-                              offset=(number - 1) * PER_PAGE)
-    return page("audit/reads.html", reads=found[:PER_PAGE], halaman=number,
-                has_next=len(found) > PER_PAGE, filters={})
+    user = actor()
+    rows, pager = paged(lambda limit, offset: engine.list_reads(
+        database().uow(), user, limit=limit, offset=offset))
+    return page("audit/reads.html", reads=rows, **pager)

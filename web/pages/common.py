@@ -1,8 +1,9 @@
-"""Small helpers the page views share: rendering with a status, safe redirects, paging."""
+"""Small helpers the page views share: rendering with a status, safe redirects, the one
+way a list is paged."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+Row = TypeVar("Row")
 # A blueprint's route table row: (rule, endpoint, view, methods).
 Route = tuple[str, str, Callable[..., Any], tuple[str, ...]]
 
@@ -54,9 +56,18 @@ def number_arg(name: str, default: int | None = None, *, low: int = 1,
     return value if low <= value <= high else default
 
 
-def page_number() -> int:
-    """The page asked for with `?halaman=N` (1 when missing or nonsense)."""
-    return number_arg("halaman", 1) or 1
+def paged(fetch: Callable[[int, int], Sequence[Row]],
+          filters: Mapping[str, Any] | None = None) -> tuple[list[Row], dict[str, Any]]:
+    """The rows of the page asked for (`?halaman=N`, PER_PAGE a page) and the pager's arguments
+    (`halaman`, `has_next`, `filters`: the query arguments every page link keeps).
+
+    `fetch(limit, offset)` is asked for one row more than a page holds: whether it comes
+    tells whether there is a next page, without counting the whole list.
+    """
+    number = number_arg("halaman", 1) or 1  # missing or nonsense: the first page
+    found = fetch(PER_PAGE + 1, (number - 1) * PER_PAGE)
+    return list(found[:PER_PAGE]), {"halaman": number, "has_next": len(found) > PER_PAGE,
+                                    "filters": dict(filters or {})}
 
 
 def add_routes(bp: Blueprint, routes: Iterable[Route]) -> None:

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 import engine
 from engine import Role
 from web.context import actor, database
-from web.pages.common import PER_PAGE, number_arg, page, page_number, signed_in
+from web.pages.common import number_arg, page, paged, signed_in
 
 SOP_STEPS = range(1, 18)
 
@@ -21,12 +21,11 @@ def inbox() -> ResponseReturnValue:
     helpdesk = user.role is Role.HELPDESK
     lpse_id = number_arg("lpse", None, high=2**31) if helpdesk else None
     step = number_arg("langkah", None, high=max(SOP_STEPS)) if helpdesk else None
-    number = page_number()
-    found = engine.list_tasks(database().uow(), user, limit=PER_PAGE + 1,
-                              offset=(number - 1) * PER_PAGE, lpse_id=lpse_id, sop_step=step)
-    lpses = engine.list_lpse(database().uow()) if helpdesk else []
     filters = {key: value for key, value in (("lpse", lpse_id), ("langkah", step)) if value}
-    return page("inbox.html", tasks=found[:PER_PAGE], halaman=number,
-                has_next=len(found) > PER_PAGE, filters=filters, lpses=lpses,
+    rows, pager = paged(lambda limit, offset: engine.list_tasks(
+        database().uow(), user, limit=limit, offset=offset, lpse_id=lpse_id, sop_step=step),
+        filters)
+    lpses = engine.list_lpse(database().uow()) if helpdesk else []
+    return page("inbox.html", tasks=rows, **pager, lpses=lpses,
                 steps=SOP_STEPS, chosen_lpse=lpse_id, chosen_step=step,
                 now=datetime.now(UTC))

@@ -13,7 +13,7 @@ from engine import Role, User
 from web import forms_render
 from web.context import actor, database
 from web.extensions import _
-from web.pages.common import PER_PAGE, page, page_number, signed_in
+from web.pages.common import page, paged, signed_in
 
 ATTACHMENTS = "lampiran"
 REPORTER = "reporter"
@@ -25,11 +25,10 @@ INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp",
 @signed_in
 def tickets() -> ResponseReturnValue:
     """Daftar Tiket: the tickets the user may see, newest first, 25 a page."""
-    number = page_number()
-    found = engine.list_tickets(database().uow(), actor(), limit=PER_PAGE + 1,
-                                offset=(number - 1) * PER_PAGE)
-    return page("tickets.html", tickets=found[:PER_PAGE], halaman=number,
-                has_next=len(found) > PER_PAGE, filters={})
+    user = actor()
+    rows, pager = paged(lambda limit, offset: engine.list_tickets(
+        database().uow(), user, limit=limit, offset=offset))
+    return page("tickets.html", tickets=rows, **pager)
 
 
 def _new_ticket_page(user: User, form: Mapping[str, Any], status: int = 200,

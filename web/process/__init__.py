@@ -1,4 +1,5 @@
-"""The process owner's pages under /proses: the modeler, drafts, versions, the SOP document.
+"""The process owner's pages under /proses: the modeler, drafts, versions, the SOP document,
+comparing versions and drafts, and moving open tickets to a version.
 
 Only process owners reach any of it; everyone else gets 404, as if it did not exist. The
 routes are listed here in one table; the views live in the modules beside this one.
@@ -6,14 +7,15 @@ routes are listed here in one table; the views live in the modules beside this o
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 
 import engine
 from engine import Role
 from web.areas import restrict_to
 from web.pages import errors
 from web.pages.common import Route, add_routes
-from web.process import documents, editor, versions
+from web.process import changes, documents, editor, versions
 
 bp = Blueprint("process", __name__, url_prefix="/proses")
 
@@ -32,7 +34,26 @@ _ROUTES: tuple[Route, ...] = (
     ("/versi/<version_id>/unduh", "download_version", versions.download_version, ("GET",)),
     ("/versi/<version_id>/diagram.bpmn", "version_bpmn", versions.version_bpmn, ("GET",)),
     ("/sop", "sop", documents.sop, ("GET",)),
+    ("/versi/<version_id>/bandingkan", "compare_version", changes.compare_version, ("GET",)),
+    ("/versi/<version_id>/bandingkan.json", "compare_version_data",
+     changes.compare_version_data, ("GET",)),
+    ("/draf/<int:draft_id>/bandingkan", "compare_draft", changes.compare_draft, ("GET",)),
+    ("/draf/<int:draft_id>/bandingkan.json", "compare_draft_data", changes.compare_draft_data,
+     ("GET",)),
+    ("/versi/<version_id>/migrasi", "migrate", changes.migrate, ("GET", "POST")),
 )
+# The comparison pages say why a draft's unreadable diagram cannot be compared.
+_COMPARISONS = frozenset({"process.compare_draft", "process.compare_draft_data",
+                          "process.compare_version", "process.compare_version_data"})
 add_routes(bp, _ROUTES)
 restrict_to(bp, Role.PROCESS_OWNER)
-bp.register_error_handler(engine.InvalidDiagram, errors.invalid_data)
+
+
+def _invalid_diagram(error: engine.EskalasiError) -> ResponseReturnValue:
+    """A diagram the engine cannot read: 422, with the reason on the comparison pages."""
+    if request.endpoint in _COMPARISONS:
+        return changes.unreadable_diagram(error)
+    return errors.invalid_data(error)
+
+
+bp.register_error_handler(engine.InvalidDiagram, _invalid_diagram)

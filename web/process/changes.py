@@ -1,4 +1,5 @@
-"""The comparison and migration pages: views only translate requests to engine calls."""
+"""Comparing versions and drafts, and moving open tickets to a version: the comparison in
+words and on both diagrams, the migration's dry run and its results."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
-from web.changes import words
 from web.context import actor, database
 from web.extensions import _
 from web.pages.common import page
 from web.pages.errors import error_page
+from web.process import words
 
 FIELD = "tiket"
 BASE = "dengan"
@@ -50,7 +51,7 @@ def _draft_comparison(draft_id: int) -> engine.Comparison:
 def _compare_page(comparison: engine.Comparison, data_url: str,
                   versions: list[engine.ProcessVersion] | None = None) -> ResponseReturnValue:
     sentences = [(change, words.sentence(change)) for change in comparison.changes]
-    return page("changes/compare.html", comparison=comparison, sentences=sentences,
+    return page("process/compare.html", comparison=comparison, sentences=sentences,
                 data_url=data_url, versions=versions or [])
 
 
@@ -114,6 +115,6 @@ def _migrate_page(plan: engine.MigrationPlan,
                   status: int) -> ResponseReturnValue:
     number = plan.version.number
     rows = [(check, [words.reason(b, number) for b in check.blockers]) for check in plan.tickets]
-    return page("changes/migrate.html", status, plan=plan, rows=rows, results=results,
+    return page("process/migrate.html", status, plan=plan, rows=rows, results=results,
                 error=error, movable=sum(1 for check in plan.tickets if check.can_migrate),
                 migrated=sum(1 for result, _reasons in results if result.migrated))
