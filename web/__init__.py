@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -22,10 +21,13 @@ from web.pages.formatting import FILTERS
 from web.security import add_security_headers
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the Flask app; `config` overrides the settings (tests pass their database)."""
-    app = Flask(__name__, instance_path=str(Path.cwd() / "instance"))
-    configure(app, config or {})
+def create_app(config: Mapping[str, Any] | None = None,
+               settings: engine.Settings | None = None) -> Flask:
+    """Build the Flask app on `settings` (default: the environment's, built here once);
+    `config` overrides them (tests pass their database)."""
+    settings = settings or engine.Settings.from_environment()
+    app = Flask(__name__, instance_path=str(settings.instance))
+    configure(app, config or {}, settings)
     csrf.init_app(app)
     login_manager.init_app(app)
     _set_up_sign_in()
