@@ -1,0 +1,141 @@
+"""Benchmark: a whole ticket over HTTP (`eskalasi serve`, SQLite) against plain SpiffWorkflow.
+
+Prints figures, it is not a test. Each round starts `eskalasi serve` on a fresh SQLite file
+(`eskalasi init --demo`), and one client drives whole tickets through /api/v1 with bearer
+tokens: POST /tickets as admin.bandung, then every task of the happy path (steps 2, 3, 5,
+12-17) completed by its lane's demo user until the ticket is closed. Interleaved with them,
+the same lifecycle runs on plain in-memory SpiffWorkflow with processes/escalation.bpmn (the
+floor, as in bench/engine_lifecycle.py). Per round: the median ms per whole ticket of each,
+their ratio (issue 14: target <= 5), and the SQLite bytes per closed ticket, indexes
+included (target <= 16 KB). The summary is the median of the rounds.
+
+    .venv/bin/python bench/http_ticket.py [--tickets 40] [--rounds 3] [--no-worker]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from engine_lifecycle import floor_run
+from http_completion import HAPPY_PATH_STEPS, Client, free_port, wait_until_up
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlite_size import describe, measure
+
+from engine.process.files import DEFAULT_DIAGRAM
+
+ROOT = Path(__file__).resolve().parent.parent
+ESKALASI = str(Path(sys.executable).with_name("eskalasi"))
+SECRET = "bench-secret-key"
+TARGET_RATIO = 5
+
+
+@dataclass(frozen=True)
+class Round:
+    """One server's figures: ms per whole ticket over HTTP and on the floor, bytes."""
+
+    http_ms: float
+    floor_ms: float
+    request_ms: float
+    size: str
+
+    @property
+    def ratio(self) -> float:
+        return self.http_ms / self.floor_ms
+
+
+def whole_ticket(client: Client) -> float:
+    """Open a ticket and complete it to closed over HTTP; the seconds it took."""
+    started = time.perf_counter()
+    ticket = client.open_ticket()
+    for _ in range(HAPPY_PATH_STEPS):
+        ticket = client.complete_next(ticket)
+    elapsed = time.perf_counter() - started
+    assert ticket["status"] == "closed", ticket
+    assert not ticket["tasks"], ticket
+    return elapsed
+
+
+def floor_ticket(spec: Any) -> float:
+    """The same lifecycle on plain in-memory SpiffWorkflow; the seconds it took."""
+    started = time.perf_counter()
+    floor_run(spec)
+    return time.perf_counter() - started
+
+
+def one_round(spec: Any, tickets: int, worker: bool) -> Round:
+    """A fresh SQLite file and server; `tickets` whole tickets timed after one warm-up."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        environment = {**os.environ, "ESKALASI_DATABASE_URL": f"sqlite:///{path}",
+                       "ESKALASI_SECRET_KEY": SECRET, "PYTHONPATH": str(ROOT)}
+        subprocess.run([ESKALASI, "init", "--demo"], cwd=folder, env=environment, check=True,
+                       stdout=subprocess.DEVNULL)
+        port = free_port()
+        command = [ESKALASI, "serve", "--port", str(port), *([] if worker else ["--no-worker"])]
+        with open(Path(folder) / "serve.log", "wb") as log:
+            server = subprocess.Popen(command, cwd=folder, env=environment, stdout=log,
+                                      stderr=subprocess.STDOUT)
+            try:
+                wait_until_up(port, server)
+                client = Client(port)
+                client.sign_in("admin.bandung", "pengguna.bandung", "helpdesk.lkpp")
+                whole_ticket(client)  # warm up: parse caches, first connections
+                floor_ticket(spec)
+                before = measure(path)
+                http_s, floor_s = [], []
+                for _ in range(tickets):  # interleaved: both see the same machine noise
+                    http_s.append(whole_ticket(client))
+                    floor_s.append(floor_ticket(spec))
+                after = measure(path)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    http_ms = statistics.median(http_s) * 1000
+    return Round(http_ms=http_ms, floor_ms=statistics.median(floor_s) * 1000,
+                 request_ms=http_ms / (1 + HAPPY_PATH_STEPS),
+                 size=describe(before, after, tickets))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=40, help="timed tickets per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-worker", action="store_true",
+                        help="serve without the background worker thread")
+    args = parser.parse_args()
+    spiff = SpiffBpmnParser()
+    spiff.add_bpmn_file(str(DEFAULT_DIAGRAM))
+    spec = spiff.get_spec("eskalasi_lpse_support")
+
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"whole ticket: open + {HAPPY_PATH_STEPS} completions to closed, one client, "
+          f"{args.tickets} tickets per round, {args.rounds} rounds")
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        result = one_round(spec, args.tickets, worker=not args.no_worker)
+        rounds.append(result)
+        print(f"round {number}: HTTP {result.http_ms:.1f} ms, floor {result.floor_ms:.2f} ms, "
+              f"ratio {result.ratio:.1f}")
+    middle = sorted(rounds, key=lambda r: r.ratio)[len(rounds) // 2]
+    print(f"eskalasi serve + SQLite over HTTP: median {middle.http_ms:.1f} ms per whole ticket "
+          f"({middle.request_ms:.1f} ms per request)")
+    print(f"plain SpiffWorkflow in memory: median {middle.floor_ms:.2f} ms per whole ticket")
+    print(f"ratio: {middle.ratio:.1f} (target <= {TARGET_RATIO}; the median round, both "
+          f"figures from it)")
+    print(middle.size)
+
+
+if __name__ == "__main__":
+    main()
