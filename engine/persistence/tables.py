@@ -65,6 +65,9 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
     active: Mapped[bool] = mapped_column(default=True)
 
+    # Who to notify of a new task: a lane's active users, of one LPSE or national (0010).
+    __table_args__ = (Index("ix_users_role_lpse_active", "role", "lpse_id", "active"),)
+
 
 class ProcessVersionRow(Base):
     __tablename__ = "process_versions"

@@ -7,10 +7,12 @@ completion sends nothing. `engine.background.outbox` sends the emails later (`es
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -31,12 +33,31 @@ TICKET_SOLVED = "ticket_solved"
 REMINDER = "reminder"
 KINDS = (TASK_ASSIGNED, DATA_REQUESTED, TICKET_SOLVED, REMINDER)
 
+BASE_URL_VARIABLE = "ESKALASI_BASE_URL"
 MAX_ID = 2**31 - 1
 # SOP steps whose task is a request for data (7: to the Admin LPSE, 9: to the Pengguna SPSE),
 # and the step that follows "solved" (15: the Pengguna SPSE checks the solution).
 DATA_REQUEST_STEPS = frozenset({7, 9})
 SOLVED_STEP = 15
 SIGNATURE = "--\nEskalasi LPSE Support\nPesan ini dikirim otomatis; mohon tidak dibalas."
+
+
+class Recipient(NamedTuple):
+    """Who a notification goes to: the columns `_write` needs, not a whole user row."""
+
+    id: int
+    username: str
+    email: str | None
+
+
+RECIPIENT_COLUMNS = (UserRow.id, UserRow.username, UserRow.email)
+
+
+def _recipients(session: Session, query: Select[int, str, str | None]) -> list[Recipient]:
+    # Users are never changed by the use cases that notify: reading them must not flush the
+    # ticket's pending changes first (the unit of work flushes once, at its commit).
+    with session.no_autoflush:
+        return [Recipient(id_, username, email) for id_, username, email in session.execute(query)]
 
 
 def notify(session: Session, *, recipients: Sequence[str], kind: str, ticket_id: int | None,
@@ -48,14 +69,14 @@ def notify(session: Session, *, recipients: Sequence[str], kind: str, ticket_id:
     Unknown and inactive usernames are skipped; a username given twice is notified once.
     """
     names = list(dict.fromkeys(recipients))
-    users = session.scalars(select(UserRow).where(UserRow.username.in_(names),
-                                                  UserRow.active)).all() if names else []
+    users = _recipients(session, select(*RECIPIENT_COLUMNS).where(
+        UserRow.username.in_(names), UserRow.active)) if names else []
     by_name = {user.username: user for user in users}
     _write(session, [by_name[name] for name in names if name in by_name], kind=kind,
            ticket_id=ticket_id, subject=subject, body=body, link=link, now=now)
 
 
-def _write(session: Session, users: Sequence[UserRow], *, kind: str, ticket_id: int | None,
+def _write(session: Session, users: Sequence[Recipient], *, kind: str, ticket_id: int | None,
            subject: str, body: str, link: str | None, now: datetime | None) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -64,37 +85,42 @@ def _write(session: Session, users: Sequence[UserRow], *, kind: str, ticket_id: 
     now = now or datetime.now(UTC)
     link = link or (f"/tiket/{ticket_id}" if ticket_id is not None else "/notifikasi")
     subject = " ".join(subject.split())[:300]  # one line: it becomes a mail header
-    rows = [NotificationRow(user_id=user.id, kind=kind, ticket_id=ticket_id, subject=subject,
-                            body=body, link=link, created_at=now) for user in users]
-    session.add_all(rows)
-    mailed = [(user, row) for user, row in zip(users, rows, strict=True) if user.email]
+    rows = [{"user_id": user.id, "kind": kind, "ticket_id": ticket_id, "subject": subject,
+             "body": body, "link": link, "created_at": now} for user in users]
+    mailed = [user for user in users if user.email]
     if not mailed:
+        session.execute(insert(NotificationRow), rows)
         return
-    session.flush()  # the notifications' ids, for the outbox rows
-    text = email_body(body, link, session.info.get("base_url", ""))
-    session.add_all(OutboxRow(notification_id=row.id, recipient=user.email or "",
-                              subject=subject, body=text, created_at=now,
-                              next_attempt_at=now, attempts=0) for user, row in mailed)
+    # One INSERT ... RETURNING for all rows: the notifications' ids, for the outbox rows.
+    ids = session.scalars(insert(NotificationRow).returning(
+        NotificationRow.id, sort_by_parameter_order=True), rows).all()
+    text = email_body(body, link)
+    session.execute(insert(OutboxRow), [
+        {"notification_id": row_id, "recipient": user.email, "subject": subject, "body": text,
+         "created_at": now, "next_attempt_at": now, "attempts": 0}
+        for user, row_id in zip(users, ids, strict=True) if user.email])
 
 
-def email_body(body: str, link: str, base_url: str = "") -> str:
-    """The plain-text email: the message, where to act (absolute with the base URL)."""
-    base = base_url.strip().rstrip("/")
+def email_body(body: str, link: str) -> str:
+    """The plain-text email: the message, where to act (absolute with ESKALASI_BASE_URL)."""
+    base = os.environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
     return f"{body}\n\nBuka: {base}{link}\n\n{SIGNATURE}\n"
 
 
 def lane_users(session: Session, *, lane: str, lpse_id: int,
-               reporter_id: int) -> list[UserRow]:
+               reporter_id: int) -> list[Recipient]:
     """Who may complete a task of `lane` on a ticket: Pengguna SPSE, the reporter; Admin
-    LPSE, the active admins of the ticket's LPSE; Helpdesk LKPP, every helpdesk user."""
-    query = select(UserRow).where(UserRow.active, UserRow.role == lane)
+    LPSE, the active admins of the ticket's LPSE; Helpdesk LKPP, every helpdesk user.
+
+    One query, read by the index on users (role, lpse_id, active) or the primary key."""
+    query = select(*RECIPIENT_COLUMNS).where(UserRow.role == lane, UserRow.active)
     if lane == Role.PENGGUNA.value:
         query = query.where(UserRow.id == reporter_id)
     elif lane == Role.ADMIN.value:
         query = query.where(UserRow.lpse_id == lpse_id)
     elif lane != Role.HELPDESK.value:
         return []
-    return list(session.scalars(query.order_by(UserRow.username)))
+    return _recipients(session, query.order_by(UserRow.username))
 
 
 def lane_recipients(session: Session, *, lane: str, lpse_id: int,
