@@ -7,7 +7,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-
 # The zone of an LPSE that names none, and of national pages: WIB.
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 
