@@ -79,8 +79,8 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.text().then(function (text) {
-        var data = null;
-        try { data = JSON.parse(text); } catch (ignored) { data = null; }
+        var data;
+        try { data = JSON.parse(text); } catch { data = null; } // not JSON: no data
         return { status: response.status, ok: response.ok, data: data || {} };
       });
     });
