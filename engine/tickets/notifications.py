@@ -7,6 +7,7 @@ completion sends nothing. `engine.background.outbox` sends the emails later (`es
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -32,6 +33,7 @@ TICKET_SOLVED = "ticket_solved"
 REMINDER = "reminder"
 KINDS = (TASK_ASSIGNED, DATA_REQUESTED, TICKET_SOLVED, REMINDER)
 
+BASE_URL_VARIABLE = "ESKALASI_BASE_URL"
 MAX_ID = 2**31 - 1
 # SOP steps whose task is a request for data (7: to the Admin LPSE, 9: to the Pengguna SPSE),
 # and the step that follows "solved" (15: the Pengguna SPSE checks the solution).
@@ -85,23 +87,26 @@ def _write(session: Session, users: Sequence[Recipient], *, kind: str, ticket_id
     subject = " ".join(subject.split())[:300]  # one line: it becomes a mail header
     rows = [{"user_id": user.id, "kind": kind, "ticket_id": ticket_id, "subject": subject,
              "body": body, "link": link, "created_at": now} for user in users]
-    mailed = [user for user in users if user.email]
-    if not mailed:
-        session.execute(insert(NotificationRow), rows)
+    # Core statements on the session's connection: no ORM objects, and no autoflush of the
+    # use case's pending changes (the ticket these rows refer to already has its id).
+    connection = session.connection()
+    notifications = NotificationRow.metadata.tables[NotificationRow.__tablename__]
+    if not any(user.email for user in users):
+        connection.execute(insert(notifications), rows)
         return
     # One INSERT ... RETURNING for all rows: the notifications' ids, for the outbox rows.
-    ids = session.scalars(insert(NotificationRow).returning(
-        NotificationRow.id, sort_by_parameter_order=True), rows).all()
-    text = email_body(body, link, session.info.get("base_url", ""))
-    session.execute(insert(OutboxRow), [
+    ids = connection.execute(insert(notifications).returning(
+        notifications.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    text = email_body(body, link)
+    connection.execute(insert(OutboxRow.metadata.tables[OutboxRow.__tablename__]), [
         {"notification_id": row_id, "recipient": user.email, "subject": subject, "body": text,
          "created_at": now, "next_attempt_at": now, "attempts": 0}
         for user, row_id in zip(users, ids, strict=True) if user.email])
 
 
-def email_body(body: str, link: str, base_url: str = "") -> str:
-    """The plain-text email: the message, where to act (absolute with the base URL)."""
-    base = base_url.strip().rstrip("/")
+def email_body(body: str, link: str) -> str:
+    """The plain-text email: the message, where to act (absolute with ESKALASI_BASE_URL)."""
+    base = os.environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
     return f"{body}\n\nBuka: {base}{link}\n\n{SIGNATURE}\n"
 
 
