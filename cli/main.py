@@ -28,6 +28,9 @@ from engine import (
 )
 
 
+# Who validates from the command line (nothing is recorded for a validation).
+VALIDATED_BY = "eskalasi validate"
+
 def _print_problems(diagram: Path, problems: Sequence[Problem]) -> None:
     for problem in problems:
         where = diagram.parent / problem.file if problem.file else diagram
@@ -108,7 +111,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return 1
     with Database(args.settings) as database:
         uow = database.uow() if database.has_schema() else None
-        problems = engine.validate(uow, bpmn, engine.read_forms(path))
+        problems = engine.validate(uow, engine.command_line_operator(VALIDATED_BY), bpmn,
+                                   engine.read_forms(path))
     # The owners' extra days off live beside the diagram (processes/days-off.txt).
     problems = [*problems, *engine.check_days_off(path.parent)]
     _print_problems(path, problems)
@@ -129,8 +133,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1
         try:
-            version, outcome = engine.deploy(database.uow(), bpmn, engine.read_forms(path),
-                                            deployed_by=args.by, note=args.note)
+            version, outcome = engine.deploy(database.uow(), engine.command_line_operator(args.by),
+                                             bpmn, engine.read_forms(path), note=args.note)
         except InvalidDiagram as err:
             _print_problems(path, err.problems)
             print(f"{path}: not deployed", file=sys.stderr)

@@ -47,7 +47,7 @@ from engine.process.drafts import (
 )
 from engine.process.files import read_forms
 from engine.process.sop_document import sop_document
-from engine.process.versions import deploy, list_versions, validate
+from engine.process.versions import command_line_operator, deploy, list_versions, validate
 from engine.settings import Settings, SettingsError, SmtpSettings
 from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
 from engine.tickets.notifications import (
@@ -188,6 +188,7 @@ __all__ = [
     "export_range_csv",
     "export_ticket",
     "export_ticket_csv",
+    "command_line_operator",
     "fire_due_timers",
     "get_draft",
     "get_task",

@@ -17,8 +17,8 @@ def init(database: Database, demo: bool = False, deployed_by: str = "eskalasi in
     with database.uow() as uow:
         has_version = repository.current_version(uow.session) is not None
     if not has_version:
-        version, _ = versions.deploy(database.uow(), DEFAULT_DIAGRAM.read_bytes(),
-                                     read_forms(DEFAULT_DIAGRAM), deployed_by,
+        version, _ = versions.deploy(database.uow(), versions.command_line_operator(deployed_by),
+                                     DEFAULT_DIAGRAM.read_bytes(), read_forms(DEFAULT_DIAGRAM),
                                      "SOP Eskalasi Permasalahan melalui LPSE Support")
         messages.append(f"deployed {DEFAULT_DIAGRAM.name} as version {version.number}")
     if demo:

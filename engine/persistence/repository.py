@@ -126,11 +126,3 @@ def stream_events(session: Session, stream: str) -> Sequence[EventRow]:
     return session.scalars(
         select(EventRow).where(EventRow.stream == stream).order_by(EventRow.seq, EventRow.id)
     ).all()
-
-
-def last_stream_seq(session: Session, stream: str) -> tuple[int, str | None]:
-    """The highest sequence number of a stream and that event's hash."""
-    row = session.execute(
-        select(EventRow.seq, EventRow.hash).where(EventRow.stream == stream)
-        .order_by(EventRow.seq.desc()).limit(1)).first()
-    return (row.seq, row.hash) if row else (0, None)

@@ -139,7 +139,7 @@ def check_diagram(uow: UnitOfWork, actor: User, bpmn: str,
     errors = check_parts("-", bpmn, forms)
     if errors:
         return [Problem(0, message) for messages in errors.values() for message in messages]
-    return versions.validate(uow, bpmn.encode(), _encoded(forms))
+    return versions.validate(uow, actor, bpmn.encode(), _encoded(forms))
 
 
 def deploy_diagram(uow: UnitOfWork, actor: User, bpmn: str, forms: Mapping[str, str],
@@ -149,8 +149,7 @@ def deploy_diagram(uow: UnitOfWork, actor: User, bpmn: str, forms: Mapping[str, 
     errors = check_parts("-", bpmn, forms)
     if errors:
         raise InvalidDiagram([Problem(0, m) for messages in errors.values() for m in messages])
-    return versions.deploy(uow, bpmn.encode(), _encoded(forms), deployed_by=actor.username,
-                           note=note.strip())
+    return versions.deploy(uow, actor, bpmn.encode(), _encoded(forms), note=note.strip())
 
 
 def version_files(uow: UnitOfWork, actor: User, version_id: str | None = None) -> VersionFiles:

@@ -9,17 +9,33 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, InvalidDiagram, NoProcessDeployed
-from engine.evidence import chain
+from engine.errors import Conflict, Forbidden, InvalidDiagram, NoProcessDeployed
+from engine.evidence import chain, journal
+from engine.evidence.journal import PROCESS_STREAM
 from engine.persistence import repository
-from engine.persistence.tables import EventRow, ProcessVersionRow
+from engine.persistence.tables import ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition, content_hash, load_definition, read_steps
 from engine.process.validation import read_xml, validate_diagram
-from engine.types import Problem, ProcessVersion, Role
+from engine.types import Problem, ProcessVersion, Role, User
 
-PROCESS_STREAM = "process"
+__all__ = ["DEPLOYED", "PROCESS_STREAM", "REACTIVATED", "UNCHANGED", "command_line_operator",
+           "current_definition", "definition_of", "deploy", "list_versions", "validate"]
+
 DEPLOYED, REACTIVATED, UNCHANGED = "deployed", "reactivated", "unchanged"
+# Who may read the list of versions; only process owners validate and deploy.
+READERS = (Role.PROCESS_OWNER, Role.AUDITOR)
+
+
+def command_line_operator(name: str) -> User:
+    """The actor of `eskalasi init` and `eskalasi deploy`: whoever runs the command line on
+    the server acts as a process owner, recorded under `name` (no account of its own)."""
+    return User(id=0, username=name, full_name=name, role=Role.PROCESS_OWNER)
+
+
+def _owner(actor: User) -> None:
+    if actor.role is not Role.PROCESS_OWNER:
+        raise Forbidden("only a process owner may do this")
 
 
 def definition_of(session: Session, version_id: str) -> ProcessDefinition:
@@ -48,18 +64,21 @@ def _to_version(row: ProcessVersionRow, current_id: str | None) -> ProcessVersio
                           note=row.note, current=row.id == current_id)
 
 
-def list_versions(uow: UnitOfWork) -> list[ProcessVersion]:
-    """Every deployed version, newest first."""
+def list_versions(uow: UnitOfWork, actor: User) -> list[ProcessVersion]:
+    """Every deployed version, newest first (process owners and auditors)."""
+    if actor.role not in READERS:
+        raise Forbidden("only a process owner or an auditor may list process versions")
     with uow:
         current = repository.current_version(uow.session)
         current_id = current.id if current else None
         return [_to_version(row, current_id) for row in repository.versions(uow.session)]
 
 
-def validate(uow: UnitOfWork | None, bpmn: bytes,
+def validate(uow: UnitOfWork | None, actor: User, bpmn: bytes,
              forms: Mapping[str, bytes | Mapping[str, Any]]) -> list[Problem]:
-    """Every problem of a diagram with its forms; forms it lacks come from the current version
-    (when there is a database to ask)."""
+    """Every problem of a diagram with its forms (process owners); forms it lacks come from
+    the current version (when there is a database to ask)."""
+    _owner(actor)
     fallback: Mapping[str, Any] = {}
     if uow is not None:
         with uow:
@@ -69,13 +88,17 @@ def validate(uow: UnitOfWork | None, bpmn: bytes,
     return problems
 
 
-def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, bytes | Mapping[str, Any]],
-           deployed_by: str, note: str = "") -> tuple[ProcessVersion, str]:
-    """Validate, then make the diagram the version new tickets start on.
+def deploy(uow: UnitOfWork, actor: User, bpmn: bytes,
+           forms: Mapping[str, bytes | Mapping[str, Any]],
+           note: str = "") -> tuple[ProcessVersion, str]:
+    """Validate, then make the diagram the version new tickets start on (process owners;
+    the actor is recorded as who deployed it).
 
     Returns the version and what happened: "deployed" (new), "reactivated" (an identical
     older version becomes current again) or "unchanged" (it is the current one already).
     """
+    _owner(actor)
+    deployed_by = actor.username
     with uow:
         session = uow.session
         current = repository.current_version(session)
@@ -98,8 +121,8 @@ def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, bytes | Mapping[str
             session.add(row)
         else:
             row.activation = activation
-        _record_deploy(session, row, deployed_by, note, is_new)
         try:
+            _record_deploy(session, row, deployed_by, note, is_new)
             uow.commit()
         except IntegrityError as err:
             raise Conflict("another deployment happened at the same time; try again") from err
@@ -108,9 +131,7 @@ def deploy(uow: UnitOfWork, bpmn: bytes, forms: Mapping[str, bytes | Mapping[str
 
 def _record_deploy(session: Session, row: ProcessVersionRow, actor: str, note: str,
                    is_new: bool) -> None:
-    seq, head = repository.last_stream_seq(session, PROCESS_STREAM)
-    event = chain.seal(PROCESS_STREAM, seq + 1, head or chain.GENESIS, actor=actor,
-                       role=Role.PROCESS_OWNER.value, type=chain.VERSION_DEPLOYED,
-                       data={"version": row.id, "number": row.number, "note": note,
-                             "new": is_new})
-    session.add(EventRow(stream=PROCESS_STREAM, ticket_id=None, **chain.event_columns(event)))
+    journal.append_to_process(session, actor=actor, role=Role.PROCESS_OWNER.value,
+                              type=chain.VERSION_DEPLOYED,
+                              data={"version": row.id, "number": row.number, "note": note,
+                                    "new": is_new})

@@ -16,28 +16,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import EskalasiError
 from engine.evidence import chain
 from engine.persistence.database import Database
-from engine.persistence.tables import (
-    EventRow,
-    LpseRow,
-    TaskRow,
-    TicketRow,
-    TimerRow,
-    UserRow,
-)
+from engine.persistence.tables import LpseRow, TaskRow, TicketRow, TimerRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.calendar import local_time, zone_label
-from engine.process.definitions import ProcessDefinition
-from engine.process.versions import definition_of
-from engine.tickets import notifications, runtime
+from engine.tickets import notifications, runtime, store
 from engine.tickets.deadlines import CANCELLED, FAILED, FIRED, WAITING
-from engine.tickets.use_cases import OPEN, _save, ticket_stream
+from engine.tickets.store import OPEN, RACE_ERRORS, TicketChange
 from engine.types import Role
 
 log = logging.getLogger("eskalasi.timers")
@@ -67,7 +56,7 @@ def fire_due_timers(database: Database, now: datetime | None = None,
     for _ in range(max(limit, 0)):
         try:
             outcome = _fire_next(database.uow(), now)
-        except (StaleDataError, IntegrityError):
+        except RACE_ERRORS:
             # The ticket changed under us (a task completed, another worker): next round
             # sees the new state and fires or cancels the timer then.
             break
@@ -127,41 +116,29 @@ def _fire(uow: UnitOfWork, timer: TimerRow, task: TaskRow, ticket: TicketRow,
           now: datetime) -> int:
     """Run the boundary timer, record the events, remind; commit."""
     session = uow.session
-    definition = definition_of(session, ticket.process_version_id)
-    key = (ticket.id, ticket.revision, ticket.last_hash)
-    workflow = uow.workflows.take(key) or runtime.load(ticket.workflow, definition)
-    ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)}
-    if timer.boundary and timer.boundary in runtime.boundary_timers(definition).values():
-        runtime.fire_timer(workflow, timer.task_spec, timer.boundary)
-        _append(session, ticket, definition, chain.TIMER_FIRED, task.spec_name, {
+    change = store.begin(uow, ticket, now=now)
+    if timer.boundary and timer.boundary in runtime.boundary_timers(change.definition).values():
+        change.apply(lambda workflow: runtime.fire_timer(workflow, timer.task_spec,
+                                                         timer.boundary or ""))
+        _append(change, chain.TIMER_FIRED, task.spec_name, {
             "timer": timer.boundary, "task": task.spec_name,
-            "due_at": chain.timestamp(timer.due_at)}, now)
+            "due_at": chain.timestamp(timer.due_at)})
     holder = _holder(session, ticket, task.lane)
-    _append(session, ticket, definition, chain.STEP_OVERDUE, task.spec_name, {
+    _append(change, chain.STEP_OVERDUE, task.spec_name, {
         "task": task.spec_name, "sop_step": task.sop_step, "lane": task.lane,
         "holder": holder, "charged_to": charged_to(task.lane, task.sop_step),
-        "due_at": chain.timestamp(timer.due_at)}, now)
-    pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
-    notifications.notify_new_tasks(
-        session, ticket, [r for r in pending if r.id not in ready_before], now)
+        "due_at": chain.timestamp(timer.due_at)})
+    change.save()
     _remind(session, ticket, task, timer, holder, now)
     timer.state, timer.fired_at = FIRED, now
-    uow.commit()
-    uow.workflows.keep((ticket.id, ticket.revision, ticket.last_hash), workflow)
+    change.commit()
     return 1
 
 
-def _append(session: Session, ticket: TicketRow, definition: ProcessDefinition, kind: str,
-            step: str, data: dict[str, object], now: datetime) -> None:
-    """Chain a system event onto the ticket's stream (the ticket row carries the head)."""
-    spec = definition.steps.get(step)
-    event = chain.seal(ticket_stream(ticket.id), ticket.event_count + 1, ticket.last_hash,
-                       actor=SYSTEM_ACTOR, role=SYSTEM_ROLE, type=kind, task=step,
-                       sop_step=spec.sop_step if spec else None, data=dict(data),
-                       at=chain.timestamp(now))
-    session.add(EventRow(stream=ticket_stream(ticket.id), ticket_id=ticket.id,
-                         **chain.event_columns(event)))
-    ticket.event_count, ticket.last_hash = event.seq, event.hash
+def _append(change: TicketChange, kind: str, step: str, data: dict[str, object]) -> None:
+    """Chain a system event onto the ticket's stream."""
+    change.append(kind, actor=SYSTEM_ACTOR, role=SYSTEM_ROLE, step=step, data=dict(data),
+                  at=chain.timestamp(change.now))
 
 
 def _holder(session: Session, ticket: TicketRow, lane: str) -> str | None:

@@ -2,55 +2,29 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.evidence import chain, checkpoints, read_log
+from engine.evidence.journal import ticket_stream
 from engine.persistence import repository
-from engine.persistence.tables import AttachmentRow, EventRow, TaskRow, TicketRow
+from engine.persistence.tables import EventRow, TaskRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import current_definition, definition_of
-from engine.tickets import access, deadlines, notifications, runtime
-from engine.tickets.attachments import FIELD, CheckedUpload, check_uploads
+from engine.tickets import access, runtime, store
+from engine.tickets.attachments import check_uploads
+from engine.tickets.store import CLOSED, COMPLETION_ATTEMPTS, OPEN, RACED
 from engine.types import Event, Role, Task, Ticket, Upload, User
 
-OPEN, CLOSED = "open", "closed"
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-RACED = "Tugas ini baru saja diselesaikan oleh orang lain."
-# A completion that loses the ticket's revision race to a change that left its task pending
-# (a timer firing, another task of the ticket) is tried again this many times in all.
-COMPLETION_ATTEMPTS = 3
-
-
-def _one_writer(use_case: Callable[P, R]) -> Callable[P, R]:
-    """A concurrent change to the same ticket (stale revision, taken sequence number)
-    turns the losing use case into a Conflict; its transaction rolls back whole."""
-
-    @functools.wraps(use_case)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return use_case(*args, **kwargs)
-        except (StaleDataError, IntegrityError) as err:
-            raise Conflict(RACED) from err
-
-    return run
-
-
-def ticket_stream(ticket_id: int) -> str:
-    """The audit stream of one ticket."""
-    return f"ticket:{ticket_id}"
+__all__ = ["CLOSED", "COMPLETION_ATTEMPTS", "OPEN", "RACED", "complete_task", "get_task",
+           "get_ticket", "list_events", "list_tasks", "list_tickets", "open_ticket",
+           "start_form", "ticket_stream", "to_event", "to_ticket"]
 
 
 def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
@@ -62,7 +36,7 @@ def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
         return definition.form(definition.start_step)
 
 
-@_one_writer
+@store.one_writer
 def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
                 attachments: Sequence[Upload] = ()) -> Ticket:
     """Step 1: an Admin LPSE escalates a Pengguna SPSE's problem; the ticket opens."""
@@ -82,27 +56,23 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
         first = runtime.find_ready(workflow, spec_name=step)
         runtime.complete(workflow, first, data)
         now = datetime.now(UTC)
-        ticket = TicketRow(
-            number=f"pending-{first.id.hex[:24]}", title=str(data.get("judul") or "")[:300],
-            status=OPEN, lpse_id=actor.lpse_id, reporter_id=reporter_row.id,
-            opened_by_id=actor.id, process_version_id=definition.version_id,
-            created_at=now, workflow=b"", event_count=0, last_hash=chain.GENESIS)
-        session.add(ticket)
-        session.flush()
+        change = store.start(
+            uow, definition, workflow, now, number=f"pending-{first.id.hex[:24]}",
+            title=str(data.get("judul") or "")[:300], lpse_id=actor.lpse_id,
+            reporter_id=reporter_row.id, opened_by_id=actor.id)
+        ticket = change.ticket
         ticket.number = f"ESK-{now:%Y}-{ticket.id:06d}"
         session.add(TaskRow(id=str(first.id), ticket_id=ticket.id, spec_name=step,
                             name=definition.steps[step].name, lane=Role.ADMIN.value,
                             sop_step=definition.steps[step].sop_step, lpse_id=actor.lpse_id,
                             reporter_id=reporter_row.id, created_at=now, completed_at=now,
                             completed_by_id=actor.id))
-        _record(session, ticket, actor, chain.TICKET_OPENED, definition, step, {
+        _record(change, actor, chain.TICKET_OPENED, step, {
             "number": ticket.number, "reporter": reporter_row.username,
             "lpse": actor.lpse, "process_version": definition.version_id, "form": data},
-            files, uow, now)
-        pending = _save(session, ticket, workflow, definition, now, carried_over=set())
-        notifications.notify_new_tasks(session, ticket, pending, now)
-        uow.commit()
-        uow.workflows.keep(_cache_key(ticket), workflow)
+            files)
+        pending = change.save()
+        change.commit()
         checkpoints.after_change(uow)
         return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
 
@@ -116,45 +86,30 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
     conflict: the completion runs again on the ticket as it now is. Only a task that is no
     longer pending is a Conflict.
     """
-    lost: Exception | None = None
-    for _ in range(COMPLETION_ATTEMPTS):
-        try:
-            return _complete_task(uow, actor, task_id, data, attachments,
-                                  raced=lost is not None)
-        except (StaleDataError, IntegrityError) as err:
-            lost = err  # the winner has committed: the next attempt reads what it wrote
-    raise Conflict(RACED) from lost
+    return store.with_retries(
+        lambda raced: _complete_task(uow, actor, task_id, data, attachments, raced=raced))
 
 
 def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
                    attachments: Sequence[Upload], *, raced: bool) -> Ticket:
     with uow:
-        session = uow.session
-        found = repository.task_with_ticket(session, str(task_id))
+        found = store.find_task(uow, str(task_id))
         if found is None or not access.may_complete(actor, found[0]):
             raise NotFound("no such task")
         row, ticket, lpse_name, reporter = found
         if row.completed_at is not None:
             raise Conflict(RACED if raced else "Tugas ini sudah diselesaikan.")
-        definition = definition_of(session, ticket.process_version_id)
-        _check(definition, row.spec_name, data)
+        change = store.begin(uow, ticket)
+        _check(change.definition, row.spec_name, data)
         files = check_uploads(attachments)
-        workflow = (uow.workflows.take(_cache_key(ticket))
-                    or runtime.load(ticket.workflow, definition))
-        ready_before = {str(t.id) for t in runtime.ready_tasks(workflow)} - {row.id}
-        task = runtime.find_ready(workflow, task_id=row.id)
-        runtime.complete(workflow, task, data)
-        now = datetime.now(UTC)
-        row.completed_at, row.completed_by_id = now, actor.id
-        _record(session, ticket, actor, chain.TASK_COMPLETED, definition, row.spec_name,
-                {"form": data}, files, uow, now)
-        pending = _save(session, ticket, workflow, definition, now, carried_over=ready_before)
-        notifications.notify_new_tasks(
-            session, ticket, [r for r in pending if r.id not in ready_before], now)
-        uow.commit()
-        uow.workflows.keep(_cache_key(ticket), workflow)
+        change.apply(lambda workflow: runtime.complete(
+            workflow, runtime.find_ready(workflow, task_id=row.id), data))
+        row.completed_at, row.completed_by_id = change.now, actor.id
+        _record(change, actor, chain.TASK_COMPLETED, row.spec_name, {"form": data}, files)
+        pending = change.save()
+        change.commit()
         checkpoints.after_change(uow)
-        return _ticket_of(ticket, pending, lpse_name, reporter, definition)
+        return _ticket_of(ticket, pending, lpse_name, reporter, change.definition)
 
 
 def list_tasks(uow: UnitOfWork, actor: User, *, limit: int = 100, offset: int = 0,
@@ -224,69 +179,19 @@ def to_event(row: EventRow) -> Event:
                  prev_hash=row.prev_hash)
 
 
-def _cache_key(ticket: TicketRow) -> tuple[int, int, str]:
-    return ticket.id, ticket.revision, ticket.last_hash
-
-
 def _check(definition: ProcessDefinition, spec_name: str, data: Any) -> None:
     errors = definition.check(spec_name, data)
     if errors:
         raise InvalidData(errors)
 
 
-def _record(session: Session, ticket: TicketRow, actor: User, kind: str,
-            definition: ProcessDefinition, step: str, data: dict[str, Any],
-            files: Sequence[CheckedUpload], uow: UnitOfWork, now: datetime) -> None:
-    """Append an event to the ticket's chain; the ticket row carries the chain's head.
-
-    Attachments are stored first (content-addressed, so a rolled-back use case leaves at most
-    an unreferenced file) and named in the event, so the chain covers them too.
-    """
-    if files:
-        if uow.store is None:
-            raise InvalidData({FIELD: ["Lampiran tidak dapat disimpan di sini."]})
-        for file in files:
-            uow.store.put(file.sha256, file.content)
-            session.add(AttachmentRow(
-                ticket_id=ticket.id, event_seq=ticket.event_count + 1, sha256=file.sha256,
-                filename=file.filename, content_type=file.content_type,
-                size=len(file.content), uploaded_by_id=actor.id, created_at=now))
-        data = {**data, "attachments": [
-            {"sha256": f.sha256, "filename": f.filename, "content_type": f.content_type,
-             "size": len(f.content)} for f in files]}
-    event = chain.seal(ticket_stream(ticket.id), ticket.event_count + 1, ticket.last_hash,
-                       actor=actor.username, role=actor.role.value, type=kind, task=step,
-                       sop_step=definition.steps[step].sop_step, data=data)
-    session.add(EventRow(stream=ticket_stream(ticket.id), ticket_id=ticket.id,
-                         **chain.event_columns(event)))
-    ticket.event_count, ticket.last_hash = event.seq, event.hash
-
-
-def _save(session: Session, ticket: TicketRow, workflow: Any, definition: ProcessDefinition,
-          now: datetime, carried_over: set[str]) -> list[TaskRow]:
-    """Store the workflow, add a row per newly ready task; return the pending rows.
-
-    `carried_over` are the tasks that were ready before this change and already have rows.
-    """
-    ticket.workflow = runtime.dump(workflow)
-    if workflow.is_completed():
-        ticket.status, ticket.closed_at = CLOSED, now
-    ready = runtime.ready_tasks(workflow)
-    still = [str(t.id) for t in ready if str(t.id) in carried_over]
-    pending = list(repository.task_rows(session, still))
-    added = []
-    for task in ready:
-        if str(task.id) in carried_over:
-            continue
-        step = definition.steps[task.task_spec.name]
-        row = TaskRow(id=str(task.id), ticket_id=ticket.id, spec_name=step.spec_name,
-                      name=step.name, lane=step.lane or "", sop_step=step.sop_step,
-                      lpse_id=ticket.lpse_id, reporter_id=ticket.reporter_id, created_at=now)
-        session.add(row)
-        added.append(row)
-    # Each new task's time limit: its due time on the LPSE's working calendar, and a timer.
-    deadlines.schedule_tasks(session, ticket, added, definition, now)
-    return pending + added
+def _record(change: store.TicketChange, actor: User, kind: str, step: str,
+            data: dict[str, Any], files: Sequence[Any]) -> None:
+    """The actor's event on the ticket's chain, naming the files they attached."""
+    stored = change.attach(files, actor.id)
+    if stored:
+        data = {**data, "attachments": stored}
+    change.append(kind, actor=actor.username, role=actor.role.value, step=step, data=data)
 
 
 def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,

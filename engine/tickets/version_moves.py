@@ -16,7 +16,6 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -26,14 +25,14 @@ from sqlalchemy import select
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, SandboxError
 from engine.evidence import chain
 from engine.persistence import repository
-from engine.persistence.tables import EventRow, ProcessVersionRow, TicketRow
+from engine.persistence.tables import ProcessVersionRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process import compare
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
-from engine.tickets import runtime
+from engine.tickets import runtime, store
 from engine.tickets.repin import move
-from engine.tickets.use_cases import OPEN, _cache_key, _one_writer, _save, ticket_stream
+from engine.tickets.store import OPEN
 from engine.types import (
     Change,
     MigrationBlocker,
@@ -50,6 +49,7 @@ PASSED_REMOVED, PASSED_CHANGED = "passed_removed", "passed_changed"
 NOT_RESTORABLE, CLOSED, SAME_VERSION, GONE, CONFLICT = (
     "not_restorable", "closed", "same_version", "not_found", "conflict")
 MAX_TICKETS = 500
+MAX_ID = 2**31 - 1
 FIELD = "tiket"
 
 # Changes that only reword a step: they never stop a ticket from moving.
@@ -319,10 +319,12 @@ def plan_migration(uow: UnitOfWork, actor: User, version_id: str) -> MigrationPl
 
 
 def migrate_tickets(new_uow: Callable[[], UnitOfWork], actor: User, version_id: str,
-                    ticket_ids: Sequence[int]) -> list[MigrationResult]:
-    """Move the chosen tickets to the version, each in its own unit of work; a ticket that
-    cannot move (any more) is reported with the reason and left as it is."""
+                    ticket_ids: object) -> list[MigrationResult]:
+    """Move the chosen tickets (a list of ticket ids) to the version, each in its own unit of
+    work; a ticket that cannot move (any more) is reported with the reason and left as it is."""
     _owner(actor)
+    if not isinstance(ticket_ids, list | tuple) or not all(_is_id(i) for i in ticket_ids):
+        raise InvalidData({FIELD: ["Pilih tiket dengan nomornya."]})
     chosen = list(dict.fromkeys(ticket_ids))
     if not chosen:
         raise InvalidData({FIELD: ["Pilih minimal satu tiket."]})
@@ -341,7 +343,11 @@ def migrate_tickets(new_uow: Callable[[], UnitOfWork], actor: User, version_id: 
     return results
 
 
-@_one_writer
+def _is_id(value: object) -> bool:
+    return type(value) is int and 0 < value <= MAX_ID
+
+
+@store.one_writer
 def migrate_ticket(uow: UnitOfWork, actor: User, version_id: str,
                    ticket_id: int) -> MigrationResult:
     """Move one open ticket to the version, if it can move; record `ticket_migrated`."""
@@ -361,15 +367,17 @@ def migrate_ticket(uow: UnitOfWork, actor: User, version_id: str,
         _, blockers, workflow = check(ticket, plan)
         if blockers:
             return MigrationResult(ticket.id, ticket.number, False, tuple(blockers))
-        now = datetime.now(UTC)
         pending_before = {row.id for row in repository.pending_task_rows(session, [ticket.id])}
-        _record_migration(session, ticket, actor, source_row, target, now)
+        change = store.begin(uow, ticket, definition=plan.source, workflow=workflow,
+                             carried_over=pending_before)
+        change.append(chain.TICKET_MIGRATED, actor=actor.username, role=actor.role.value,
+                      at=chain.timestamp(change.now),
+                      data={"from_version": source_row.id, "to_version": target.id,
+                            "from_number": source_row.number, "to_number": target.number})
         ticket.process_version_id = target.id
-        pending = _save(session, ticket, workflow, plan.target, now,
-                        carried_over=pending_before)
+        pending = change.save(plan.target)
         _rewrite(session, pending, pending_before, plan.target)
-        uow.commit()
-        uow.workflows.keep(_cache_key(ticket), workflow)
+        change.commit()
         return MigrationResult(ticket.id, ticket.number, True)
 
 
@@ -391,17 +399,3 @@ def _rewrite(session: Any, pending: Sequence[Any], before: set[str],
         row.name, row.lane, row.sop_step = step.name, step.lane or row.lane, step.sop_step
     for row in repository.task_rows(session, sorted(before - kept)):
         session.delete(row)
-
-
-def _record_migration(session: Any, ticket: TicketRow, actor: User,
-                      source: ProcessVersionRow, target: ProcessVersionRow,
-                      now: datetime) -> None:
-    stream = ticket_stream(ticket.id)
-    event = chain.seal(stream, ticket.event_count + 1, ticket.last_hash, actor=actor.username,
-                       role=actor.role.value, type=chain.TICKET_MIGRATED,
-                       at=chain.timestamp(now),
-                       data={"from_version": source.id, "to_version": target.id,
-                             "from_number": source.number, "to_number": target.number})
-    session.add(EventRow(stream=stream, ticket_id=ticket.id, **chain.event_columns(event)))
-    ticket.event_count, ticket.last_hash = event.seq, event.hash
-

@@ -28,8 +28,9 @@ def desk(app: Flask) -> Desk:
 
 
 def deploy(desk: Desk) -> engine.ProcessVersion:
-    version, _ = engine.deploy(desk.database.uow(), replaced_id("step04_panduan", "step04_arahan"),
-                               form_with_field("step12_penanganan.json", "v", "V"), OWNER)
+    version, _ = engine.deploy(desk.database.uow(), engine.command_line_operator(OWNER),
+                               replaced_id("step04_panduan", "step04_arahan"),
+                               form_with_field("step12_penanganan.json", "v", "V"))
     return version
 
 

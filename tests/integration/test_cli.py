@@ -73,7 +73,7 @@ def test_deploy_refuses_an_invalid_diagram_and_stores_nothing(
     code, out = run(capsys, "deploy", str(hostile))
     assert code == 1 and f"{hostile}:2: DOCTYPE" in out and "not deployed" in out
     with Database(engine.Settings.from_environment()) as database:
-        assert len(engine.list_versions(database.uow())) == 1
+        assert len(engine.list_versions(database.uow(), engine.command_line_operator("tests"))) == 1
 
 
 def test_deploy_a_changed_diagram_then_verify_all(

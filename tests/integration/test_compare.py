@@ -73,8 +73,8 @@ def test_an_element_with_a_new_id_is_removed_and_added_and_its_flows_reconnected
 
 def test_comparing_a_version_marks_both_diagrams(desk: Desk) -> None:
     owner = desk.user("pemilik.proses")
-    version, _ = engine.deploy(desk.database.uow(),
-                               replaced_id("step04_panduan", "step04_arahan"), FORMS, "pemilik")
+    version, _ = engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik"),
+                               replaced_id("step04_panduan", "step04_arahan"), FORMS)
     result = engine.compare_version(desk.database.uow(), owner, version.id)
     assert result.before.number == 1 and result.after.number == 2
     assert ("step04_panduan", "removed") in result.before.marks
@@ -84,7 +84,7 @@ def test_comparing_a_version_marks_both_diagrams(desk: Desk) -> None:
 
 
 def test_only_process_owners_compare_versions(desk: Desk) -> None:
-    [version] = engine.list_versions(desk.database.uow())
+    [version] = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))
     for username in ("admin.bandung", "helpdesk.lkpp", "auditor", "pengguna.bandung"):
         with pytest.raises(engine.Forbidden):
             engine.compare_version(desk.database.uow(), desk.user(username), version.id)

@@ -23,7 +23,9 @@ V2_FORMS = form_with_field("step12_penanganan.json", "nomor_tiket_vendor", "Nomo
 
 def deploy(desk: Desk, bpmn: bytes = V2_BPMN,
            forms: dict[str, bytes] = V2_FORMS) -> engine.ProcessVersion:
-    version, outcome = engine.deploy(desk.database.uow(), bpmn, forms, "pemilik.proses", "v2")
+    version, outcome = engine.deploy(desk.database.uow(),
+                                     engine.command_line_operator("pemilik.proses"), bpmn, forms,
+                                     "v2")
     assert outcome == "deployed"
     return version
 
@@ -267,10 +269,11 @@ def test_a_removed_timer_stops_the_tickets_that_reached_its_step(desk: Desk) -> 
 
 
 def test_a_timer_added_to_a_step_already_done_does_not_stop_a_ticket(desk: Desk) -> None:
-    first = engine.list_versions(desk.database.uow())[0]
+    first = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))[0]
     deploy(desk, edit(without_timer_of_step03), FORMS)
     ticket = desk.run(desk.open(), "step02_terima", "step03_kewenangan")
-    back, outcome = engine.deploy(desk.database.uow(), SOURCE, FORMS, "pemilik.proses")
+    back, outcome = engine.deploy(desk.database.uow(),
+                                  engine.command_line_operator("pemilik.proses"), SOURCE, FORMS)
     assert outcome == "reactivated" and back.id == first.id
     assert plan(desk, back)[ticket.number].can_migrate
     [result] = engine.migrate_tickets(desk.database.uow, owner(desk), back.id, [ticket.id])

@@ -28,7 +28,8 @@ def desk(app: Flask) -> Desk:
 
 
 def deploy(desk: Desk) -> engine.ProcessVersion:
-    version, _ = engine.deploy(desk.database.uow(), V2_BPMN, V2_FORMS, "pemilik.proses", "v2")
+    version, _ = engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik.proses"),
+                               V2_BPMN, V2_FORMS, "v2")
     return version
 
 
@@ -55,7 +56,7 @@ def test_every_other_role_gets_404_and_signed_out_visitors_sign_in(app: Flask,
 
 def test_the_comparison_names_each_change_and_marks_both_diagrams(app: Flask,
                                                                   desk: Desk) -> None:
-    old = engine.list_versions(desk.database.uow())[0]
+    old = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))[0]
     version = deploy(desk)
     owner = visitor(app, "pemilik.proses")
     page = owner.get(f"/proses/versi/{old.id}/bandingkan?dengan={old.id}")
@@ -160,7 +161,7 @@ def test_a_draft_that_is_not_a_diagram_gets_a_clear_error(app: Flask, desk: Desk
 
 
 def test_the_owner_picks_the_version_to_compare_with(app: Flask, desk: Desk) -> None:
-    first = engine.list_versions(desk.database.uow())[0]
+    first = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))[0]
     version = deploy(desk)
     owner = visitor(app, "pemilik.proses")
     page = owner.get(f"/proses/versi/{version.id}/bandingkan")

@@ -47,8 +47,9 @@ def with_script_after_step_2(script: str) -> bytes:
 
 
 def deploy(desk: Desk, script: str) -> Any:
-    version, outcome = engine.deploy(desk.database.uow(), with_script_after_step_2(script),
-                                     read_forms(DEFAULT_DIAGRAM), "pemilik.proses")
+    version, outcome = engine.deploy(desk.database.uow(),
+                                     engine.command_line_operator("pemilik.proses"),
+                                     with_script_after_step_2(script), read_forms(DEFAULT_DIAGRAM))
     assert outcome == "deployed"
     return version
 

@@ -29,8 +29,9 @@ def renamed(task_id: str, name: str) -> bytes:
 
 def test_a_new_version_takes_new_tickets_while_old_ones_stay_pinned(desk: Desk) -> None:
     old = desk.open()
-    version, outcome = engine.deploy(desk.database.uow(), renamed("step02_terima", "Telaah"),
-                                     FORMS, "pemilik.proses", "rename step 2")
+    version, outcome = engine.deploy(desk.database.uow(),
+                                     engine.command_line_operator("pemilik.proses"),
+                                     renamed("step02_terima", "Telaah"), FORMS, "rename step 2")
     assert outcome == "deployed" and version.number == 2 and version.current
     new = desk.open()
     assert new.process_version == version.id != old.process_version
@@ -43,10 +44,12 @@ def test_a_new_version_takes_new_tickets_while_old_ones_stay_pinned(desk: Desk) 
 
 
 def test_deploying_the_same_content_again_makes_no_new_version(desk: Desk) -> None:
-    before = engine.list_versions(desk.database.uow())
-    version, outcome = engine.deploy(desk.database.uow(), SOURCE, FORMS, "pemilik.proses")
+    before = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))
+    version, outcome = engine.deploy(desk.database.uow(),
+                                     engine.command_line_operator("pemilik.proses"), SOURCE, FORMS)
     assert outcome == "unchanged"
-    assert engine.list_versions(desk.database.uow()) == before
+    assert engine.list_versions(desk.database.uow(),
+                                engine.command_line_operator("tests")) == before
     assert version.id == content_hash(SOURCE, {k: json.loads(v)
                                                for k, v in FORMS.items()})
 
@@ -55,14 +58,16 @@ def test_a_form_change_alone_is_a_new_version(desk: Desk) -> None:
     forms = dict(FORMS)
     forms["step02_terima.json"] = forms["step02_terima.json"].replace(
         b"Catatan Telaah", b"Catatan Penelaahan")
-    _, outcome = engine.deploy(desk.database.uow(), SOURCE, forms, "pemilik.proses")
+    _, outcome = engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik.proses"),
+                               SOURCE, forms)
     assert outcome == "deployed"
-    assert len(engine.list_versions(desk.database.uow())) == 2
+    assert len(engine.list_versions(desk.database.uow(),
+                                    engine.command_line_operator("tests"))) == 2
 
 
 def test_a_diagram_without_its_forms_uses_the_deployed_forms(desk: Desk) -> None:
-    _, outcome = engine.deploy(desk.database.uow(), renamed("step04_panduan", "Panduan"),
-                                     {}, "pemilik.proses")
+    _, outcome = engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik.proses"),
+                               renamed("step04_panduan", "Panduan"), {})
     assert outcome == "deployed"
     ticket = desk.run(desk.open(), "step02_terima")
     desk.do(ticket, "step03_kewenangan", kewenangan="LPSE")
@@ -70,20 +75,24 @@ def test_a_diagram_without_its_forms_uses_the_deployed_forms(desk: Desk) -> None
 
 
 def test_reactivating_an_older_version_is_recorded(desk: Desk) -> None:
-    first = engine.list_versions(desk.database.uow())[0]
-    engine.deploy(desk.database.uow(), renamed("step02_terima", "Telaah"), FORMS, "pemilik")
-    again, outcome = engine.deploy(desk.database.uow(), SOURCE, FORMS, "pemilik")
+    first = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))[0]
+    engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik"),
+                  renamed("step02_terima", "Telaah"), FORMS)
+    again, outcome = engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik"),
+                                   SOURCE, FORMS)
     assert outcome == "reactivated" and again.id == first.id and again.current
     assert desk.open().process_version == first.id
 
 
 def test_an_invalid_diagram_is_refused_and_nothing_is_stored(desk: Desk) -> None:
-    before = engine.list_versions(desk.database.uow())
+    before = engine.list_versions(desk.database.uow(), engine.command_line_operator("tests"))
     bad = SOURCE.replace(b'value="17"', b'value="71"')
     with pytest.raises(InvalidDiagram) as refused:
-        engine.deploy(desk.database.uow(), bad, FORMS, "pemilik.proses")
+        engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik.proses"), bad,
+                      FORMS)
     assert any("71" in p.message for p in refused.value.problems)
-    assert engine.list_versions(desk.database.uow()) == before
+    assert engine.list_versions(desk.database.uow(),
+                                engine.command_line_operator("tests")) == before
 
 
 def test_an_escape_that_bypassed_validation_is_still_refused_at_run_time(

@@ -1,31 +1,28 @@
-"""Comparing versions and moving open tickets between them (process owners; 404 for the
-rest, as on the pages)."""
+"""Comparing versions and moving open tickets between them (process owners; the engine
+refuses the rest, answered 404 as on the pages)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
 import engine
-from engine import Role
 from web.api.auth import caller
 from web.api.inputs import json_object
-from web.api.problems import ApiProblem, invalid
+from web.api.problems import invalid, problem
 from web.api.serialize import items, version_json
 from web.context import database
 
 bp = Blueprint("changes", __name__)
 
 MAX_TICKETS = 500
-MAX_ID = 2_147_483_647
 
 
-def _owner() -> engine.User:
-    user = caller()
-    if user.role is not Role.PROCESS_OWNER:
-        raise ApiProblem(404, "The requested resource was not found.")
-    return user
+@bp.errorhandler(engine.Forbidden)
+def hidden(_error: engine.Forbidden) -> Response:
+    """What only process owners may use does not exist for anyone else."""
+    return problem(404, "The requested resource was not found.")
 
 
 def change_json(change: engine.Change) -> dict[str, Any]:
@@ -49,8 +46,7 @@ def _side(side: engine.ComparedSide) -> dict[str, Any]:
 @bp.get("/process-versions/<version_id>/comparison")
 def comparison(version_id: str) -> dict[str, Any]:
     """The version compared with the deployed one (or with `base`)."""
-    owner = _owner()
-    found = engine.compare_version(database().uow(), owner, version_id,
+    found = engine.compare_version(database().uow(), caller(), version_id,
                                    request.args.get("base") or None)
     return {"before": _side(found.before), "after": _side(found.after),
             "changes": [change_json(c) for c in found.changes]}
@@ -59,8 +55,7 @@ def comparison(version_id: str) -> dict[str, Any]:
 @bp.get("/process-versions/<version_id>/migration")
 def dry_run(version_id: str) -> dict[str, Any]:
     """Which open tickets on other versions can move to this one, and why the others cannot."""
-    owner = _owner()
-    plan = engine.plan_migration(database().uow(), owner, version_id)
+    plan = engine.plan_migration(database().uow(), caller(), version_id)
     return {"version": version_json(plan.version), "items": [
         {"ticket_id": c.ticket_id, "ticket_number": c.ticket_number,
          "from_version": c.from_version, "from_number": c.from_number,
@@ -68,20 +63,15 @@ def dry_run(version_id: str) -> dict[str, Any]:
          "reasons": [blocker_json(b) for b in c.blockers]} for c in plan.tickets]}
 
 
-def _ticket_ids(body: dict[str, Any]) -> list[int]:
-    chosen = body.get("tickets")
-    if (not isinstance(chosen, list) or not chosen or len(chosen) > MAX_TICKETS
-            or not all(type(i) is int and 0 < i <= MAX_ID for i in chosen)):
-        raise invalid({"tickets": [f"A list of 1 to {MAX_TICKETS} ticket ids."]})
-    return chosen
-
-
 @bp.post("/process-versions/<version_id>/migration")
 def migrate(version_id: str) -> dict[str, Any]:
     """Move the chosen tickets to this version, each on its own; what happened to each."""
-    owner = _owner()
-    chosen = _ticket_ids(json_object())
-    results = engine.migrate_tickets(database().uow, owner, version_id, chosen)
+    user = caller()
+    chosen = json_object().get("tickets")
+    try:
+        results = engine.migrate_tickets(database().uow, user, version_id, chosen)
+    except engine.InvalidData:
+        raise invalid({"tickets": [f"A list of 1 to {MAX_TICKETS} ticket ids."]}) from None
     return items([{"ticket_id": r.ticket_id, "ticket_number": r.ticket_number,
                    "migrated": r.migrated, "reasons": [blocker_json(b) for b in r.blockers]}
                   for r in results])

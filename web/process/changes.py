@@ -62,7 +62,7 @@ def compare_version(version_id: str) -> ResponseReturnValue:
     if request.args.get(BASE):
         values[BASE] = request.args[BASE]
     return _compare_page(comparison, url_for(".compare_version_data", **values),
-                         engine.list_versions(database().uow()))
+                         engine.list_versions(database().uow(), actor()))
 
 
 def compare_version_data(version_id: str) -> ResponseReturnValue:

@@ -21,7 +21,7 @@ ZIP = "application/zip"
 def index() -> ResponseReturnValue:
     """Proses: the deployed version, the drafts, and every version with who, when and why."""
     uow = database().uow
-    return page("process/index.html", versions=engine.list_versions(uow()),
+    return page("process/index.html", versions=engine.list_versions(uow(), actor()),
                 drafts=engine.list_drafts(uow(), actor()),
                 deploys=engine.deploy_log(uow(), actor()))
 
