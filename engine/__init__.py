@@ -10,6 +10,7 @@ from engine.audit.inspection import (
 )
 from engine.audit.report_store import refresh_report, stored_report
 from engine.audit.reports import audit_report
+from engine.audit.ticket_check import verify_ticket
 from engine.audit.verify import count_tickets, verify_tickets
 from engine.background.outbox import waiting as mail_waiting
 from engine.background.worker import DEFAULT_INTERVAL as DEFAULT_WORKER_INTERVAL
@@ -231,3 +232,4 @@ __all__ = [
     "version_files",
     "zone_label",
 ]
+    "verify_ticket",
