@@ -7,11 +7,16 @@ no other shape or label; crossings are counted.
 
 from __future__ import annotations
 
+import math
 from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+Point = tuple[float, float]
+Box = tuple[float, ...]  # x, y, width, height
+Segment = tuple[Point, Point]
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
       "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -26,7 +31,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
     errors: list[str] = []
 
 
-    def b(el):
+    def b(el: Any) -> Box:
         bd = el.find('dc:Bounds', NS)
         return tuple(float(bd.get(k)) for k in ('x', 'y', 'width', 'height'))
 
@@ -97,7 +102,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
                     errors.append(f'label of {nid} outside lane {lid}')
 
 
-    def overlap(r1, r2, pad=0):
+    def overlap(r1: Box, r2: Box, pad: float = 0) -> bool:
         return (r1[0] < r2[0] + r2[2] + pad and r2[0] < r1[0] + r1[2] + pad and
                 r1[1] < r2[1] + r2[3] + pad and r2[1] < r1[1] + r1[3] + pad)
 
@@ -114,7 +119,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
     # --- edges: orthogonal, endpoints on borders of source/target
 
 
-    def on_border(pt, r, kind, tol=1.0):
+    def on_border(pt: Point, r: Box, kind: str, tol: float = 1.0) -> bool:
         x, y = pt
         rx, ry, rw, rh = r
         if kind == 'exclusiveGateway':  # diamond
@@ -122,7 +127,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
             return abs(abs(x - cx) / (rw / 2) + abs(y - cy) / (rh / 2) - 1) <= tol / (rw / 2)
         if kind in ('startEvent', 'endEvent', 'boundaryEvent'):
             cx, cy = rx + rw / 2, ry + rh / 2
-            return abs(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 - rw / 2) <= tol
+            return abs(math.hypot(x - cx, y - cy) - rw / 2) <= tol
         inside_x = rx - tol <= x <= rx + rw + tol
         inside_y = ry - tol <= y <= ry + rh + tol
         return (inside_x and inside_y and
@@ -151,7 +156,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
                 errors.append(f'{fid} zero-length segment')
 
 
-    def seg_hits_rect(a, c, r, shrink=1.0):
+    def seg_hits_rect(a: Point, c: Point, r: Box, shrink: float = 1.0) -> bool:
         x1, x2 = sorted((a[0], c[0]))
         y1, y2 = sorted((a[1], c[1]))
         rx, ry, rw, rh = r[0] + shrink, r[1] + shrink, r[2] - 2 * shrink, r[3] - 2 * shrink
@@ -181,7 +186,7 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
     # --- crossings
 
 
-    def cross(s1, s2):
+    def cross(s1: Segment, s2: Segment) -> str | Point | None:
         (a, b_), (c, d) = s1, s2
         h1 = a[1] == b_[1]
         h2 = c[1] == d[1]
@@ -209,12 +214,12 @@ def check_layout(path: Path) -> tuple[list[str], list[Any]]:  # noqa: C901 - one
 
     crossings = []
     for (f1, s1), (f2, s2) in combinations(segs.items(), 2):
-        for a in s1:
-            for c in s2:
-                r = cross(a, c)
-                if r == 'overlap':
+        for one in s1:
+            for other in s2:
+                hit = cross(one, other)
+                if hit == 'overlap':
                     errors.append(f'collinear overlap {f1} {f2}')
-                elif r:
-                    crossings.append((f1, f2, r))
+                elif hit:
+                    crossings.append((f1, f2, hit))
 
     return errors, crossings

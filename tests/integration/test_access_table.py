@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import text
+from werkzeug.test import TestResponse
 
 import engine
 from engine import Database, Upload
@@ -178,6 +179,11 @@ Path_ = Callable[[World], str]
 Body = Callable[[World, str], dict[str, Any]]
 
 
+def at(template: str, ident: Callable[[World], object]) -> Path_:
+    """The path `template` names with `{}` where the world's id goes."""
+    return lambda world: template.format(ident(world))
+
+
 @dataclass(frozen=True)
 class Case:
     """One row of the table: a request and the status each caller gets."""
@@ -231,16 +237,16 @@ def _task_cases() -> list[Case]:
 
         cases += [
             Case(f"api task {name}", "GET", "/api/v1/tasks/<uuid:task_id>",
-                 lambda w, t=task_id: f"/api/v1/tasks/{t(w)}",
+                 at("/api/v1/tasks/{}", task_id),
                  expect(200, (holder,), others=404, anonymous=401)),
             Case(f"api complete {name}", "POST", "/api/v1/tasks/<uuid:task_id>/complete",
-                 lambda w, t=task_id: f"/api/v1/tasks/{t(w)}/complete",
+                 at("/api/v1/tasks/{}/complete", task_id),
                  expect(422, (holder,), others=404, anonymous=401), bad_data),
             Case(f"page task {name}", "GET", "/tugas/<task_id>",
-                 lambda w, t=task_id: f"/tugas/{t(w)}",
+                 at("/tugas/{}", task_id),
                  expect(200, (holder,), others=404, anonymous=302)),
             Case(f"page complete {name}", "POST", "/tugas/<task_id>",
-                 lambda w, t=task_id: f"/tugas/{t(w)}",
+                 at("/tugas/{}", task_id),
                  expect(422, (holder,), others=404, anonymous=302), bad_form),
         ]
     return cases
@@ -256,15 +262,15 @@ def _ticket_cases() -> list[Case]:
         page = expect(200, seers, others=404, anonymous=302)
         cases += [
             Case(f"api ticket {name}", "GET", "/api/v1/tickets/<int:ticket_id>",
-                 lambda w, t=ticket_id: f"/api/v1/tickets/{t(w)}", seen),
+                 at("/api/v1/tickets/{}", ticket_id), seen),
             Case(f"api events {name}", "GET", "/api/v1/tickets/<int:ticket_id>/events",
-                 lambda w, t=ticket_id: f"/api/v1/tickets/{t(w)}/events", seen),
+                 at("/api/v1/tickets/{}/events", ticket_id), seen),
             Case(f"api verify {name}", "GET", "/api/v1/tickets/<int:ticket_id>/verify",
-                 lambda w, t=ticket_id: f"/api/v1/tickets/{t(w)}/verify", api_verify(name)),
+                 at("/api/v1/tickets/{}/verify", ticket_id), api_verify(name)),
             Case(f"page ticket {name}", "GET", "/tiket/<int:ticket_id>",
-                 lambda w, t=ticket_id: f"/tiket/{t(w)}", page),
+                 at("/tiket/{}", ticket_id), page),
             Case(f"page diagram {name}", "GET", "/tiket/<int:ticket_id>/diagram.json",
-                 lambda w, t=ticket_id: f"/tiket/{t(w)}/diagram.json", page),
+                 at("/tiket/{}/diagram.json", ticket_id), page),
         ]
     return cases
 
@@ -446,7 +452,7 @@ def _audit_cases() -> list[Case]:
                          ("replay data", "/replay.json"), ("json", "/ekspor.json"),
                          ("csv", "/ekspor.csv"), ("print", "/cetak")):
         cases.append(Case(f"audit {name}", "GET", ticket + suffix,
-                          lambda w, s=suffix: f"/audit/tiket/{w.tickets['bandung']}{s}",
+                          at("/audit/tiket/{}" + suffix, lambda w: w.tickets["bandung"]),
                           only_auditor()))
     cases.append(Case("audit missing ticket", "GET", ticket,
                       lambda w: f"/audit/tiket/{MISSING_TICKET}", everyone(404, 302)))
@@ -454,7 +460,7 @@ def _audit_cases() -> list[Case]:
 
 
 def _current_version(world: World) -> str:
-    return engine.list_versions(world.database.uow(), engine.command_line_operator("tests"))[0].id
+    return engine.list_versions(world.database.uow())[0].id
 
 
 # Issue 4 (compare and migration): process owners only, everyone else 404.
@@ -497,6 +503,7 @@ def send(world: World, case: Case, caller: str) -> tuple[int, str]:
     """The status and location of the case's request as the caller."""
     options = case.body(world, caller) if case.body else {}
     path = case.path(world)
+    response: TestResponse
     if case.api:
         response = world.api.call(case.method, path.removeprefix("/api/v1"),
                                   None if caller == ANON else caller, **options)

@@ -21,7 +21,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 
 @pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
+def clock() -> Iterator[time_machine.Traveller]:
     """Tuesday 24 November 2026, 09:00 WIB, standing still until a test moves it."""
     with time_machine.travel(datetime(2026, 11, 24, 9, tzinfo=WIB), tick=False) as traveller:
         yield traveller
@@ -65,13 +65,13 @@ def test_threads_completing_the_same_task_give_one_success(desk: Desk, step: str
 
 
 def test_a_timer_firing_while_a_task_is_completed_does_not_refuse_the_completion(
-        desk: Desk, clock: time_machine.Coordinates, monkeypatch: pytest.MonkeyPatch) -> None:
+        desk: Desk, clock: time_machine.Traveller, monkeypatch: pytest.MonkeyPatch) -> None:
     # Between reading the ticket and saving it, the worker fires the step's timer: the
     # ticket's revision moves on, yet the task is still pending, so the completion stands.
     ticket = desk.open()
     task = desk.task(ticket, "step02_terima")
     clock.move_to(datetime(2026, 11, 24, 13, 1, tzinfo=WIB))  # step 2's 4 hours are over
-    complete, fired = runtime.complete, []
+    complete, fired = runtime.complete, list[int]()
 
     def complete_while_the_worker_fires(workflow: Any, spiff_task: Any,
                                         data: dict[str, Any]) -> None:
@@ -98,7 +98,7 @@ def test_a_task_completed_meanwhile_is_still_a_conflict_after_the_lost_race(
         desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     ticket = desk.open()
     task = desk.task(ticket, "step02_terima")
-    complete, raced = runtime.complete, []
+    complete, raced = runtime.complete, list[bool]()
 
     def complete_while_a_colleague_completes(workflow: Any, spiff_task: Any,
                                              data: dict[str, Any]) -> None:

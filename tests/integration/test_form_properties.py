@@ -46,7 +46,7 @@ def route_to(step: str) -> list[Any]:
 
 
 # Any character a person can type (no U+0000: no database stores it in text).
-TEXT = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
+TEXT = st.characters(exclude_characters="\x00", exclude_categories=["Cs"])
 URL_PART = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=20)
 PROPERTY_KEYWORDS = {"type", "title", "description", "minLength", "maxLength", "minimum",
                      "maximum", "format", "enum"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -257,7 +258,7 @@ def test_email_date_and_file_fields_render_on_the_task_page(
         "pilihan": {"type": "string", "enum": ["a", "b", "c", "d", "e"]}}}
     real = engine.get_task
 
-    def with_schema(*args: object, **kwargs: object) -> engine.Task:
+    def with_schema(*args: Any, **kwargs: Any) -> engine.Task:
         return dataclasses.replace(real(*args, **kwargs), form=schema)
 
     monkeypatch.setattr(engine, "get_task", with_schema)

@@ -107,8 +107,7 @@ def versions(database: Database) -> list[tuple[int, str]]:
 
 
 def current_version_id(database: Database) -> str:
-    return next(v.id for v in engine.list_versions(
-        database.uow(), engine.command_line_operator("tests")) if v.current)
+    return next(v.id for v in engine.list_versions(database.uow()) if v.current)
 
 
 def drafts(database: Database) -> list[engine.Draft]:
@@ -522,7 +521,7 @@ def test_the_api_names_the_element_of_each_problem_too(app: Flask) -> None:
     answer = api.post("/process-versions/validate", "pemilik.proses", data=xml.encode(),
                       content_type="application/xml")
     assert answer.status_code == 200
-    problems = answer.json["problems"]  # type: ignore[index]
+    problems = answer.json["problems"]
     assert "step05_kelengkapan" in {p["element"] for p in problems}, problems
 
 

@@ -22,12 +22,12 @@ from tests.desk import Desk
 WIB, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Jayapura")
 
 
-def wib(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=WIB)  # type: ignore[misc]
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
 @pytest.fixture
-def clock() -> Iterator[time_machine.Coordinates]:
+def clock() -> Iterator[time_machine.Traveller]:
     """Time stands still on Tuesday 24 November 2026, 09:00 WIB, until a test moves it."""
     with time_machine.travel(wib(2026, 11, 24, 9), tick=False) as traveller:
         yield traveller
@@ -76,7 +76,7 @@ def test_the_lpse_time_zone_decides_the_office_hours(database: Database, desk: D
 
 
 def test_a_timer_fires_once_after_the_limit_and_replay_verifies(
-        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+        database: Database, desk: Desk, clock: time_machine.Traveller) -> None:
     ticket = desk.open()
     due = desk.task(ticket, "step02_terima").due_at
     assert due == wib(2026, 11, 24, 13).astimezone(UTC)
@@ -146,7 +146,7 @@ def test_the_lpse_time_zone_decides_when_a_timer_fires(database: Database, desk:
 
 
 def test_a_timer_that_cannot_fire_does_not_hold_up_the_others(
-        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+        database: Database, desk: Desk, clock: time_machine.Traveller) -> None:
     broken = desk.open()
     clock.move_to(wib(2026, 11, 24, 10))
     later = desk.open()
@@ -165,7 +165,7 @@ def test_a_timer_that_cannot_fire_does_not_hold_up_the_others(
 
 
 def test_a_step_completed_in_time_never_fires(database: Database, desk: Desk,
-                                              clock: time_machine.Coordinates) -> None:
+                                              clock: time_machine.Traveller) -> None:
     ticket = desk.open()
     desk.do(ticket, "step02_terima")  # step 3 now has a whole working day
     clock.move_to(wib(2026, 11, 24, 15))
@@ -177,7 +177,7 @@ def test_a_step_completed_in_time_never_fires(database: Database, desk: Desk,
 
 
 def test_a_timer_whose_task_row_went_is_cancelled(database: Database, desk: Desk,
-                                                 clock: time_machine.Coordinates) -> None:
+                                                 clock: time_machine.Traveller) -> None:
     ticket = desk.open()
     with database.uow() as uow:  # as when a ticket moves to a version without the step
         uow.session.execute(delete(TaskRow).where(TaskRow.ticket_id == ticket.id,
@@ -190,7 +190,7 @@ def test_a_timer_whose_task_row_went_is_cancelled(database: Database, desk: Desk
 
 
 def test_data_wait_steps_are_charged_to_the_side_asked_for_data(
-        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+        database: Database, desk: Desk, clock: time_machine.Traveller) -> None:
     ticket = desk.open()
     desk.run(ticket, "step02_terima", "step03_kewenangan",
              ("step05_kelengkapan", {"perlu_data_tambahan": True}), "step06_minta_data")
@@ -205,7 +205,7 @@ def test_data_wait_steps_are_charged_to_the_side_asked_for_data(
 
 
 def test_step_6_is_on_the_admin_clock_though_helpdesk_writes_it(
-        database: Database, desk: Desk, clock: time_machine.Coordinates) -> None:
+        database: Database, desk: Desk, clock: time_machine.Traveller) -> None:
     ticket = desk.open()
     desk.run(ticket, "step02_terima", "step03_kewenangan",
              ("step05_kelengkapan", {"perlu_data_tambahan": True}))
@@ -216,7 +216,7 @@ def test_step_6_is_on_the_admin_clock_though_helpdesk_writes_it(
         "Helpdesk LKPP", "helpdesk.lkpp", "Admin LPSE")
 
 
-def test_timers_survive_a_restart(database_url: str, clock: time_machine.Coordinates) -> None:
+def test_timers_survive_a_restart(database_url: str, clock: time_machine.Traveller) -> None:
     first = Database(database_url)
     ticket = Desk(first).open()
     first.dispose()
@@ -231,7 +231,7 @@ def test_timers_survive_a_restart(database_url: str, clock: time_machine.Coordin
 
 
 def test_the_limit_caps_one_round(database: Database, desk: Desk,
-                                  clock: time_machine.Coordinates) -> None:
+                                  clock: time_machine.Traveller) -> None:
     for _ in range(3):
         desk.open()
     clock.move_to(wib(2026, 11, 25, 9))
@@ -242,7 +242,7 @@ def test_the_limit_caps_one_round(database: Database, desk: Desk,
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs ESKALASI_TEST_DATABASE_URL (PostgreSQL)")
 def test_two_workers_on_postgresql_never_fire_the_same_timer_twice(
-        database_url: str, clock: time_machine.Coordinates) -> None:
+        database_url: str, clock: time_machine.Traveller) -> None:
     setup = Database(database_url)
     desk = Desk(setup)
     tickets = [desk.open() for _ in range(12)]

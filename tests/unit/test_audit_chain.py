@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from engine.evidence import chain as audit
 from engine.types import Event
@@ -28,9 +29,10 @@ def test_an_intact_chain_has_no_problems() -> None:
 
 def test_the_hash_covers_every_field_and_the_stream() -> None:
     event = chain(1)[0]
-    for field, value in [("actor", "x"), ("role", "auditor"), ("type", "ticket_opened"),
-                         ("task", "other"), ("sop_step", 9), ("data", {"n": 2}),
-                         ("at", "2026-01-01T00:00:00+00:00")]:
+    changes: list[tuple[str, Any]] = [
+        ("actor", "x"), ("role", "auditor"), ("type", "ticket_opened"), ("task", "other"),
+        ("sop_step", 9), ("data", {"n": 2}), ("at", "2026-01-01T00:00:00+00:00")]
+    for field, value in changes:
         changed = dataclasses.replace(event, **{field: value})
         assert audit.check_chain(STREAM, [changed]), field
     assert audit.check_chain("ticket:2", [event])

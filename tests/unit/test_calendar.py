@@ -19,8 +19,9 @@ from engine.process.calendar import (
 WIB, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Jayapura")
 
 
-def at(zone: ZoneInfo, *parts: int) -> datetime:
-    return datetime(*parts, tzinfo=zone)  # type: ignore[misc]
+def at(zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0,
+       minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
 def test_time_limits_are_whole_hours_or_days() -> None:

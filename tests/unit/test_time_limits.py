@@ -17,6 +17,7 @@ from tests.unit.test_validation import SOURCE, edited, first, problems_of
 
 def test_every_user_task_after_the_first_has_a_limit_and_a_timer() -> None:
     root, _ = read_xml(SOURCE)
+    assert root is not None
     _, steps, start = read_steps(root)
     tasks = [s for s in steps.values() if s.kind == "userTask" and s.spec_name != start]
     assert len(tasks) == 16 and all(s.time_limit for s in tasks)
