@@ -27,9 +27,10 @@ def test_an_owner_compares_then_moves_the_tickets_that_can_move(app: Flask,
     desk = Desk(app.extensions[DATABASE_EXTENSION])
     movable = desk.run(desk.open(), "step02_terima")
     stuck = desk.run(desk.open(), "step02_terima", ("step03_kewenangan", {"kewenangan": "LPSE"}))
-    version, _ = engine.deploy(desk.database.uow(), replaced_id("step04_panduan", "step04_arahan"),
+    version, _ = engine.deploy(desk.database.uow(), engine.command_line_operator("pemilik.proses"),
+                               replaced_id("step04_panduan", "step04_arahan"),
                                form_with_field("step12_penanganan.json", "vendor", "Vendor"),
-                               "pemilik.proses", "langkah 4 baru")
+                               "langkah 4 baru")
 
     owner = people.new("pemilik.proses")
     owner.context.add_init_script(CSP_RECORDER)

@@ -116,6 +116,7 @@ def test_an_owner_changes_validates_and_deploys_and_new_tickets_take_the_new_ver
     assert step_name_in_inbox(helpdesk, newer.number).startswith(NEW_NAME)
     assert step_name_in_inbox(helpdesk, older.number).startswith(OLD_NAME)
     auditor = engine.get_user(database.uow(), "auditor")
-    version = {v.number: v.id for v in engine.list_versions(database.uow())}
+    version = {v.number: v.id for v in engine.list_versions(
+        database.uow(), engine.command_line_operator("tests"))}
     assert engine.get_ticket(database.uow(), auditor, older.id).process_version == version[1]
     assert engine.get_ticket(database.uow(), auditor, newer.id).process_version == version[2]
