@@ -25,7 +25,8 @@ def raise_storage_error(exc: BaseException) -> None:
     raises means the database is unreachable, locked for too long, or broken.
     """
     if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
-        raise StorageUnavailable(f"the database is unavailable: {exc.orig}") from exc
+        reason = " ".join(str(exc.orig).split())  # one line: psycopg adds a hint line
+        raise StorageUnavailable(f"the database is unavailable: {reason}") from exc
 
 
 @contextmanager

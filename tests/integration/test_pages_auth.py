@@ -163,20 +163,6 @@ def test_error_pages_are_html_translated_and_plain(app: Flask) -> None:
     assert texts(not_allowed, "//h1") == ["Method not allowed"]
 
 
-def test_a_database_outage_is_a_503_page(
-        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    person = visitor(app, "helpdesk.lkpp")
-
-    def down(*_args: object, **_kwargs: object) -> None:
-        raise engine.StorageUnavailable("the database is unavailable")
-
-    monkeypatch.setattr(engine, "list_tasks", down)
-    response = person.get("/tugas")
-    assert response.status_code == 503
-    assert "Traceback" not in response.text
-    assert texts(response, "//h1") == ["Layanan tidak tersedia"]
-
-
 def test_a_bug_is_a_plain_500_page_without_a_trace(
         app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     person = visitor(app, "helpdesk.lkpp")

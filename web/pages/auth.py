@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, session, url_for
+from flask import flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -14,10 +14,17 @@ from web.pages.common import page, safe_next
 
 def load_user(username: str) -> SignedIn | None:
     """Flask-Login's user loader: the session's username, if that account is still active."""
+    if g.get("storage_unavailable"):
+        return None  # the 503 page is drawn for a signed-out visitor
     try:
         return SignedIn(engine.get_user(database().uow(), username))
     except engine.NotFound:
         return None
+    except engine.StorageUnavailable:
+        # Drawing the 503 page asks for the user again (Flask-Login's template context):
+        # that second time must not raise, or the outage becomes a 500.
+        g.storage_unavailable = True
+        raise
 
 
 def _restart_session() -> None:
