@@ -27,7 +27,6 @@ from engine import (
     uses_sqlite,
 )
 
-
 # Who validates from the command line (nothing is recorded for a validation).
 VALIDATED_BY = "eskalasi validate"
 

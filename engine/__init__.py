@@ -32,7 +32,16 @@ from engine.evidence.checkpoints import Checkpoint, latest_checkpoint, record_ch
 from engine.install import init
 from engine.people.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.persistence.database import Database
-from engine.process.calendar import check_days_off, local_time, zone_label
+from engine.process.calendar import (
+    TIME_LIMIT_GRAMMAR,
+    TimeLimit,
+    TimeUnit,
+    check_days_off,
+    local_time,
+    parse_time_limit,
+    zone_label,
+)
+from engine.process.calendar import zone as time_zone
 from engine.process.compare import compare_version, compare_with_current
 from engine.process.drafts import (
     archive,
@@ -115,6 +124,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "DEFAULT_WORKER_INTERVAL",
     "LANES",
+    "TIME_LIMIT_GRAMMAR",
     "Attachment",
     "AuditEntry",
     "AuditHistory",
@@ -162,6 +172,8 @@ __all__ = [
     "ThreadEntry",
     "Ticket",
     "TicketHistory",
+    "TimeLimit",
+    "TimeUnit",
     "TooManyAttempts",
     "Upload",
     "User",
@@ -176,6 +188,7 @@ __all__ = [
     "authenticate",
     "check_days_off",
     "check_diagram",
+    "command_line_operator",
     "compare_version",
     "compare_with_current",
     "complete_task",
@@ -189,7 +202,6 @@ __all__ = [
     "export_range_csv",
     "export_ticket",
     "export_ticket_csv",
-    "command_line_operator",
     "fire_due_timers",
     "get_draft",
     "get_task",
@@ -213,6 +225,7 @@ __all__ = [
     "mark_notification_read",
     "migrate_tickets",
     "open_ticket",
+    "parse_time_limit",
     "plan_migration",
     "read_forms",
     "record_checkpoints",
@@ -225,11 +238,12 @@ __all__ = [
     "stored_report",
     "ticket_diagram",
     "ticket_history",
+    "time_zone",
     "upload_draft",
     "uses_sqlite",
     "validate",
+    "verify_ticket",
     "verify_tickets",
     "version_files",
     "zone_label",
 ]
-    "verify_ticket",

@@ -49,6 +49,8 @@ class User:
     role: Role
     lpse_id: int | None = None
     lpse: str | None = None
+    # The zone of the user's LPSE: date-time fields they type are read in it.
+    lpse_timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Ticket:
     created_at: datetime
     closed_at: datetime | None
     tasks: tuple[Task, ...] = field(default_factory=tuple)
+    # The zone of the ticket's LPSE: its times and date-time answers are shown in it.
+    lpse_timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)

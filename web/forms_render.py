@@ -17,14 +17,13 @@ import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
+import engine
 from engine import Upload
 from web.extensions import _
 
-ZONE = ZoneInfo("Asia/Jakarta")
 TEXTAREA_ABOVE = 200  # strings allowed to be longer than this get a textarea
 RADIO_UP_TO = 4       # enums with at most this many options are radio buttons
 _INPUT_TYPES = {"email": "email", "date": "date", "date-time": "datetime-local", "uri": "url"}
@@ -186,18 +185,20 @@ def _number(raw: str, integer: bool) -> tuple[int | float | None, str | None]:
     return number, None
 
 
-def _datetime(raw: str) -> tuple[str | None, str | None]:
-    """A `datetime-local` value as RFC 3339 with the Asia/Jakarta offset."""
+def _datetime(raw: str, timezone: str | None) -> tuple[str | None, str | None]:
+    """A `datetime-local` value, read in the LPSE's time zone, as RFC 3339 in UTC."""
     for pattern in _DATETIME_FORMATS:
         try:
-            moment = datetime.strptime(raw, pattern).replace(tzinfo=ZONE)
+            local = datetime.strptime(raw, pattern).replace(tzinfo=engine.time_zone(timezone))
         except ValueError:
             continue
-        return moment.isoformat(timespec="seconds"), None
+        moment = local.astimezone(UTC).isoformat(timespec="seconds")
+        return moment.removesuffix("+00:00") + "Z", None
     return None, _("Tanggal dan jam tidak valid.")
 
 
-def _value(prop: Mapping[str, Any], raw: str) -> tuple[Any, str | None]:
+def _value(prop: Mapping[str, Any], raw: str,
+           timezone: str | None = None) -> tuple[Any, str | None]:
     """One submitted string as the type its property wants, or why it cannot be."""
     kind = prop.get("type")
     if "enum" in prop:
@@ -212,7 +213,7 @@ def _value(prop: Mapping[str, Any], raw: str) -> tuple[Any, str | None]:
     if kind in ("integer", "number"):
         return _number(raw, kind == "integer")
     if prop.get("format") == "date-time":
-        return _datetime(raw)
+        return _datetime(raw, timezone)
     return raw.replace("\r\n", "\n"), None
 
 
@@ -221,9 +222,10 @@ def _file(files: FilesLike | None, name: str) -> Upload | None:
     return found[0] if found else None
 
 
-def parse(schema: Mapping[str, Any], form: FormLike,
-          files: FilesLike | None = None) -> Submission:
-    """Typed data from a submitted form; empty optional fields are left out."""
+def parse(schema: Mapping[str, Any], form: FormLike, files: FilesLike | None = None,
+          timezone: str | None = None) -> Submission:
+    """Typed data from a submitted form; empty optional fields are left out. Date-times are
+    read in `timezone`, the LPSE's (default WIB), and kept in UTC."""
     submission = Submission()
     for name, prop in _properties(schema).items():
         if _is_file(prop):
@@ -235,7 +237,7 @@ def parse(schema: Mapping[str, Any], form: FormLike,
         raw = form.get(name)
         if not isinstance(raw, str) or not raw.strip():
             continue
-        value, error = _value(prop, raw)
+        value, error = _value(prop, raw, timezone)
         if error is not None:
             submission.errors.setdefault(name, []).append(error)
         else:

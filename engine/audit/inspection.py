@@ -36,6 +36,7 @@ from engine.process.versions import definition_of
 from engine.tickets import runtime
 from engine.tickets.use_cases import ticket_stream, to_event, to_ticket
 from engine.types import (
+    DEFAULT_TIMEZONE,
     AuditEntry,
     AuditHistory,
     AuditQuery,
@@ -51,8 +52,9 @@ from engine.types import (
     User,
 )
 
-# Dates an auditor types are days in Indonesia's western time, where LKPP works.
-ZONE = ZoneInfo("Asia/Jakarta")
+# Dates an auditor types (a national search across LPSEs) are days in Indonesia's western
+# time, where LKPP works; each ticket's own times are shown in its LPSE's zone.
+ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 RATING_STEP = 17
 NUMBER = re.compile(r"ESK-[0-9]{4}-[0-9]{6,}")
 FORM_EVENTS = (chain.TICKET_OPENED, chain.TASK_COMPLETED)
@@ -65,7 +67,7 @@ def require_auditor(actor: User) -> None:
 
 
 def day_start(day: date) -> datetime:
-    """The first moment of a day in Jakarta, in UTC."""
+    """The first moment of a day in WIB (LKPP's zone), in UTC."""
     return datetime.combine(day, time(), ZONE).astimezone(UTC)
 
 

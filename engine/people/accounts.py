@@ -15,7 +15,7 @@ from engine.persistence import repository
 from engine.persistence.tables import LpseRow, SignInAttemptRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.settings import DEFAULT_DEMO_PASSWORD
-from engine.types import Role, User
+from engine.types import DEFAULT_TIMEZONE, Role, User
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 ATTEMPT_WINDOW = timedelta(minutes=15)
@@ -57,10 +57,11 @@ def check_password(stored: str | None, password: str) -> bool:
     return hmac.compare_digest(actual, base64.b64decode(digest))
 
 
-def to_user(row: UserRow, lpse_name: str | None) -> User:
+def to_user(row: UserRow, lpse_name: str | None,
+            lpse_timezone: str = DEFAULT_TIMEZONE) -> User:
     """The engine's view of a user row."""
     return User(id=row.id, username=row.username, full_name=row.full_name, role=Role(row.role),
-                lpse_id=row.lpse_id, lpse=lpse_name)
+                lpse_id=row.lpse_id, lpse=lpse_name, lpse_timezone=lpse_timezone)
 
 
 def get_user(uow: UnitOfWork, username: str) -> User:
@@ -70,7 +71,10 @@ def get_user(uow: UnitOfWork, username: str) -> User:
         if row is None or not row.active:
             raise NotFound(f"no user '{username}'")
         names = repository.lpse_names(uow.session, {row.lpse_id} if row.lpse_id else set())
-        return to_user(row, names.get(row.lpse_id) if row.lpse_id else None)
+        if row.lpse_id is None:
+            return to_user(row, None)
+        return to_user(row, names.get(row.lpse_id),
+                       repository.lpse_zone(uow.session, row.lpse_id))
 
 
 def authenticate(uow: UnitOfWork, username: str, password: str,

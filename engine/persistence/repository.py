@@ -15,6 +15,7 @@ from engine.persistence.tables import (
     TicketRow,
     UserRow,
 )
+from engine.types import DEFAULT_TIMEZONE
 
 
 def user_by_username(session: Session, username: str) -> UserRow | None:
@@ -26,7 +27,6 @@ def user_by_username(session: Session, username: str) -> UserRow | None:
 
 # Session.info key: LPSE id -> time zone, as `lpse_names` or `lpse_timezone` read it.
 _ZONES = "lpse_timezones"
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
 def lpse_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -39,17 +39,19 @@ def lpse_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {row.id: row.name for row in rows}
 
 
+def lpse_zone(session: Session, lpse_id: int) -> str:
+    """The time zone of an LPSE (kept from `lpse_names` when it read it)."""
+    zones: dict[int, str | None] = session.info.setdefault(_ZONES, {})
+    if lpse_id not in zones:
+        zones[lpse_id] = session.scalar(select(LpseRow.timezone).where(LpseRow.id == lpse_id))
+    return zones[lpse_id] or DEFAULT_TIMEZONE
+
+
 def lpse_timezone(ticket: TicketRow) -> str:
     """The time zone of the ticket's LPSE: read with its name by `lpse_names` (a list of
     tasks across many LPSEs costs no query per LPSE), else once per LPSE and session."""
     session = object_session(ticket)
-    if session is None:
-        return DEFAULT_TIMEZONE
-    zones: dict[int, str | None] = session.info.setdefault(_ZONES, {})
-    if ticket.lpse_id not in zones:
-        zones[ticket.lpse_id] = session.scalar(
-            select(LpseRow.timezone).where(LpseRow.id == ticket.lpse_id))
-    return zones[ticket.lpse_id] or DEFAULT_TIMEZONE
+    return DEFAULT_TIMEZONE if session is None else lpse_zone(session, ticket.lpse_id)
 
 
 def usernames(session: Session, ids: set[int]) -> dict[int, str]:
@@ -88,9 +90,22 @@ def ticket_by_reference(session: Session, reference: str) -> TicketRow | None:
     return found
 
 
+# Session.info key: LPSE id -> its row, held here (the session's identity map holds rows only
+# weakly), so a change's calendar reads the LPSE that `task_with_ticket` read with its task.
+_LPSE_ROWS = "lpse_rows"
+
+
+def lpse_row(session: Session, lpse_id: int) -> LpseRow | None:
+    """An LPSE's row, read once per session."""
+    rows: dict[int, LpseRow | None] = session.info.setdefault(_LPSE_ROWS, {})
+    if lpse_id not in rows:
+        rows[lpse_id] = session.get(LpseRow, lpse_id)
+    return rows[lpse_id]
+
+
 # Built once: this query runs on every completion, and building it costs more than running it.
 _TASK_WITH_TICKET = (
-    select(TaskRow, TicketRow, LpseRow.name, UserRow.username)
+    select(TaskRow, TicketRow, LpseRow, UserRow.username)
     .join(TicketRow, TicketRow.id == TaskRow.ticket_id)
     .join(LpseRow, LpseRow.id == TicketRow.lpse_id)
     .join(UserRow, UserRow.id == TicketRow.reporter_id)
@@ -99,9 +114,15 @@ _TASK_WITH_TICKET = (
 
 def task_with_ticket(session: Session,
                      task_id: str) -> tuple[TaskRow, TicketRow, str, str] | None:
-    """A task row with its ticket, the ticket's LPSE name and reporter, in one query."""
+    """A task row with its ticket, the ticket's LPSE name and reporter, in one query (the
+    LPSE row stays in the session, so its calendar and time zone cost no further query)."""
     row = session.execute(_TASK_WITH_TICKET, {"task_id": task_id}).first()
-    return (row[0], row[1], row[2], row[3]) if row else None
+    if row is None:
+        return None
+    lpse: LpseRow = row[2]
+    session.info.setdefault(_ZONES, {})[lpse.id] = lpse.timezone
+    session.info.setdefault(_LPSE_ROWS, {})[lpse.id] = lpse
+    return row[0], row[1], lpse.name, row[3]
 
 
 def task_rows(session: Session, ids: Sequence[str]) -> Sequence[TaskRow]:

@@ -17,24 +17,55 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from engine.types import Problem
+from engine.types import DEFAULT_TIMEZONE, Problem
 
 # Office hours of a working day (local time of the LPSE): 08:00 to 16:00, eight working
 # hours, the usual Monday-to-Friday day of a government office without its lunch break.
 OPENS = time(8, 0)
 CLOSES = time(16, 0)
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 TIMEZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 DAYS_OFF_FILE = "days-off.txt"
 # Holidays are looked up year by year; a limit can never need more than this many years.
 MAX_SEARCH_DAYS = 3 * 366
-TIME_LIMIT = re.compile(r"^([1-9][0-9]{0,3})([hd])$")
+# The one time-limit grammar: the engine parses with it, the pages format what it parsed,
+# and the editor page serves it to its script (`TIME_LIMIT_GRAMMAR`), which checks with it.
+# Written in the regex syntax Python and JavaScript share.
+TIME_LIMIT_PATTERN = r"^([1-9][0-9]{0,3})([hd])$"
+TIME_LIMIT = re.compile(TIME_LIMIT_PATTERN)
 DAY_OFF_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s+@(\S+))?(?:\s+(.*))?$")
+
+
+class TimeUnit(StrEnum):
+    """The unit of a time limit, as written after its number."""
+
+    HOURS = "h"  # working hours
+    DAYS = "d"   # working days (one office day each)
+
+
+@dataclass(frozen=True)
+class TimeLimitGrammar:
+    """How a time limit is written, for a checker outside the engine (the editor script)."""
+
+    pattern: str
+    units: tuple[str, ...]
+    max_amount: int
+    max_length: int
+
+    def as_json(self) -> dict[str, object]:
+        """The grammar as the editor's script reads it."""
+        return {"pattern": self.pattern, "units": list(self.units),
+                "maxAmount": self.max_amount, "maxLength": self.max_length}
+
+
+TIME_LIMIT_GRAMMAR = TimeLimitGrammar(pattern=TIME_LIMIT_PATTERN,
+                                      units=tuple(unit.value for unit in TimeUnit),
+                                      max_amount=9999, max_length=5)
 
 
 @dataclass(frozen=True)
@@ -42,7 +73,7 @@ class TimeLimit:
     """A step's limit: a number of working hours ("h") or working days ("d")."""
 
     amount: int
-    unit: str
+    unit: TimeUnit
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
@@ -57,7 +88,7 @@ def parse_time_limit(text: str) -> TimeLimit | None:
     if found is None:
         raise ValueError(f"time limit '{value}' must be a whole number of working hours or "
                          f"working days followed by h or d, like 8h or 2d (at most 9999)")
-    return TimeLimit(int(found.group(1)), found.group(2))
+    return TimeLimit(int(found.group(1)), TimeUnit(found.group(2)))
 
 
 def time_limit_problem(text: str) -> str | None:
@@ -113,7 +144,8 @@ class WorkingCalendar:
 
     def add(self, start: datetime, limit: TimeLimit) -> datetime:
         """The instant (UTC) `limit` of working time after `start`."""
-        hours = limit.amount * (self.hours_per_day if limit.unit == "d" else timedelta(hours=1))
+        unit = self.hours_per_day if limit.unit == TimeUnit.DAYS else timedelta(hours=1)
+        hours = limit.amount * unit
         return self.add_working_time(start, hours)
 
     def add_working_time(self, start: datetime, amount: timedelta) -> datetime:

@@ -7,7 +7,6 @@ completion sends nothing. `engine.background.outbox` sends the emails later (`es
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -33,7 +32,6 @@ TICKET_SOLVED = "ticket_solved"
 REMINDER = "reminder"
 KINDS = (TASK_ASSIGNED, DATA_REQUESTED, TICKET_SOLVED, REMINDER)
 
-BASE_URL_VARIABLE = "ESKALASI_BASE_URL"
 MAX_ID = 2**31 - 1
 # SOP steps whose task is a request for data (7: to the Admin LPSE, 9: to the Pengguna SPSE),
 # and the step that follows "solved" (15: the Pengguna SPSE checks the solution).
@@ -97,16 +95,16 @@ def _write(session: Session, users: Sequence[Recipient], *, kind: str, ticket_id
     # One INSERT ... RETURNING for all rows: the notifications' ids, for the outbox rows.
     ids = connection.execute(insert(notifications).returning(
         notifications.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    text = email_body(body, link)
+    text = email_body(body, link, session.info.get("base_url", ""))
     connection.execute(insert(OutboxRow.metadata.tables[OutboxRow.__tablename__]), [
         {"notification_id": row_id, "recipient": user.email, "subject": subject, "body": text,
          "created_at": now, "next_attempt_at": now, "attempts": 0}
         for user, row_id in zip(users, ids, strict=True) if user.email])
 
 
-def email_body(body: str, link: str) -> str:
-    """The plain-text email: the message, where to act (absolute with ESKALASI_BASE_URL)."""
-    base = os.environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
+def email_body(body: str, link: str, base_url: str = "") -> str:
+    """The plain-text email: the message, where to act (absolute with the base URL)."""
+    base = base_url.strip().rstrip("/")
     return f"{body}\n\nBuka: {base}{link}\n\n{SIGNATURE}\n"
 
 

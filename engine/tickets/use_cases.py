@@ -212,6 +212,7 @@ def _ticket_of(ticket: TicketRow, pending: Sequence[TaskRow], lpse_name: str, re
         id=ticket.id, number=ticket.number, title=ticket.title, status=ticket.status,
         lpse=lpse_name, reporter=reporter, process_version=ticket.process_version_id,
         created_at=ticket.created_at, closed_at=ticket.closed_at,
+        lpse_timezone=repository.lpse_timezone(ticket),
         tasks=tuple(_task_of(row, ticket, lpse_name, definition)
                     for row in sorted(pending, key=lambda r: (r.created_at, r.id))))
 

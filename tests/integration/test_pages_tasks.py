@@ -146,7 +146,7 @@ def test_fields_required_only_in_some_cases_get_their_errors_in_place(
     assert done.status_code == 302
     assert events(desk, ticket.id)[-1].data["form"] == {
         "data_diminta": "Tangkapan layar galat", "konfirmasi_telepon": True,
-        "waktu_telepon": "2026-11-28T09:30:00+07:00", "pihak_dihubungi": "Budi, Admin LPSE"}
+        "waktu_telepon": "2026-11-28T02:30:00Z", "pihak_dihubungi": "Budi, Admin LPSE"}
     desk.do(ticket, "step07_terima_permintaan")
     step8 = desk.task(ticket, "step08_data_pengguna")
     admin = visitor(app, "admin.bandung")

@@ -97,3 +97,39 @@ def test_due_times_show_in_the_lpse_own_zone_with_its_label_and_the_step_limit(
         english = helpdesk.get(f"/tugas/{wit_task.id}")
         assert texts(english, '//*[@id="batas-waktu"]/span') == ["4 working hours"]
         assert texts(english, '//*[@id="batas-waktu"]/time')[0].endswith("WIT")
+
+
+def test_a_date_time_typed_at_a_wita_lpse_is_read_and_shown_in_wita(
+        app: Flask, database: Database, desk: Desk) -> None:
+    with database.uow() as uow:  # Bandung in WITA (Asia/Makassar), one hour ahead of WIB
+        uow.session.execute(update(LpseRow).where(LpseRow.code == "kota-bandung")
+                            .values(timezone="Asia/Makassar"))
+        uow.commit()
+    with time_machine.travel(datetime(2026, 11, 24, 1, 30, tzinfo=UTC), tick=False):
+        ticket = desk.run(desk.open(), "step02_terima", "step03_kewenangan",
+                          ("step05_kelengkapan", {"perlu_data_tambahan": True}))
+        task = desk.task(ticket, "step06_minta_data")
+        helpdesk = visitor(app, "helpdesk.lkpp")
+        done = helpdesk.post(f"/tugas/{task.id}", {
+            "data_diminta": "Log server", "konfirmasi_telepon": "true",
+            "waktu_telepon": "2026-11-24T10:00", "pihak_dihubungi": "Budi, Admin LPSE"})
+        assert done.status_code == 302
+        [completed] = [event for event in engine.list_events(
+            database.uow(), desk.user("auditor"), ticket.id) if event.task == task.spec_name]
+        assert completed.data["form"]["waktu_telepon"] == "2026-11-24T02:00:00Z"
+
+        admin = visitor(app, "admin.bandung")
+        thread = html(admin.get(f"/tiket/{ticket.id}"))
+        assert thread.xpath('string(//*[@data-field="waktu_telepon"]/dd)').strip() == (
+            "24 Nov 2026, 10.00 WITA")
+        assert texts(admin.get(f"/tiket/{ticket.id}"),
+                     '//article[@data-seq="1"]//time') == ["24 Nov 2026, 09.30 WITA"]
+
+        auditor = visitor(app, "auditor")
+        history = auditor.get(f"/audit/tiket/{ticket.id}")
+        assert history.status_code == 200
+        [opened] = html(history).xpath('//li[@data-seq="1"]//time')
+        assert " ".join(opened.text_content().split()) == "24 Nov 2026, 09.30 WITA"
+        field = html(history).xpath(
+            f'string(//li[@data-step="{task.spec_name}"]//tr[@data-field="waktu_telepon"]/td)')
+        assert field.strip() == "24 Nov 2026, 10.00 WITA"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import engine
 from engine import Database
 from engine.people.accounts import hash_password
 from engine.persistence.tables import EventRow, ProcessVersionRow, UserRow
+from engine.process.calendar import TIME_LIMIT_GRAMMAR, time_limit_problem
 from tests.desk import Desk
 from tests.integration.api_client import Api
 from tests.pages import DEMO_PASSWORD, Visitor, html, texts, visitor
@@ -185,6 +188,34 @@ def test_the_editor_opens_the_deployed_diagram_with_its_forms(app: Flask) -> Non
     assert "step02_terima" in data["xml"] and data["draft_id"] is None
     assert json.loads(data["forms"]["step01_eskalasi.json"])["type"] == "object"
     assert len(data["forms"]) == 17
+
+
+# Written limits around the edges of the grammar, as the editor's script would test them.
+TIME_LIMIT_SAMPLES = ("8h", "2d", "1h", "9999d", "10000h", "0h", "08h", "8", "h", "8 h", "8H",
+                      "8hh", "1.5d", "12w", "-1d", "\u0663h", "8h 2d", "")
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the regex")
+def test_the_editor_checks_time_limits_with_the_grammar_the_server_parses_with(
+        app: Flask) -> None:
+    page = html(Owner(app).get("/proses/editor"))
+    [served] = page.xpath('//div[@id="editor"]/@data-time-limit')
+    grammar = json.loads(served)
+    [field] = page.xpath('//input[@id="prop-timeLimit"]')
+    assert field.get("pattern") == grammar["pattern"] == TIME_LIMIT_GRAMMAR.pattern
+    assert int(field.get("maxlength")) == grammar["maxLength"] == len(f"{grammar['maxAmount']}d")
+    # The script's own check: `new RegExp(served.pattern).test(value.trim())`, in JavaScript.
+    script = ("const re = new RegExp(JSON.parse(process.argv[1]).pattern);"
+              "const values = JSON.parse(process.argv[2]);"
+              "console.log(JSON.stringify(values.map(v => re.test(v.trim()))))")
+    done = subprocess.run(["node", "-e", script, served, json.dumps(TIME_LIMIT_SAMPLES)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    editor_accepts = dict(zip(TIME_LIMIT_SAMPLES, json.loads(done.stdout), strict=True))
+    server_accepts = {value: bool(value) and time_limit_problem(value) is None
+                      for value in TIME_LIMIT_SAMPLES}
+    assert editor_accepts == server_accepts
+    assert [value for value, ok in server_accepts.items() if ok] == ["8h", "2d", "1h", "9999d"]
+    assert all(time_limit_problem(f"1{unit}") is None for unit in grammar["units"])
 
 
 def test_a_draft_is_saved_without_deploying_and_every_owner_sees_it(

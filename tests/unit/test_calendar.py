@@ -9,7 +9,10 @@ import holidays
 import pytest
 
 from engine.process.calendar import (
+    TIME_LIMIT,
+    TIME_LIMIT_GRAMMAR,
     TimeLimit,
+    TimeUnit,
     WorkingCalendar,
     national_holiday_name,
     parse_days_off,
@@ -24,9 +27,21 @@ def at(zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0,
     return datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
+def test_the_time_limit_grammar_served_to_the_editor_is_the_engine_s_own() -> None:
+    assert TIME_LIMIT_GRAMMAR.pattern == TIME_LIMIT.pattern
+    assert TIME_LIMIT_GRAMMAR.units == ("h", "d") == tuple(TimeUnit)
+    largest = f"{TIME_LIMIT_GRAMMAR.max_amount}d"
+    assert parse_time_limit(largest) == TimeLimit(9999, TimeUnit.DAYS)
+    assert len(largest) == TIME_LIMIT_GRAMMAR.max_length
+    with pytest.raises(ValueError):
+        parse_time_limit(f"{TIME_LIMIT_GRAMMAR.max_amount + 1}h")
+    assert TIME_LIMIT_GRAMMAR.as_json() == {"pattern": TIME_LIMIT.pattern, "units": ["h", "d"],
+                                            "maxAmount": 9999, "maxLength": 5}
+
+
 def test_time_limits_are_whole_hours_or_days() -> None:
-    assert parse_time_limit("8h") == TimeLimit(8, "h")
-    assert parse_time_limit("2d") == TimeLimit(2, "d")
+    assert parse_time_limit("8h") == TimeLimit(8, TimeUnit.HOURS)
+    assert parse_time_limit("2d") == TimeLimit(2, TimeUnit.DAYS)
     assert parse_time_limit("") is None
     for bad in ("8", "8 jam", "0h", "1.5h", "2w", "-1d", "h8", "10000h"):
         with pytest.raises(ValueError, match="8h or 2d"):
@@ -36,22 +51,22 @@ def test_time_limits_are_whole_hours_or_days() -> None:
 def test_hours_within_one_office_day() -> None:
     calendar = WorkingCalendar(WIB)
     # Tuesday 2026-11-24 09:00 WIB + 4 working hours = 13:00 WIB.
-    due = calendar.add(at(WIB, 2026, 11, 24, 9), TimeLimit(4, "h"))
+    due = calendar.add(at(WIB, 2026, 11, 24, 9), TimeLimit(4, TimeUnit.HOURS))
     assert due == at(WIB, 2026, 11, 24, 13).astimezone(UTC)
 
 
 def test_hours_carry_over_the_weekend() -> None:
     calendar = WorkingCalendar(WIB)
     # Friday 2026-11-27 14:00 WIB + 4h: two hours on Friday, two on Monday from 08:00.
-    due = calendar.add(at(WIB, 2026, 11, 27, 14), TimeLimit(4, "h"))
+    due = calendar.add(at(WIB, 2026, 11, 27, 14), TimeLimit(4, TimeUnit.HOURS))
     assert due == at(WIB, 2026, 11, 30, 10).astimezone(UTC)
 
 
 def test_after_hours_the_clock_starts_next_working_morning() -> None:
     calendar = WorkingCalendar(WIB)
-    due = calendar.add(at(WIB, 2026, 11, 28, 23), TimeLimit(1, "d"))  # a Saturday night
+    due = calendar.add(at(WIB, 2026, 11, 28, 23), TimeLimit(1, TimeUnit.DAYS))  # a Saturday night
     assert due == at(WIB, 2026, 11, 30, 16).astimezone(UTC)
-    due = calendar.add(at(WIB, 2026, 11, 24, 10), TimeLimit(1, "d"))
+    due = calendar.add(at(WIB, 2026, 11, 24, 10), TimeLimit(1, TimeUnit.DAYS))
     assert due == at(WIB, 2026, 11, 25, 10).astimezone(UTC)
 
 
@@ -62,7 +77,7 @@ def test_a_national_holiday_is_not_a_working_day() -> None:
     calendar = WorkingCalendar(WIB)
     assert not calendar.is_working_day(independence)
     # Friday 14 August 15:00 + 2h: one hour on Friday, then Tuesday 18 August 09:00.
-    due = calendar.add(at(WIB, 2026, 8, 14, 15), TimeLimit(2, "h"))
+    due = calendar.add(at(WIB, 2026, 8, 14, 15), TimeLimit(2, TimeUnit.HOURS))
     assert due == at(WIB, 2026, 8, 18, 9).astimezone(UTC)
 
 
@@ -72,14 +87,14 @@ def test_cuti_bersama_is_not_a_working_day() -> None:
     calendar = WorkingCalendar(WIB)
     assert not calendar.is_working_day(christmas_leave)
     # Wednesday 23 December 15:00 + 2h: 24 and 25 December are off, Monday 28 December 09:00.
-    due = calendar.add(at(WIB, 2026, 12, 23, 15), TimeLimit(2, "h"))
+    due = calendar.add(at(WIB, 2026, 12, 23, 15), TimeLimit(2, TimeUnit.HOURS))
     assert due == at(WIB, 2026, 12, 28, 9).astimezone(UTC)
 
 
 def test_the_same_instant_is_a_different_office_hour_in_wib_and_wit() -> None:
     start = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 14:00 WIB, 16:00 WIT
-    wib = WorkingCalendar(WIB).add(start, TimeLimit(1, "h"))
-    wit = WorkingCalendar(WIT).add(start, TimeLimit(1, "h"))
+    wib = WorkingCalendar(WIB).add(start, TimeLimit(1, TimeUnit.HOURS))
+    wit = WorkingCalendar(WIT).add(start, TimeLimit(1, TimeUnit.HOURS))
     assert wib == datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # 15:00 WIB
     assert wit == at(WIT, 2026, 11, 25, 9).astimezone(UTC)  # WIT office already closed
     assert wit - wib == timedelta(hours=16)
@@ -93,8 +108,9 @@ def test_extra_days_off_from_the_owners_file() -> None:
     everywhere = days_off.calendar("Asia/Jakarta")
     bandung = days_off.calendar("Asia/Jakarta", "kota-bandung")
     start = at(WIB, 2026, 11, 27, 15)
-    assert everywhere.add(start, TimeLimit(2, "h")) == at(WIB, 2026, 12, 1, 9).astimezone(UTC)
-    assert bandung.add(start, TimeLimit(2, "h")) == at(WIB, 2026, 12, 2, 9).astimezone(UTC)
+    two_hours = TimeLimit(2, TimeUnit.HOURS)
+    assert everywhere.add(start, two_hours) == at(WIB, 2026, 12, 1, 9).astimezone(UTC)
+    assert bandung.add(start, two_hours) == at(WIB, 2026, 12, 2, 9).astimezone(UTC)
 
 
 def test_bad_days_off_lines_are_named_by_line() -> None:

@@ -95,12 +95,24 @@ def test_parse_types_values_and_leaves_out_empty_fields() -> None:
         "waktu_telepon": "2026-11-28T09:30", "pihak_dihubungi": "   ", "tidak_dikenal": "x"}))
     assert submitted.errors == {}
     assert submitted.data == {"data_diminta": "Log\nserver", "konfirmasi_telepon": True,
-                              "waktu_telepon": "2026-11-28T09:30:00+07:00"}
+                              "waktu_telepon": "2026-11-28T02:30:00Z"}
     assert parse(form("step17_tutup"), MultiDict({"rating": "4"})).data == {"rating": 4}
     assert parse(form("step05_kelengkapan"), MultiDict({
         "perlu_data_tambahan": "false"})).data == {"perlu_data_tambahan": False}
     assert parse(SYNTHETIC, MultiDict({"jumlah": "2,5", "prioritas": "2"})).data == {
         "jumlah": 2.5, "prioritas": 2}
+
+
+@pytest.mark.parametrize(("zone", "stored"), [
+    (None, "2026-11-28T03:00:00Z"), ("Asia/Jakarta", "2026-11-28T03:00:00Z"),
+    ("Asia/Makassar", "2026-11-28T02:00:00Z"), ("Asia/Jayapura", "2026-11-28T01:00:00Z"),
+    ("Not/A_Zone", "2026-11-28T03:00:00Z"),
+])
+def test_a_typed_date_time_is_read_in_the_lpse_zone_and_kept_in_utc(
+        zone: str | None, stored: str) -> None:
+    submitted = parse(form("step06_minta_data"), MultiDict({"waktu_telepon": "2026-11-28T10:00"}),
+                      timezone=zone)
+    assert submitted.data == {"waktu_telepon": stored}
 
 
 @pytest.mark.parametrize(("field", "raw", "message"), [

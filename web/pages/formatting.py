@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +13,8 @@ import engine
 from engine import Role
 from web.extensions import _
 
-TIME_LIMIT = re.compile(r"^\s*([0-9]+)\s*([hd])\s*$")
+# A date-time as a date-time form field stores it (RFC 3339 with a zone designator).
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def _moment(value: datetime | str) -> datetime:
@@ -21,7 +23,7 @@ def _moment(value: datetime | str) -> datetime:
 
 
 def when(value: datetime | str | None) -> str:
-    """A moment in the user's language and the Asia/Jakarta time zone; "—" for none."""
+    """A moment in the user's language and the default (WIB) time zone; "—" for none."""
     if value is None or value == "":
         return "—"
     moment = _moment(value)
@@ -29,25 +31,31 @@ def when(value: datetime | str | None) -> str:
              time=format_time(moment, "short"))
 
 
+def local_when(value: datetime | str | None, timezone: str | None) -> str:
+    """A moment in an LPSE's own time zone, labelled WIB, WITA or WIT; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    moment = engine.local_time(_moment(value), timezone)
+    return _("%(date)s, %(time)s %(zone)s", date=format_date(moment, "medium", rebase=False),
+             time=format_time(moment, "short", rebase=False), zone=engine.zone_label(timezone))
+
+
 def due_time(task: engine.Task) -> str:
     """A task's due time in its LPSE's own time zone, labelled WIB, WITA or WIT."""
-    if task.due_at is None:
-        return "—"
-    moment = engine.local_time(_moment(task.due_at), task.lpse_timezone)
-    return _("%(date)s, %(time)s %(zone)s", date=format_date(moment, "medium", rebase=False),
-             time=format_time(moment, "short", rebase=False),
-             zone=engine.zone_label(task.lpse_timezone))
+    return local_when(task.due_at, task.lpse_timezone)
 
 
 def time_limit(value: str) -> str:
     """A step's time limit in words: `8h` as "8 jam kerja", `2d` as "2 hari kerja"."""
-    found = TIME_LIMIT.match(value or "")
-    if not found:
+    try:
+        limit = engine.parse_time_limit(value or "")
+    except ValueError:
         return value
-    number = int(found.group(1))
-    if found.group(2) == "h":
-        return _("%(number)s jam kerja", number=number)
-    return _("%(number)s hari kerja", number=number)
+    if limit is None:
+        return value
+    if limit.unit == engine.TimeUnit.HOURS:
+        return _("%(number)s jam kerja", number=limit.amount)
+    return _("%(number)s hari kerja", number=limit.amount)
 
 
 def age(value: datetime, now: datetime | None = None) -> str:
@@ -79,14 +87,18 @@ def status_label(status: str) -> str:
     return {"open": _("Terbuka"), "closed": _("Ditutup")}.get(status, status)
 
 
-def field_value(value: Any) -> str:
-    """A submitted value as text: booleans as Ya/Tidak, lists joined."""
+def field_value(value: Any, timezone: str | None = None) -> str:
+    """A submitted value as text: booleans as Ya/Tidak, lists joined; with the ticket's
+    `timezone`, a date-time (RFC 3339, as date-time fields are stored) in that zone."""
     if isinstance(value, bool):
         return _("Ya") if value else _("Tidak")
     if value is None or value == "":
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(field_value(item) for item in value)
+        return ", ".join(field_value(item, timezone) for item in value)
+    if timezone and isinstance(value, str) and DATE_TIME.match(value):
+        with contextlib.suppress(ValueError):  # not a real date: shown as it was typed
+            return local_when(value, timezone)
     return str(value)
 
 
@@ -101,6 +113,7 @@ def filesize(size: int) -> str:
 
 FILTERS = {
     "when": when,
+    "local_when": local_when,
     "due_time": due_time,
     "time_limit": time_limit,
     "age": age,

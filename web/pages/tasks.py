@@ -48,7 +48,8 @@ def task(task_id: str) -> ResponseReturnValue:
     found = engine.get_task(database().uow(), user, task_id, include_completed=True)
     if found.completed_at is not None:
         return _conflict_page(found)
-    submission = forms_render.parse(found.form, request.form, request.files)
+    submission = forms_render.parse(found.form, request.form, request.files,
+                                    found.lpse_timezone)
     submission.uploads += forms_render.uploads(request.files, ATTACHMENTS)
     if submission.errors:
         return _task_page(found, 422, submission.errors)

@@ -58,7 +58,7 @@ def new_ticket() -> ResponseReturnValue:
     form = engine.start_form(database().uow(), user)
     if request.method == "GET":
         return _new_ticket_page(user, form)
-    submission = forms_render.parse(form, request.form, request.files)
+    submission = forms_render.parse(form, request.form, request.files, user.lpse_timezone)
     submission.uploads += forms_render.uploads(request.files, ATTACHMENTS)
     if submission.errors:
         return _new_ticket_page(user, form, 422, submission.errors)

@@ -52,7 +52,7 @@ def _editor_page(data_url: str, draft: engine.Draft | None,
                  version: engine.ProcessVersion | None) -> ResponseReturnValue:
     return page("process/editor.html", data_url=data_url, draft=draft, version=version,
                 lanes=engine.LANES, messages=_messages(),
-                time_limit_pattern=r"^[0-9]{1,3}[hd]$")
+                time_limit=engine.TIME_LIMIT_GRAMMAR.as_json())
 
 
 def editor() -> ResponseReturnValue:

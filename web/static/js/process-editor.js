@@ -35,7 +35,6 @@
   var TASKS = ['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task'];
   var NEW_FORM = '\u0000new';
   var FORM_NAME = /^[A-Za-z0-9_.-]{1,100}\.json$/;
-  var TIME_LIMIT = /^[0-9]{1,3}[hd]$/;
   var PROBLEM_MARKER = 'has-problem';
 
   function byId(id) { return document.getElementById(id); }
@@ -49,6 +48,8 @@
   function Editor(root) {
     this.root = root;
     this.messages = JSON.parse(root.getAttribute('data-messages') || '{}');
+    // The engine's time-limit grammar, served by the page: the script keeps no copy of it.
+    this.timeLimit = new RegExp(JSON.parse(root.getAttribute('data-time-limit')).pattern);
     this.csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
     this.canvasElement = byId('canvas');
     this.state = { forms: {}, draftId: null, revision: null, baseVersionId: null };
@@ -348,7 +349,7 @@
       field.addEventListener('change', function () {
         if (!self.selected) { return; }
         var name = field.getAttribute('data-property');
-        if (name === 'timeLimit' && field.value.trim() && !TIME_LIMIT.test(field.value.trim())) {
+        if (name === 'timeLimit' && field.value.trim() && !self.timeLimit.test(field.value.trim())) {
           field.setCustomValidity(self.t('timeLimitInvalid'));
           field.reportValidity();
         } else {
