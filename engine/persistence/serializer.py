@@ -1,4 +1,10 @@
-"""Workflow state to bytes and back, without the process definition in every save."""
+"""Workflow state to bytes and back, without the process definition in every save.
+
+A save writes every task of the workflow, but a finished task (completed, cancelled) does not
+change once its parent has finished too: its JSON is kept on the workflow object and reused
+by the next save (the workflow cache keeps the object between use cases), so a completion
+serializes only the tasks it touched and the ones still open.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +20,15 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 FORMAT = "eskalasi-1"
+SEPARATORS = (",", ":")
+# Where a workflow object keeps its finished tasks' JSON: task id -> (what it was made from,
+# the JSON text).
+_TASK_JSON = "_eskalasi_task_json"
+_Cache = dict[UUID, tuple[tuple[Any, ...], str]]
 
 
 class PinnedWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -26,6 +39,39 @@ class PinnedWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
+
+    def to_json(self, workflow: BpmnWorkflow) -> str:
+        """The JSON text of `to_dict` (plus the format), reusing finished tasks' JSON."""
+        cache: _Cache = workflow.__dict__.setdefault(_TASK_JSON, {})
+        tasks = ",".join(f'"{task_id}":{self._task_json(task, cache)}'
+                         for task_id, task in workflow.tasks.items())
+        fields = {
+            "data": self.registry.convert(self.registry.clean(workflow.data)),
+            "correlations": workflow.correlations,
+            "last_task": str(workflow.last_task.id) if workflow.last_task is not None else None,
+            "success": workflow.success,
+            "completed": workflow.completed,
+            "root": str(workflow.task_tree.id),
+            "subprocesses": self.mapping_to_dict(workflow.subprocesses),
+            "bpmn_events": self.registry.convert(workflow.bpmn_events),
+            "format": FORMAT,
+        }
+        rest = json.dumps(fields, separators=SEPARATORS)
+        return f'{{"tasks":{{{tasks}}},{rest[1:]}'
+
+    def _task_json(self, task: Task, cache: _Cache) -> str:
+        made_from = (task.state, task.last_state_change, task.triggered, tuple(task._children))
+        kept = cache.get(task.id)
+        if kept is not None and kept[0] == made_from:
+            return kept[1]
+        text = json.dumps(self.registry.convert(task), separators=SEPARATORS)
+        # Its delta is taken against the parent's data: both must be final to reuse it.
+        if task.has_state(TaskState.FINISHED_MASK) and (
+                task.parent is None or task.parent.has_state(TaskState.FINISHED_MASK)):
+            cache[task.id] = (made_from, text)
+        else:
+            cache.pop(task.id, None)
+        return text
 
     def restore(self, dct: dict[str, Any], spec: Any, script_engine: Any) -> BpmnWorkflow:
         """Rebuild a workflow from `to_dict` output and its (shared, parsed) spec."""
@@ -48,11 +94,14 @@ def _make_converter() -> PinnedWorkflowConverter:
 _CONVERTER = _make_converter()
 
 
+def workflow_dict(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """What `dump_workflow` saves, as SpiffWorkflow's own converter makes it (nothing reused)."""
+    return {**_CONVERTER.to_dict(workflow), "format": FORMAT}
+
+
 def dump_workflow(workflow: BpmnWorkflow) -> bytes:
     """Compressed JSON of the workflow's state (tasks and data), no spec."""
-    dct = _CONVERTER.to_dict(workflow)
-    dct["format"] = FORMAT
-    return zlib.compress(json.dumps(dct, separators=(",", ":")).encode(), 6)
+    return zlib.compress(_CONVERTER.to_json(workflow).encode(), 6)
 
 
 def load_workflow(blob: bytes, spec: Any, script_engine: Any) -> BpmnWorkflow:
