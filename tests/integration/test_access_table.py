@@ -460,7 +460,7 @@ def _audit_cases() -> list[Case]:
 
 
 def _current_version(world: World) -> str:
-    return engine.list_versions(world.database.uow())[0].id
+    return engine.list_versions(world.database.uow(), engine.command_line_operator("tests"))[0].id
 
 
 # Issue 4 (compare and migration): process owners only, everyone else 404.

@@ -110,7 +110,8 @@ def versions(database: Database) -> list[tuple[int, str]]:
 
 
 def current_version_id(database: Database) -> str:
-    return next(v.id for v in engine.list_versions(database.uow()) if v.current)
+    return next(v.id for v in engine.list_versions(
+        database.uow(), engine.command_line_operator("tests")) if v.current)
 
 
 def drafts(database: Database) -> list[engine.Draft]:
