@@ -13,6 +13,7 @@ from pathlib import Path
 
 import engine
 from cli import audit_commands
+from cli.english import english
 from engine import (
     DEFAULT_WORKER_INTERVAL,
     Database,
@@ -33,7 +34,7 @@ VALIDATED_BY = "eskalasi validate"
 def _print_problems(diagram: Path, problems: Sequence[Problem]) -> None:
     for problem in problems:
         where = diagram.parent / problem.file if problem.file else diagram
-        print(f"{where}:{problem.line}: {problem.message}")
+        print(f"{where}:{problem.line}: {english(problem.message)}")
 
 
 def _read_diagram(path: Path) -> bytes | None:
@@ -190,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except EskalasiError as err:
-        print(f"eskalasi: {err}", file=sys.stderr)
+        print(f"eskalasi: {english(err.message)}", file=sys.stderr)
         return 1
 
 

@@ -1,8 +1,15 @@
-"""Exceptions the engine raises; each is something a caller can act on."""
+"""Exceptions the engine raises; each is something a caller can act on.
+
+What each says is a `Message` (engine/messages.py): a code with parameters whose text is
+the Indonesian default; the web edge translates it into the caller's language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
+
+from engine.messages import Message, text
 
 if TYPE_CHECKING:
     from engine.types import Problem
@@ -10,6 +17,11 @@ if TYPE_CHECKING:
 
 class EskalasiError(Exception):
     """Base of every error the engine reports to its callers."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        # Plain text (a library's detail) is kept as it is; a Message is translated.
+        self.message: Message = text(message)
 
 
 class SandboxError(EskalasiError):
@@ -20,16 +32,17 @@ class InvalidDiagram(EskalasiError):
     """A diagram (or its forms) failed validation; `problems` says where and why."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the diagram")
+        super().__init__(Message("diagram_problems", count=len(problems)))
         self.problems = problems
 
 
 class InvalidData(EskalasiError):
     """Submitted form data does not satisfy the task's JSON Schema."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
         super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+        # Field -> messages (each a Message, or plain text), translated at the edge.
+        self.errors: dict[str, list[str]] = {key: list(v) for key, v in errors.items()}
 
 
 class NotFound(EskalasiError):

@@ -151,6 +151,8 @@ class TicketHistory:
     attachments: tuple[Attachment, ...]
 
 
+    # The step's English name from the diagram (`nameEn`), "" when the owners gave none.
+    name_en: str = ""
 @dataclass(frozen=True)
 class DiagramView:
     """The ticket's pinned diagram with what to highlight: done, path taken, current."""
@@ -200,6 +202,7 @@ class Verification:
     problems: tuple[str, ...] = ()
 
 
+    title_en: str = ""  # the form's English title of the field (`x-title-en`), if any
 @dataclass(frozen=True)
 class Notification:
     """An in-app notification of one user: a new task, a request for data, solved, a reminder."""
@@ -217,6 +220,7 @@ class Notification:
 @dataclass(frozen=True)
 class Draft:
     """A process owner's unfinished diagram with its forms, saved without deploying."""
+    step_name_en: str = ""  # the owners' English name of the step (`nameEn`), if any
 
     id: int
     name: str
@@ -333,6 +337,7 @@ class MigrationCheck:
     blockers: tuple[MigrationBlocker, ...] = ()
 
     @property
+    activity_en: str = ""  # the owners' English name of the step (`nameEn`), if any
     def can_migrate(self) -> bool:
         """Nothing stands in the way."""
         return not self.blockers

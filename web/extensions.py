@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import session
+from flask import request, session
 from flask_babel import Babel, gettext
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -17,8 +17,11 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """Indonesian unless the user switched to English (kept in the session)."""
+    """Indonesian unless the user switched to English (kept in the session), or an API
+    client asks for English in Accept-Language."""
     chosen = session.get("lang")
+    if chosen not in LANGUAGES and request.path.startswith("/api/"):
+        chosen = request.accept_languages.best_match(LANGUAGES)
     return str(chosen) if chosen in LANGUAGES else "id"
 
 

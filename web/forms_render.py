@@ -9,6 +9,11 @@ a date) is refused here; every other rule is the engine's.
 A property with `contentMediaType` or `format: "attachment"` is a file input: the file is
 sent with the ticket's attachments (checked and stored by the engine) and the property's
 value becomes the SHA-256 of its content, which is how the ticket names that attachment.
+
+Texts are the owners' Indonesian (`title`, `description`); on English pages a field's
+`x-title-en`, `x-description-en` and `x-enum-titles-en` (one label per `enum` value, in its
+order) are shown instead when the form gives them. The engine's field messages are
+translated here too.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any, Protocol
 import engine
 from engine import Upload
 from web.extensions import _
+from web.pages.formatting import english, translated
 
 TEXTAREA_ABOVE = 200  # strings allowed to be longer than this get a textarea
 RADIO_UP_TO = 4       # enums with at most this many options are radio buttons
@@ -123,10 +129,27 @@ def _kind(prop: Mapping[str, Any]) -> str:
     return "text"
 
 
+def localized(schema: Mapping[str, Any], key: str) -> str:
+    """A form's or field's `title` or `description`, in English when the page is and the
+    form gives `x-KEY-en`; the Indonesian otherwise."""
+    english_text = schema.get(f"x-{key}-en")
+    if english() and isinstance(english_text, str) and english_text.strip():
+        return english_text
+    return str(schema.get(key) or "")
+
+
+def _enum_labels(prop: Mapping[str, Any]) -> list[str]:
+    values = [_text(v) for v in prop["enum"]]
+    titles = prop.get("x-enum-titles-en")
+    if english() and isinstance(titles, list) and len(titles) == len(values):
+        return [str(title) for title in titles]
+    return values
+
+
 def _choices(prop: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     # A select starts on an empty choice, required or not: nothing is chosen by accident.
     if "enum" in prop:
-        options = tuple((_text(v), _text(v)) for v in prop["enum"])
+        options = tuple(zip((_text(v) for v in prop["enum"]), _enum_labels(prop), strict=True))
         if len(options) > RADIO_UP_TO:
             return (("", _("— Pilih —")), *options)
         return options
@@ -141,14 +164,14 @@ def widget(name: str, prop: Mapping[str, Any], required: bool, value: str = "",
     kind = _kind(prop)
     is_integer = prop.get("type") == "integer"
     return Widget(
-        name=name, kind=kind, label=str(prop.get("title") or name),
-        help=str(prop.get("description") or ""), required=required, value=value,
+        name=name, kind=kind, label=localized(prop, "title") or name,
+        help=localized(prop, "description"), required=required, value=value,
         choices=_choices(prop),
         minimum=prop.get("minimum"), maximum=prop.get("maximum"),
         step=("1" if is_integer else "any") if kind == "number" else "",
         min_length=prop.get("minLength") if kind in ("text", "textarea") else None,
         max_length=prop.get("maxLength") if kind not in ("number", "file") else None,
-        errors=tuple(errors),
+        errors=tuple(translated(message) for message in errors),
         input_type=_INPUT_TYPES.get(str(prop.get("format")), "text"),
     )
 
@@ -167,7 +190,7 @@ def other_errors(schema: Mapping[str, Any], errors: Mapping[str, list[str]],
                  shown: Iterable[str] = ()) -> list[str]:
     """Messages about no field of the form (or about fields shown nowhere else)."""
     names = set(_properties(schema)) | set(shown)
-    return [message for key, messages in errors.items() if key not in names
+    return [translated(message) for key, messages in errors.items() if key not in names
             for message in messages]
 
 

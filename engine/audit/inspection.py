@@ -20,6 +20,7 @@ from engine.audit import replay
 from engine.errors import NotFound
 from engine.evidence import chain
 from engine.evidence.read_log import READ_HISTORY, READ_REPLAY, log_read
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import (
     AuditReadRow,
@@ -63,7 +64,7 @@ FORM_EVENTS = (chain.TICKET_OPENED, chain.TASK_COMPLETED)
 def require_auditor(actor: User) -> None:
     """Auditors only; anyone else is told there is nothing here."""
     if actor.role is not Role.AUDITOR:
-        raise NotFound("no such page")
+        raise NotFound(Message("page_not_found"))
 
 
 def day_start(day: date) -> datetime:
@@ -170,7 +171,7 @@ def auditable_ticket(session: Session, actor: User, ticket_id: int) -> TicketRow
     require_auditor(actor)
     ticket = session.get(TicketRow, ticket_id)
     if ticket is None:
-        raise NotFound("no such ticket")
+        raise NotFound(Message("ticket_not_found"))
     return ticket
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import EskalasiError, NotFound
 from engine.evidence import chain
+from engine.messages import Message
 from engine.persistence.tables import ProcessVersionRow, TicketRow
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
@@ -96,7 +97,7 @@ def replay_across_versions(session: Session, ticket: TicketRow, events: Sequence
 
     def version(version_id: str) -> ProcessDefinition:
         if session.get(ProcessVersionRow, version_id) is None:
-            raise NotFound(f"process version {version_id!r} is not stored")
+            raise NotFound(Message("version_not_stored", version=version_id))
         return definition_of(session, version_id)
 
     try:

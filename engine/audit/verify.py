@@ -36,6 +36,7 @@ from engine.audit.replay import compare, replay, replay_across_versions
 from engine.errors import NotFound
 from engine.evidence import chain, checkpoints
 from engine.evidence.chain import canonical_json
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, ProcessVersionRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -268,7 +269,7 @@ def _batches(session: Session, references: Iterable[str] | None) -> Iterator[lis
         for reference in references:
             found = repository.ticket_by_reference(session, reference)
             if found is None:
-                raise NotFound(f"no ticket '{reference}'")
+                raise NotFound(Message("ticket_reference_not_found", reference=reference))
             tickets.append(found)
         for start in range(0, len(tickets), BATCH):
             yield tickets[start:start + BATCH]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from engine.errors import NotFound, TooManyAttempts
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import LpseRow, SignInAttemptRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -69,7 +70,7 @@ def get_user(uow: UnitOfWork, username: str) -> User:
     with uow:
         row = repository.user_by_username(uow.session, username)
         if row is None or not row.active:
-            raise NotFound(f"no user '{username}'")
+            raise NotFound(Message("user_not_found", username=username))
         names = repository.lpse_names(uow.session, {row.lpse_id} if row.lpse_id else set())
         if row.lpse_id is None:
             return to_user(row, None)
@@ -96,7 +97,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str,
                 SignInAttemptRow.key == key, SignInAttemptRow.at >= since)) or 0
             limit = MAX_FAILURES_PER_USER if key.startswith("user:") else MAX_FAILURES_PER_CLIENT
             if failures >= limit:
-                raise TooManyAttempts("too many failed sign-ins; wait and try again")
+                raise TooManyAttempts(Message("too_many_sign_ins"))
         row = repository.user_by_username(session, username)
         stored = row.password_hash if row is not None and row.active else None
         if not check_password(stored, password) or row is None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import StorageUnavailable
+from engine.messages import Message
 from engine.persistence.workflow_cache import WorkflowCache
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def raise_storage_error(exc: BaseException) -> None:
     """
     if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
         reason = " ".join(str(exc.orig).split())  # one line: psycopg adds a hint line
-        raise StorageUnavailable(f"the database is unavailable: {reason}") from exc
+        raise StorageUnavailable(Message("storage_unavailable", error=reason)) from exc
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from engine.messages import Message
 from engine.types import DEFAULT_TIMEZONE, Problem
 
 # Office hours of a working day (local time of the LPSE): 08:00 to 16:00, eight working
@@ -213,13 +214,13 @@ def parse_days_off(lines: Iterable[str], file: str = DAYS_OFF_FILE
             continue
         found = DAY_OFF_LINE.match(line)
         if found is None:
-            problems.append(Problem(number, f"'{line[:60]}' does not start with a date "
-                                            f"YYYY-MM-DD (e.g. 2026-12-31 Libur daerah)", file))
+            problems.append(Problem(number, Message("days_off_no_date", line=line[:60]), file))
             continue
         try:
             day = date.fromisoformat(found.group(1))
         except ValueError:
-            problems.append(Problem(number, f"'{found.group(1)}' is not a real date", file))
+            problems.append(Problem(number, Message("days_off_bad_date", date=found.group(1)),
+                                    file))
             continue
         code = found.group(2)
         if code is None:
@@ -237,7 +238,7 @@ def read_days_off(path: Path) -> tuple[DaysOff, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        return DaysOff(), [Problem(0, f"cannot read the file: {err}", path.name)]
+        return DaysOff(), [Problem(0, Message("cannot_read_file", detail=str(err)), path.name)]
     return parse_days_off(text.splitlines(), path.name)
 
 

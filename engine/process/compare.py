@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.errors import Forbidden, InvalidDiagram, NotFound
 from engine.evidence.chain import canonical_json
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -83,7 +84,7 @@ def read_diagram(bpmn: bytes, forms: Mapping[str, Any]) -> Diagram:
         raise InvalidDiagram(problems)
     process = root.find("bpmn:process", NS)
     if process is None:
-        raise InvalidDiagram([Problem(root.sourceline or 1, "the diagram has no bpmn:process")])
+        raise InvalidDiagram([Problem(root.sourceline or 1, Message("no_bpmn_process"))])
     lanes: dict[str, str] = {}
     for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
         for ref in lane.findall("bpmn:flowNodeRef", NS):
@@ -243,7 +244,7 @@ def marks(changes: Iterable[Change]) -> tuple[tuple[tuple[str, str], ...],
 
 def _owner(actor: User) -> None:
     if actor.role is not Role.PROCESS_OWNER:
-        raise Forbidden("only process owners compare versions")
+        raise Forbidden(Message("only_owner_compares"))
 
 
 def _side(row: ProcessVersionRow, kind_marks: tuple[tuple[str, str], ...]) -> ComparedSide:
@@ -260,7 +261,7 @@ def compare_version(uow: UnitOfWork, actor: User, version_id: str,
         session = uow.session
         version = session.get(ProcessVersionRow, version_id)
         if version is None:
-            raise NotFound("no such process version")
+            raise NotFound(Message("version_not_found"))
         base = _base(uow, version, base_id)
         changes = compare_parts(base.bpmn_xml.encode(), base.forms,
                                 version.bpmn_xml.encode(), version.forms)
@@ -275,11 +276,11 @@ def _base(uow: UnitOfWork, version: ProcessVersionRow,
     if base_id:
         base = session.get(ProcessVersionRow, base_id)
         if base is None:
-            raise NotFound("no such process version")
+            raise NotFound(Message("version_not_found"))
         return base
     current = repository.current_version(session)
     if current is None:
-        raise NotFound("no process version is deployed")
+        raise NotFound(Message("no_version_deployed"))
     if current.id != version.id:
         return current
     older = [row for row in repository.versions(session) if row.number < version.number]
@@ -294,7 +295,7 @@ def compare_with_current(uow: UnitOfWork, actor: User, kind: str, item_id: str, 
     with uow:
         current = repository.current_version(uow.session)
         if current is None:
-            raise NotFound("no process version is deployed")
+            raise NotFound(Message("no_version_deployed"))
         resolved = {**current.forms, **_parsed(forms)}
         changes = compare_parts(current.bpmn_xml.encode(), current.forms, bpmn, resolved)
         before_marks, after_marks = marks(changes)

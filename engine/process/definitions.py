@@ -44,6 +44,8 @@ class Step:
     equipment: str = ""
     output: str = ""
     remarks: str = ""
+    # The owners' English name of the step (`nameEn`), shown on English pages; "" for none.
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ def read_steps(root: Any) -> tuple[str, dict[str, Step], str]:
             equipment=props.get("equipment", "").strip(),
             output=props.get("output", "").strip(),
             remarks=props.get("remarks", "").strip(),
+            name_en=" ".join(props.get("nameEn", "").split()),
         )
     return process.get("id"), steps, _first_user_task(process, steps)
 

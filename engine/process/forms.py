@@ -9,34 +9,37 @@ from typing import Any, cast
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from engine.messages import Message, text
+
 FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 FORM_ERROR = "_form"
 
 _TYPES = {
-    "string": "teks", "integer": "bilangan bulat", "number": "angka",
-    "boolean": "Ya/Tidak", "object": "objek", "array": "daftar",
+    "string": "kind_text", "integer": "kind_integer", "number": "kind_number",
+    "boolean": "kind_boolean", "object": "kind_object", "array": "kind_array",
 }
 
 
 def _message(error: ValidationError) -> str:
-    """A plain Indonesian message for one schema violation."""
+    """A plain message (a code with parameters) for one schema violation."""
     rule, value = str(error.validator), cast(Any, error.validator_value)
     if rule == "enum":
-        return "Pilih salah satu: " + ", ".join(str(v) for v in value) + "."
+        return Message("field_choose_one", choices=", ".join(str(v) for v in value))
     if rule == "type":
-        return f"Harus berupa {_TYPES.get(str(value), value)}."
-    messages = {
-        "required": "Wajib diisi.",
-        "minLength": "Wajib diisi." if value == 1 else f"Minimal {value} karakter.",
-        "maxLength": f"Maksimal {value} karakter.",
-        "minimum": f"Nilai minimal {value}.",
-        "maximum": f"Nilai maksimal {value}.",
-        "const": f"Harus bernilai {value}.",
-        "format": f"Format {value} tidak valid.",
-        "pattern": "Format isian tidak sesuai.",
-        "additionalProperties": "Kolom ini tidak dikenal pada formulir.",
+        kind = _TYPES.get(str(value))
+        return Message("field_type", kind=Message(kind) if kind else str(value))
+    if rule == "minLength" and value == 1:
+        return Message("field_required")
+    codes = {
+        "required": "field_required", "minLength": "field_min_length",
+        "maxLength": "field_max_length", "minimum": "field_minimum",
+        "maximum": "field_maximum", "const": "field_const", "format": "field_format",
+        "pattern": "field_pattern", "additionalProperties": "field_unknown",
     }
-    return messages.get(rule, error.message)
+    if rule not in codes:
+        return text(error.message)
+    return Message(codes[rule], **{"format" if rule == "format" else
+                                   "value" if rule == "const" else "limit": value})
 
 
 def _fields(error: ValidationError, data: Mapping[str, Any]) -> list[str]:
@@ -72,13 +75,13 @@ def check_submission(schema: Mapping[str, Any] | Draft202012Validator,
                      data: Any) -> dict[str, list[str]]:
     """Field name -> messages for everything wrong with `data`; empty when it is valid."""
     if not isinstance(data, dict):
-        return {FORM_ERROR: ["Data formulir harus berupa objek JSON."]}
+        return {FORM_ERROR: [Message("form_not_object")]}
     errors: dict[str, list[str]] = {}
     for name in data:
         if not isinstance(name, str) or not FIELD_NAME.match(name):
-            errors.setdefault(str(name), []).append("Nama kolom tidak sah.")
+            errors.setdefault(str(name), []).append(Message("field_name_invalid"))
         elif _has_nul(data[name]):
-            errors.setdefault(name, []).append("Teks tidak boleh memuat karakter NUL.")
+            errors.setdefault(name, []).append(Message("field_nul"))
     validator = schema if isinstance(schema, Draft202012Validator) else make_validator(schema)
     for error in validator.iter_errors(data):
         for field in _fields(error, data):

@@ -67,7 +67,7 @@ def _row(number: int, group: list[Step], steps: Mapping[str, Step],
     return SopRow(number=number, activity=primary.name, lane=primary.lane or "", kind=kind,
                   requirements=first("requirements"), equipment=first("equipment"),
                   time_limit=first("time_limit"), output=first("output"),
-                  remarks=first("remarks"), branches=branches)
+                  remarks=first("remarks"), branches=branches, activity_en=primary.name_en)
 
 
 def _next_step(target: str, steps: Mapping[str, Step],

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.messages import Message
 from engine.process.calendar import time_limit_problem
 from engine.sandbox import check_expression, check_script
 from engine.types import LANES, Problem
@@ -100,30 +101,29 @@ def with_elements(root: Tree, problems: Iterable[Problem]) -> list[Problem]:
 def read_xml(data: bytes) -> tuple[Tree | None, list[Problem]]:
     """Parse untrusted XML: size-limited, no DTD, no entities, no network."""
     if len(data) > MAX_BPMN_BYTES:
-        return None, [Problem(0, f"the file is {len(data):,} bytes; the limit is "
-                                 f"{MAX_BPMN_BYTES:,} bytes")]
+        return None, [Problem(0, Message("bpmn_too_large", size=f"{len(data):,}",
+                                         limit=f"{MAX_BPMN_BYTES:,}"))]
     declaration = re.search(rb"<!(DOCTYPE|ENTITY)", data)
     if declaration:
         line = data[: declaration.start()].count(b"\n") + 1
-        return None, [Problem(line, "DOCTYPE and entity declarations are not allowed "
-                                    "(they can read local files or expand without end)")]
+        return None, [Problem(line, Message("doctype_entities"))]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        return None, [Problem(line, "the file is not valid UTF-8")]
+        return None, [Problem(line, Message("not_utf8"))]
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_blank_text=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
-        return None, [Problem(err.lineno or 0, f"malformed XML: {err.msg}")]
+        return None, [Problem(err.lineno or 0, Message("malformed_xml", detail=err.msg))]
     if root.getroottree().docinfo.internalDTD is not None:
-        return None, [Problem(1, "DOCTYPE declarations are not allowed")]
+        return None, [Problem(1, Message("doctype"))]
     if root.tag != f"{{{BPMN_NS}}}definitions":
         return None, [Problem(root.sourceline or 1,
-                              f"the root element must be bpmn:definitions in namespace "
-                              f"{BPMN_NS}, not {root.tag}")]
+                              Message("root_not_definitions", namespace=BPMN_NS,
+                                      tag=root.tag))]
     return root, []
 
 
@@ -137,7 +137,8 @@ def check_xsd(root: Tree) -> list[Problem]:
     schema = _xsd()
     if schema.validate(root):
         return []
-    return [Problem(e.line, "BPMN schema: " + e.message.replace(f"{{{BPMN_NS}}}", "bpmn:"))
+    return [Problem(e.line, Message("bpmn_schema",
+                                     detail=e.message.replace(f"{{{BPMN_NS}}}", "bpmn:")))
             for e in schema.error_log]
 
 
@@ -160,29 +161,55 @@ def read_form(name: str, raw: bytes | Mapping[str, Any]) -> tuple[dict[str, Any]
     file = f"forms/{name}"
     if isinstance(raw, bytes | bytearray):
         if len(raw) > MAX_FORM_BYTES:
-            return None, [Problem(0, f"the form is larger than {MAX_FORM_BYTES:,} bytes", file)]
+            return None, [Problem(0, Message("form_too_large", limit=f"{MAX_FORM_BYTES:,}"),
+                                  file)]
         try:
             form = json.loads(raw)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            return None, [Problem(getattr(err, "lineno", 0), f"not valid JSON: {err}", file)]
+            return None, [Problem(getattr(err, "lineno", 0),
+                                  Message("form_not_json", detail=str(err)), file)]
         except RecursionError:
-            return None, [Problem(0, f"the form is nested more than {MAX_FORM_DEPTH} levels "
-                                     f"deep", file)]
+            return None, [Problem(0, Message("form_too_deep", limit=MAX_FORM_DEPTH), file)]
     else:
         form = dict(raw)
     if not isinstance(form, dict):
-        return None, [Problem(1, "a form must be a JSON object (a JSON Schema)", file)]
+        return None, [Problem(1, Message("form_not_json_object"), file)]
     if _depth(form) > MAX_FORM_DEPTH:
-        return None, [Problem(1, f"the form is nested more than {MAX_FORM_DEPTH} levels deep",
-                              file)]
+        return None, [Problem(1, Message("form_too_deep", limit=MAX_FORM_DEPTH), file)]
     try:
         Draft202012Validator.check_schema(form)
     except SchemaError as err:
         where = "/".join(str(p) for p in err.path) or "(top)"
-        return None, [Problem(1, f"not a valid JSON Schema at {where}: {err.message}", file)]
+        return None, [Problem(1, Message("form_schema_invalid", where=where,
+                                              detail=err.message), file)]
     if form.get("type") != "object":
-        return None, [Problem(1, 'a form must describe an object ("type": "object")', file)]
-    return form, []
+        return None, [Problem(1, Message("form_not_type_object"), file)]
+    english = english_text_problems(form)
+    return (None, [Problem(1, m, file) for m in english]) if english else (form, [])
+
+
+ENGLISH_TEXTS = ("x-title-en", "x-description-en")
+
+
+def english_text_problems(form: Mapping[str, Any]) -> list[Message]:
+    """The owners' English texts beside the Indonesian: `x-title-en` and `x-description-en`
+    are text, `x-enum-titles-en` one text per `enum` value."""
+    found: list[Message] = []
+    fields = form.get("properties")
+    parts = [("(form)", form)] + [(str(name), prop) for name, prop in
+                                  (fields.items() if isinstance(fields, Mapping) else ())
+                                  if isinstance(prop, Mapping)]
+    for name, part in parts:
+        found += [Message("form_english_text", field=name, keyword=keyword)
+                  for keyword in ENGLISH_TEXTS
+                  if keyword in part and not isinstance(part[keyword], str)]
+        titles, values = part.get("x-enum-titles-en"), part.get("enum")
+        if titles is not None and not (
+                isinstance(titles, list) and isinstance(values, list)
+                and len(titles) == len(values) and all(isinstance(t, str) for t in titles)):
+            found.append(Message("form_english_titles", field=name,
+                                 count=len(values) if isinstance(values, list) else 0))
+    return found
 
 
 class _Checker:
@@ -196,15 +223,14 @@ class _Checker:
         self.problems: list[Problem] = []
         self.resolved_forms: dict[str, dict[str, Any]] = {}
 
-    def add(self, node: Tree, message: str) -> None:
+    def add(self, node: Tree, message: Message) -> None:
         self.problems.append(Problem(getattr(node, "sourceline", 0) or 0, message,
                                      element=element_id(node)))
 
     def run(self) -> Tree | None:
         processes = self.root.findall("bpmn:process", NS)
         if len(processes) != 1:
-            self.add(self.root, f"the diagram must hold exactly one process (pool); "
-                                f"found {len(processes)}")
+            self.add(self.root, Message("one_process", count=len(processes)))
             return None
         process = processes[0]
         nodes = {n.get("id"): n for n in process if local(n.tag) in SUPPORTED_NODES
@@ -224,49 +250,48 @@ class _Checker:
     def check_node_types(self, nodes: Iterable[Tree]) -> None:
         for node in nodes:
             if local(node.tag) in UNSUPPORTED_NODES:
-                self.add(node, f"{label(node)}: bpmn:{local(node.tag)} is not supported here; "
-                               f"use a user task, script task or gateway")
+                self.add(node, Message("node_unsupported", element=label(node),
+                                       kind=local(node.tag)))
 
     def check_lanes(self, process: Tree, nodes: Mapping[str, Tree]) -> None:
         lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
         names = [(lane.get("name") or "").strip() for lane in lanes]
         for lane, name in zip(lanes, names, strict=True):
             if name not in LANES:
-                self.add(lane, f"lane '{name}' is not one of {', '.join(LANES)}")
+                self.add(lane, Message("lane_unknown", name=name, lanes=", ".join(LANES)))
         missing = [lane for lane in LANES if lane not in names]
         if missing:
-            self.add(process, f"the process has no lane named {', '.join(missing)}")
+            self.add(process, Message("lane_missing", lanes=", ".join(missing)))
         placed: dict[str, str] = {}
         for lane, name in zip(lanes, names, strict=True):
             for ref in lane.findall("bpmn:flowNodeRef", NS):
                 node_id = (ref.text or "").strip()
                 if node_id in placed:
-                    self.add(ref, f"'{node_id}' is in two lanes")
+                    self.add(ref, Message("in_two_lanes", element=node_id))
                 placed[node_id] = name
         for node_id, node in nodes.items():
             if node_id not in placed:
-                self.add(node, f"{label(node)} is in no lane")
+                self.add(node, Message("in_no_lane", element=label(node)))
 
     def check_flows(self, nodes: Mapping[str, Tree], flows: Mapping[str, Tree]) -> None:
         incoming: set[str] = set()
         outgoing: set[str] = set()
         for flow in flows.values():
-            for end, kind in (("sourceRef", "comes from"), ("targetRef", "goes to")):
+            for end, code in (("sourceRef", "flow_from_unknown"), ("targetRef", "flow_to_unknown")):
                 ref = flow.get(end)
                 if ref not in nodes:
-                    self.add(flow, f"flow {label(flow)} {kind} '{ref}', which is not an element "
-                                   f"of the process")
+                    self.add(flow, Message(code, flow=label(flow), ref=ref))
             outgoing.add(flow.get("sourceRef"))
             incoming.add(flow.get("targetRef"))
         starts = [n for n in nodes.values() if local(n.tag) == "startEvent"]
         if not starts:
-            self.add(self.root, "the process has no start event (Mulai)")
+            self.add(self.root, Message("no_start"))
         for node_id, node in nodes.items():
             kind = local(node.tag)
             if kind not in ("startEvent", "boundaryEvent") and node_id not in incoming:
-                self.add(node, f"{label(node)} has no incoming flow; nothing can reach it")
+                self.add(node, Message("no_incoming", element=label(node)))
             if kind != "endEvent" and node_id not in outgoing:
-                self.add(node, f"{label(node)} has no outgoing flow; the ticket would stop there")
+                self.add(node, Message("no_outgoing", element=label(node)))
 
     def check_gateways(self, process: Tree, flows: Mapping[str, Tree]) -> None:
         leaving: dict[str, list[Tree]] = {}  # by source: linear, also for huge diagrams
@@ -280,8 +305,8 @@ class _Checker:
                 condition = flow.find("bpmn:conditionExpression", NS)
                 has_condition = condition is not None and (condition.text or "").strip()
                 if not has_condition and gateway.get("default") != flow.get("id"):
-                    self.add(flow, f"flow {label(flow)} out of decision {label(gateway)} has "
-                                   f"no condition and is not the default flow")
+                    self.add(flow, Message("flow_no_condition", flow=label(flow),
+                                           gateway=label(gateway)))
 
     def check_expressions(self, process: Tree) -> None:
         for element in process.iter():
@@ -292,7 +317,8 @@ class _Checker:
             check: Callable[[str], list[str]] = (
                 check_script if kind in SCRIPT_TAGS else check_expression)
             for message in check(text):
-                self.add(element, f"{kind} `{text[:60]}` refused by the sandbox: {message}")
+                self.add(element, Message("sandbox_refused", kind=kind, snippet=text[:60],
+                                          detail=message))
 
     def check_sop_steps(self, process: Tree, nodes: Iterable[Tree]) -> None:
         covered: set[int] = set()
@@ -301,13 +327,12 @@ class _Checker:
             if value is None:
                 continue
             if not value.strip().isdigit() or int(value) not in SOP_STEPS:
-                self.add(node, f"{label(node)}: sopStep '{value}' is not a step number 1–17")
+                self.add(node, Message("step_not_a_number", element=label(node), value=value))
                 continue
             covered.add(int(value))
         missing = [str(step) for step in SOP_STEPS if step not in covered]
         if missing:
-            self.add(process, f"SOP step(s) {', '.join(missing)} are carried out by no element "
-                              f"(sopStep property)")
+            self.add(process, Message("steps_uncovered", steps=", ".join(missing)))
 
     def check_forms(self, nodes: Iterable[Tree]) -> None:
         for node in nodes:
@@ -315,10 +340,9 @@ class _Checker:
                 continue
             name = properties(node).get("formJsonSchemaFilename", "").strip()
             if not name:
-                self.add(node, f"user task {label(node)} names no form (formJsonSchemaFilename)")
+                self.add(node, Message("no_form", element=label(node)))
             elif not FORM_NAME.match(name):
-                self.add(node, f"user task {label(node)}: form name '{name}' must be a plain "
-                               f"file name ending in .json")
+                self.add(node, Message("form_name_invalid", element=label(node), name=name))
             elif name in self.forms:
                 form, problems = read_form(name, self.forms[name])
                 self.problems.extend(dataclasses.replace(p, element=node.get("id", ""))
@@ -328,8 +352,7 @@ class _Checker:
             elif name in self.fallback:
                 self.resolved_forms[name] = dict(self.fallback[name])
             else:
-                self.add(node, f"user task {label(node)}: form '{name}' is neither in forms/ "
-                               f"nor in the deployed version")
+                self.add(node, Message("form_missing", element=label(node), name=name))
 
     def check_time_limits(self, nodes: Mapping[str, Tree]) -> None:
         """`timeLimit` is working hours or days; a timer on a step runs on its limit."""
@@ -338,45 +361,38 @@ class _Checker:
             if value is not None:
                 problem = time_limit_problem(value)
                 if problem:
-                    self.add(node, f"{label(node)}: {problem}")
+                    self.add(node, Message("element_problem", element=label(node), problem=problem))
             timer = node.find("bpmn:timerEventDefinition", NS)
             if timer is None:
                 continue
             if local(node.tag) != "boundaryEvent":
-                self.add(node, f"timer {label(node)}: only a timer on the border of a user task "
-                               f"is supported (nothing else would fire it)")
+                self.add(node, Message("timer_not_boundary", element=label(node)))
                 continue
             self.check_timer(node, timer, nodes.get(node.get("attachedToRef", "")))
 
     def check_timer(self, node: Tree, timer: Tree, host: Tree | None) -> None:
         """A boundary timer: non-interrupting, on a step with a limit, with the backstop date."""
         if host is None or local(host.tag) != "userTask":
-            self.add(node, f"timer {label(node)} must be attached to a user task")
+            self.add(node, Message("timer_not_on_task", element=label(node)))
         elif not properties(host).get("timeLimit", "").strip():
-            self.add(node, f"timer {label(node)} is on {label(host)}, which has no "
-                           f"timeLimit property (e.g. 8h or 2d) to say when it is due")
+            self.add(node, Message("timer_host_no_limit", element=label(node), host=label(host)))
         if node.get("cancelActivity", "true") != "false":
-            self.add(node, f"timer {label(node)} must be non-interrupting "
-                           f'(cancelActivity="false"): the step stays with its holder')
+            self.add(node, Message("timer_interrupting", element=label(node)))
         date = timer.find("bpmn:timeDate", NS)
         if date is None or not TIMER_BACKSTOP.match((date.text or "").strip()):
-            self.add(timer, f"timer {label(node)} must have the time date "
-                            f"\"9999-12-31T23:59:59+00:00\" (a date it never reaches): the "
-                            f"engine fires it when the step's timeLimit has passed in working "
-                            f"time, not by the clock")
+            self.add(timer, Message("timer_backstop", element=label(node)))
 
     def check_layout(self, process: Tree, nodes: Mapping[str, Tree],
                      flows: Mapping[str, Tree]) -> None:
         planes = self.root.findall("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
         if not planes:
-            self.add(self.root, "the diagram has no layout (bpmndi:BPMNDiagram); open and save "
-                                "it in a BPMN modeler")
+            self.add(self.root, Message("no_layout"))
             return
         drawn = {e.get("bpmnElement") for p in planes for e in p}
         lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
         for element in [*nodes.values(), *flows.values(), *lanes]:
             if element.get("id") not in drawn:
-                self.add(element, f"{label(element)} has no diagram layout (shape or edge)")
+                self.add(element, Message("element_no_layout", element=label(element)))
 
 
 def validate_diagram(data: bytes, forms: Mapping[str, bytes | Mapping[str, Any]],
@@ -404,7 +420,7 @@ def check_engine_parse(root: Tree, process_id: str) -> list[Problem]:
         parser.get_spec(process_id)
     except ValidationException as err:
         line = err.line_number if isinstance(err.line_number, int) else 0
-        return [Problem(line, f"the engine cannot run this: {err.args[0]}")]
+        return [Problem(line, Message("engine_cannot_run", detail=str(err.args[0])))]
     except Exception as err:  # noqa: BLE001 - any parser failure is a problem to report
-        return [Problem(0, f"the engine cannot read this diagram: {err}")]
+        return [Problem(0, Message("engine_cannot_read", detail=str(err)))]
     return []

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import InvalidData
+from engine.messages import Message
 from engine.types import Upload
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -58,18 +59,18 @@ def check_uploads(uploads: Sequence[Upload]) -> list[CheckedUpload]:
     """Accept screenshots, PDFs and recordings within the limits; InvalidData otherwise."""
     problems = []
     if len(uploads) > MAX_FILES:
-        problems.append(f"Paling banyak {MAX_FILES} berkas sekaligus.")
+        problems.append(Message("too_many_files", limit=MAX_FILES))
     checked = []
     for upload in uploads:
         name = safe_filename(upload.filename)
         media_type = sniff(upload.content)
         if len(upload.content) > MAX_BYTES:
-            problems.append(f"{name}: lebih besar dari {MAX_BYTES // (1024 * 1024)} MB.")
+            problems.append(Message("file_too_large", name=name,
+                                    megabytes=MAX_BYTES // (1024 * 1024)))
         elif not upload.content:
-            problems.append(f"{name}: berkas kosong.")
+            problems.append(Message("file_empty", name=name))
         elif media_type is None:
-            problems.append(f"{name}: jenis berkas tidak diterima (hanya gambar PNG/JPEG/GIF/"
-                            f"WebP, PDF, atau rekaman MP4/WebM).")
+            problems.append(Message("file_type_refused", name=name))
         else:
             checked.append(CheckedUpload(name, upload.content,
                                          hashlib.sha256(upload.content).hexdigest(), media_type))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.errors import NotFound
 from engine.evidence import read_log
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import AttachmentRow, ProcessVersionRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -30,7 +31,7 @@ from engine.types import (
 def _visible_ticket(uow: UnitOfWork, actor: User, ticket_id: int) -> TicketRow:
     ticket = uow.session.get(TicketRow, ticket_id)
     if ticket is None or not access.may_see_ticket(actor, ticket):
-        raise NotFound("no such ticket")
+        raise NotFound(Message("ticket_not_found"))
     return ticket
 
 
@@ -41,7 +42,8 @@ def _fields(definition: ProcessDefinition, step: str | None,
     properties = schema.get("properties", {})
     ordered = [name for name in properties if name in form_data]
     ordered += [name for name in form_data if name not in properties]
-    return tuple(Field(name, str(properties.get(name, {}).get("title", name)), form_data[name])
+    return tuple(Field(name, str(properties.get(name, {}).get("title", name)), form_data[name],
+                       str(properties.get(name, {}).get("x-title-en", "")))
                  for name in ordered)
 
 
@@ -66,7 +68,8 @@ def ticket_history(uow: UnitOfWork, actor: User, ticket_id: int) -> TicketHistor
                 role=e.role, type=e.type, step=e.task,
                 step_name=_step_name(definition, e.task, e.type), sop_step=e.sop_step,
                 fields=_fields(definition, e.task, dict(e.data.get("form", {}))),
-                attachments=tuple(by_seq.get(e.seq, [])))
+                attachments=tuple(by_seq.get(e.seq, [])),
+                step_name_en=_step_name_en(definition, e.task))
             for e in events)
         read_log.log_if_auditor(uow, actor, read_log.READ_TICKET_PAGE, row.id, row.number)
         return TicketHistory(ticket, thread, tuple(files))
@@ -75,6 +78,11 @@ def ticket_history(uow: UnitOfWork, actor: User, ticket_id: int) -> TicketHistor
 def _step_name(definition: ProcessDefinition, step: str | None, fallback: str) -> str:
     found = definition.steps.get(step) if step is not None else None
     return found.name if found is not None else fallback
+
+
+def _step_name_en(definition: ProcessDefinition, step: str | None) -> str:
+    found = definition.steps.get(step) if step is not None else None
+    return found.name_en if found is not None else ""
 
 
 def _attachments(uow: UnitOfWork, ticket: TicketRow) -> list[Attachment]:
@@ -100,7 +108,7 @@ def attachment_file(uow: UnitOfWork, actor: User, ticket_id: int,
                     read_log.log_if_auditor(uow, actor, read_log.READ_ATTACHMENT, ticket.id,
                                            attachment.filename)
                     return attachment, path
-        raise NotFound("no such attachment")
+        raise NotFound(Message("attachment_not_found"))
 
 
 def ticket_diagram(uow: UnitOfWork, actor: User, ticket_id: int) -> DiagramView:

@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
+from engine.messages import Message
 from engine.persistence.tables import (
     NotificationRow,
     OutboxRow,
@@ -190,11 +191,11 @@ def mark_notification_read(uow: UnitOfWork, actor: User,
                            notification_id: int) -> Notification:
     """Mark one of the actor's notifications read; NotFound for anyone else's."""
     if not 0 < notification_id <= MAX_ID:  # beyond what the column holds: no such row
-        raise NotFound("no such notification")
+        raise NotFound(Message("notification_not_found"))
     with uow:
         row = uow.session.get(NotificationRow, notification_id)
         if row is None or row.user_id != actor.id:
-            raise NotFound("no such notification")
+            raise NotFound(Message("notification_not_found"))
         if row.read_at is None:
             row.read_at = datetime.now(UTC)
             uow.commit()

@@ -18,6 +18,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.errors import SandboxError
+from engine.messages import text
 from engine.process.definitions import ProcessDefinition
 
 # SpecDiff compares task specs through their serialized form.
@@ -54,4 +55,4 @@ def move(workflow: Any, definition: ProcessDefinition) -> None:
     try:
         workflow.do_engine_steps()
     except SpiffWorkflowException as err:
-        raise SandboxError(f"the process could not continue: {err}") from err
+        raise SandboxError(text(str(err))) from err

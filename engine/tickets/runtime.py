@@ -12,6 +12,7 @@ from SpiffWorkflow.task import Task as SpiffTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, SandboxError
+from engine.messages import Message, text
 from engine.persistence.serializer import dump_workflow, load_workflow
 from engine.process.definitions import ProcessDefinition
 from engine.sandbox import create_script_engine
@@ -30,7 +31,7 @@ def _advance(workflow: BpmnWorkflow) -> None:
     try:
         workflow.do_engine_steps()
     except SpiffWorkflowException as err:
-        raise SandboxError(f"the process could not continue: {err}") from err
+        raise SandboxError(text(str(err))) from err
 
 
 def start(definition: ProcessDefinition) -> BpmnWorkflow:
@@ -52,13 +53,13 @@ def find_ready(workflow: BpmnWorkflow, *, task_id: str | None = None,
     for task in ready_tasks(workflow):
         if str(task.id) == task_id or (task_id is None and task.task_spec.name == spec_name):
             return task
-    raise Conflict("the task is no longer pending")
+    raise Conflict(Message("task_not_pending"))
 
 
 def complete(workflow: BpmnWorkflow, task: SpiffTask, data: dict[str, Any]) -> None:
     """Complete a READY user task with validated data and run on to the next wait."""
     if task.state != TaskState.READY or not task.task_spec.manual:
-        raise Conflict("the task is no longer pending")
+        raise Conflict(Message("task_not_pending"))
     task.set_data(**data)
     task.run()
     _advance(workflow)
@@ -128,7 +129,7 @@ def fire_timer(workflow: BpmnWorkflow, task_spec: str, boundary: str) -> None:
     waiting = [t for t in (task.parent.children if task.parent else [])
                if t.task_spec.name == boundary and t.state == TaskState.WAITING]
     if not waiting:
-        raise Conflict(f"the timer {boundary} of {task_spec} is not waiting")
+        raise Conflict(Message("timer_not_waiting", timer=boundary, task=task_spec))
     timer = waiting[0]
     timer.task_spec.event_definition.catch(timer)
     timer.task_spec._update(timer)

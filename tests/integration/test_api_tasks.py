@@ -122,7 +122,8 @@ def test_a_diagram_script_that_fails_is_a_422_problem(
 
     monkeypatch.setattr(engine, "complete_task", refuse)
     response = api.post(f"/tasks/{task.id}/complete", "helpdesk.lkpp",
-                        json={"data": STEP_DATA["step02_terima"]})
+                        json={"data": STEP_DATA["step02_terima"]},
+                        headers={"Accept-Language": "en"})
     assert response.status_code == 422
     assert response.json["detail"].startswith("The process could not continue")
 

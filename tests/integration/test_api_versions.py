@@ -70,7 +70,8 @@ def test_a_bad_diagram_is_not_ok_with_its_problems_and_lines(api: Api) -> None:
             (b"<bpmn:definitions", 1, "malformed XML"),
             (BPMN.replace(b'value="step02_terima.json"', b'value="../etc/passwd"'), 0,
              "form name")):
-        response = api.post("/process-versions/validate", OWNER, data=body, content_type=XML)
+        response = api.post("/process-versions/validate", OWNER, data=body, content_type=XML,
+                            headers={"Accept-Language": "en"})
         assert response.status_code == 200
         assert response.json["ok"] is False
         problems = response.json["problems"]

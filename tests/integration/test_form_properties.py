@@ -48,10 +48,11 @@ def route_to(step: str) -> list[Any]:
 # Any character a person can type (no U+0000: no database stores it in text).
 TEXT = st.characters(exclude_characters="\x00", exclude_categories=["Cs"])
 URL_PART = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=20)
+ENGLISH_TEXTS = {"x-title-en", "x-description-en"}  # annotations: no effect on what is valid
 PROPERTY_KEYWORDS = {"type", "title", "description", "minLength", "maxLength", "minimum",
-                     "maximum", "format", "enum"}
+                     "maximum", "format", "enum", "x-enum-titles-en", *ENGLISH_TEXTS}
 FORM_KEYWORDS = {"$schema", "title", "description", "type", "properties", "required",
-                 "additionalProperties", "if", "then"}
+                 "additionalProperties", "if", "then", *ENGLISH_TEXTS}
 
 
 def value_of(prop: dict[str, Any]) -> st.SearchStrategy[Any]:

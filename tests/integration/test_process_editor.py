@@ -337,15 +337,16 @@ def _missing_form(xml: str) -> str:
                                                "formJsonSchemaFilename", "tidak_ada.json"))
 
 
-HOSTILE = {
-    "entity": (_entity, "DOCTYPE and entity declarations are not allowed", ""),
-    "billion laughs": (_billion_laughs, "DOCTYPE and entity declarations are not allowed", ""),
-    "huge file": (_huge, "the limit is", ""),
-    "sandbox escape in a condition": (_sandbox_escape, "refused by the sandbox", "Flow_03_ya"),
-    "decision flow without condition": (_no_condition, "has no condition and is not the "
-                                                       "default flow", "Flow_03_ya"),
-    "task outside the lanes": (_outside_lanes, "is in no lane", "step12_penanganan"),
-    "missing form": (_missing_form, "form 'tidak_ada.json' is neither in forms/",
+HOSTILE = {  # the problems as an Indonesian page shows them (the engine's default language)
+    "entity": (_entity, "deklarasi DOCTYPE dan entitas tidak diizinkan", ""),
+    "billion laughs": (_billion_laughs, "deklarasi DOCTYPE dan entitas tidak diizinkan", ""),
+    "huge file": (_huge, "byte", ""),
+    "sandbox escape in a condition": (_sandbox_escape, "ditolak oleh sandbox", "Flow_03_ya"),
+    "decision flow without condition": (_no_condition, "tidak memiliki kondisi dan bukan alur "
+                                                       "default", "Flow_03_ya"),
+    "task outside the lanes": (_outside_lanes, "tidak berada di lajur mana pun",
+                               "step12_penanganan"),
+    "missing form": (_missing_form, "formulir 'tidak_ada.json' tidak ada di forms/",
                      "step14_balas_selesai"),
 }
 
@@ -393,7 +394,7 @@ def test_an_invalid_form_schema_is_refused_on_its_task(app: Flask) -> None:
     problem = answer["problems"][0]
     assert problem["file"] == "forms/step02_terima.json"
     assert problem["element"] == "step02_terima"
-    assert "not a valid JSON Schema" in problem["message"]
+    assert "bukan JSON Schema yang sah" in problem["message"]
 
 
 # --- deploy, history, versions -------------------------------------------------------------

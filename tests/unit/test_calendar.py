@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
+from cli.english import english
 from engine.process.calendar import (
     TIME_LIMIT,
     TIME_LIMIT_GRAMMAR,
@@ -117,7 +118,8 @@ def test_bad_days_off_lines_are_named_by_line() -> None:
     _, problems = parse_days_off(["2026-11-30 ok", "30-11-2026 wrong order", "2026-02-30 x"])
     assert [(p.line, p.file) for p in problems] == [(2, "days-off.txt"), (3, "days-off.txt")]
     assert "YYYY-MM-DD" in problems[0].message
-    assert "not a real date" in problems[1].message
+    assert "bukan tanggal yang ada" in problems[1].message  # the Indonesian default
+    assert "not a real date" in english(problems[1].message)
 
 
 def test_working_time_between_skips_nights_and_weekends() -> None:

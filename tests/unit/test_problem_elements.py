@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cli.english import english
 from engine.process.files import read_forms
 from engine.process.validation import validate_diagram
 
@@ -14,7 +15,7 @@ FORMS = read_forms(DIAGRAM)
 
 def problems_of(bpmn: bytes) -> list[tuple[str, str]]:
     problems, _ = validate_diagram(bpmn, FORMS)
-    return [(p.element, p.message) for p in problems]
+    return [(p.element, english(p.message)) for p in problems]
 
 
 def test_a_schema_error_is_placed_on_the_element_at_its_line() -> None:

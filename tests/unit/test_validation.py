@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from cli.english import english
 from engine.process.files import DEFAULT_DIAGRAM, read_forms
 from engine.process.validation import NS, validate_diagram
 
@@ -18,7 +19,7 @@ SOURCE = DEFAULT_DIAGRAM.read_bytes()
 
 def problems_of(bpmn: bytes, forms: dict[str, Any] | None = None) -> list[str]:
     problems, _ = validate_diagram(bpmn, FORMS if forms is None else forms)
-    return [f"{p.file or 'diagram'}:{p.line}: {p.message}" for p in problems]
+    return [f"{p.file or 'diagram'}:{p.line}: {english(p.message)}" for p in problems]
 
 
 def edited(change: Callable[[Any], None]) -> bytes:

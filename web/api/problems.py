@@ -1,4 +1,9 @@
-"""Every error of the API as `application/problem+json` (RFC 9457), engine errors mapped."""
+"""Every error of the API as `application/problem+json` (RFC 9457), engine errors mapped.
+
+`detail`, the field messages of `errors` and the diagram problems' `message` speak the
+caller's language (Accept-Language; Indonesian by default): the engine's messages are codes
+with parameters, translated here.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
 import engine
+from web.extensions import _
+from web.pages.formatting import translated
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -36,9 +43,10 @@ class ApiProblem(Exception):
 
 
 def invalid(errors: Mapping[str, list[str]], detail: str = "") -> ApiProblem:
-    """A 422 problem with field errors."""
-    return ApiProblem(422, detail or "Some fields are not valid; see `errors`.",
-                      errors=dict(errors))
+    """A 422 problem with field errors, each in the caller's language."""
+    return ApiProblem(422, detail or _("Beberapa isian tidak sah; lihat `errors`."),
+                      errors={field: [translated(m) for m in messages]
+                              for field, messages in errors.items()})
 
 
 def problem(status: int, detail: str, headers: Mapping[str, str] | None = None,
@@ -63,23 +71,24 @@ def from_engine(error: engine.EskalasiError) -> Response:
     if isinstance(error, engine.InvalidData):
         return from_api_problem(invalid(error.errors))
     if isinstance(error, engine.InvalidDiagram):
-        return problem(422, "The diagram is not valid; see `problems`.",
+        return problem(422, _("Diagram tidak sah; lihat `problems`."),
                        problems=[diagram_problem(p) for p in error.problems])
     if isinstance(error, engine.SandboxError):
-        return problem(422, f"The process could not continue: {error}")
+        return problem(422, translated(engine.Message("process_cannot_continue",
+                                                      error=error.message)))
     if isinstance(error, engine.StorageUnavailable):
         current_app.logger.error("storage unavailable: %s", error)
-        return problem(503, "The database is unavailable; try again later.",
+        return problem(503, _("Basis data sedang tidak tersedia; coba lagi nanti."),
                        {"Retry-After": "5"})
     for kind, status in STATUS_OF:
         if isinstance(error, kind):
-            return problem(status, str(error))
-    return problem(400, str(error))
+            return problem(status, translated(error.message))
+    return problem(400, translated(error.message))
 
 
 def diagram_problem(found: engine.Problem) -> dict[str, Any]:
     """One problem of a diagram or form as JSON."""
-    return {"line": found.line, "message": found.message, "file": found.file,
+    return {"line": found.line, "message": translated(found.message), "file": found.file,
             "element": found.element}
 
 
@@ -95,7 +104,7 @@ def from_unexpected(error: Exception) -> Response:
     """A bug: logged with its traceback, answered without one."""
     current_app.logger.exception("unexpected error in %s %s", request.method, request.path,
                                  exc_info=error)
-    return problem(500, "Something went wrong on our side; it has been logged.")
+    return problem(500, _("Terjadi kesalahan pada server; sudah dicatat."))
 
 
 def register(bp: Blueprint) -> None:

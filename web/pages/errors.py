@@ -13,6 +13,7 @@ import engine
 from web.extensions import _
 from web.pages import tasks, tickets
 from web.pages.common import page
+from web.pages.formatting import translated
 
 API_PREFIX = "/api/"
 STATUSES = (400, 403, 404, 405, 409, 413, 422, 429, 500, 503)
@@ -87,14 +88,15 @@ def sandbox_error(_error: engine.EskalasiError) -> ResponseReturnValue:
                              "gagal dijalankan. Hubungi pemilik proses."))
 
 
-def invalid_data(_error: engine.EskalasiError) -> ResponseReturnValue:
-    """Data the engine refused where no form can show it in place."""
-    return error_page(422)
+def invalid_data(error: engine.EskalasiError) -> ResponseReturnValue:
+    """Data the engine refused where no form can show it in place: its messages, translated."""
+    errors = error.errors if isinstance(error, engine.InvalidData) else {}
+    return error_page(422, " ".join(translated(m) for ms in errors.values() for m in ms))
 
 
-def conflict(_error: engine.EskalasiError) -> ResponseReturnValue:
-    """Someone else changed the ticket first."""
-    return error_page(409)
+def conflict(error: engine.EskalasiError) -> ResponseReturnValue:
+    """Someone else changed the ticket first, or the task is done: the engine's words."""
+    return error_page(409, translated(error.message) if error.message else "")
 
 
 ENGINE_ERRORS: dict[type[engine.EskalasiError], Callable[..., ResponseReturnValue]] = {

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_babel import format_date, format_time, format_timedelta
+from flask_babel import format_date, format_time, format_timedelta, get_locale, gettext, ngettext
 
 import engine
 from engine import Role
@@ -20,6 +20,31 @@ DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\
 def _moment(value: datetime | str) -> datetime:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def translated(value: Any) -> str:
+    """What the engine said (a `Message`: code and parameters) in the user's language;
+    other text as it is."""
+    if value is None:
+        return ""
+    return engine.render_message(value if isinstance(value, str) else str(value), _plain)
+
+
+def _plain(template: str) -> str:
+    """A catalog template in the user's language, its parameters not yet filled in."""
+    return str(gettext(template))
+
+
+def english() -> bool:
+    """Whether the page speaks English (the owners' English texts are shown then)."""
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def in_english(indonesian: str, english_text: str = "") -> str:
+    """A name the diagram gives in Indonesian, and maybe in English (`nameEn`,
+    `x-title-en`): the English on English pages when there is one."""
+    return english_text if english_text and english() else indonesian
 
 
 def when(value: datetime | str | None) -> str:
@@ -53,9 +78,10 @@ def time_limit(value: str) -> str:
         return value
     if limit is None:
         return value
+    number = limit.amount
     if limit.unit == engine.TimeUnit.HOURS:
-        return _("%(number)s jam kerja", number=limit.amount)
-    return _("%(number)s hari kerja", number=limit.amount)
+        return str(ngettext("%(num)s jam kerja", "%(num)s jam kerja", number))
+    return str(ngettext("%(num)s hari kerja", "%(num)s hari kerja", number))
 
 
 def age(value: datetime, now: datetime | None = None) -> str:
@@ -123,3 +149,5 @@ FILTERS = {
     "field_value": field_value,
     "filesize": filesize,
 }
+    "translated": translated,
+    "in_english": in_english,

@@ -19,6 +19,7 @@ from engine import Problem
 from web.context import actor, database
 from web.extensions import _
 from web.pages.common import page
+from web.pages.formatting import translated
 
 MAX_BODY = 8 * 1024 * 1024
 MAX_NOTE = 1000
@@ -126,7 +127,7 @@ def _parts(body: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
 def problem_json(found: Problem) -> dict[str, Any]:
     """One problem for the script: where (line, element, file) and what."""
     return {"line": found.line, "element": found.element, "file": found.file,
-            "message": found.message}
+            "message": translated(found.message)}
 
 
 def validate() -> ResponseReturnValue:
@@ -174,7 +175,8 @@ def save(draft_id: int | None = None) -> ResponseReturnValue:
                                   draft_id=draft_id, revision=revision,
                                   base_version_id=base[:64] if base else None)
     except engine.InvalidData as invalid:
-        return _fail(422, _("Draf tidak dapat disimpan."), errors=invalid.errors)
+        return _fail(422, _("Draf tidak dapat disimpan."),
+                     errors={k: [translated(m) for m in v] for k, v in invalid.errors.items()})
     except engine.Conflict:
         return _fail(409, _("Draf telah diubah oleh orang lain. Muat ulang halaman."))
     return {"id": saved.id, "revision": saved.revision, "name": saved.name,

@@ -1,0 +1,215 @@
+"""What the engine says to people: a code with parameters, translated at the edge.
+
+The engine never picks a language. It raises or returns a `Message`: a code from `CATALOG`
+and the values to put in it. Its text as a `str` is the Indonesian default (the catalog's
+template filled in), so logs, the command line and callers that do not translate still
+read a sentence; the web edge looks the template up in its Flask-Babel catalog (the
+Indonesian text is the msgid, `pybabel extract` finds it here through `_`) and fills in
+the same parameters in the caller's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+
+def _(text: str) -> str:
+    """Mark a catalog template for `pybabel extract`; the engine itself never translates."""
+    return text
+
+
+# A message that is already text (a detail from a library, a name): shown as it is.
+TEXT = "text"
+
+CATALOG: Mapping[str, str] = MappingProxyType({
+    TEXT: "%(text)s",
+    # Not found (the same words whether it does not exist or may not be seen).
+    "ticket_not_found": _("Tiket tidak ditemukan."),
+    "ticket_reference_not_found": _("Tiket '%(reference)s' tidak ditemukan."),
+    "task_not_found": _("Tugas tidak ditemukan."),
+    "page_not_found": _("Halaman tidak ditemukan."),
+    "attachment_not_found": _("Lampiran tidak ditemukan."),
+    "notification_not_found": _("Notifikasi tidak ditemukan."),
+    "user_not_found": _("Pengguna '%(username)s' tidak ditemukan."),
+    "version_not_found": _("Versi proses tidak ditemukan."),
+    "version_not_stored": _("Versi proses %(version)s tidak tersimpan."),
+    "draft_not_found": _("Draf %(draft)s tidak ditemukan."),
+    "no_version_deployed": _("Belum ada versi proses yang di-deploy; jalankan `eskalasi "
+                             "init`."),
+    # Forbidden.
+    "only_admin_opens_tickets": _("Hanya Admin LPSE yang dapat membuka tiket."),
+    "only_owner_compares": _("Hanya pemilik proses yang dapat membandingkan versi."),
+    "only_owner_moves_tickets": _("Hanya pemilik proses yang dapat memindahkan tiket ke "
+                                  "versi lain."),
+    # Conflict.
+    "task_raced": _("Tugas ini baru saja diselesaikan oleh orang lain."),
+    "task_done": _("Tugas ini sudah diselesaikan."),
+    "task_not_pending": _("Tugas ini tidak lagi menunggu."),
+    "timer_not_waiting": _("Pengatur waktu %(timer)s pada %(task)s tidak sedang menunggu."),
+    "deploy_raced": _("Ada deploy lain pada saat yang sama; coba lagi."),
+    "draft_saved_by": _("%(user)s menyimpan draf ini lebih dulu; buka lagi."),
+    "draft_saved_meanwhile": _("Seseorang menyimpan draf ini lebih dulu; buka lagi."),
+    # Invalid data (per field).
+    "reporter_not_pengguna": _("Pelapor harus Pengguna SPSE dari LPSE Anda."),
+    "choose_a_ticket": _("Pilih minimal satu tiket."),
+    "too_many_tickets": _("Paling banyak %(limit)s tiket sekaligus."),
+    "no_attachments_here": _("Lampiran tidak dapat disimpan di sini."),
+    "too_many_files": _("Paling banyak %(limit)s berkas sekaligus."),
+    "file_too_large": _("%(name)s: lebih besar dari %(megabytes)s MB."),
+    "file_empty": _("%(name)s: berkas kosong."),
+    "file_type_refused": _("%(name)s: jenis berkas tidak diterima (hanya gambar PNG/JPEG/GIF/"
+                           "WebP, PDF, atau rekaman MP4/WebM)."),
+    "field_required": _("Wajib diisi."),
+    "field_choose_one": _("Pilih salah satu: %(choices)s."),
+    "field_type": _("Harus berupa %(kind)s."),
+    "field_min_length": _("Minimal %(limit)s karakter."),
+    "field_max_length": _("Maksimal %(limit)s karakter."),
+    "field_minimum": _("Nilai minimal %(limit)s."),
+    "field_maximum": _("Nilai maksimal %(limit)s."),
+    "field_const": _("Harus bernilai %(value)s."),
+    "field_format": _("Format %(format)s tidak valid."),
+    "field_pattern": _("Format isian tidak sesuai."),
+    "field_unknown": _("Kolom ini tidak dikenal pada formulir."),
+    "form_not_object": _("Data formulir harus berupa objek JSON."),
+    "field_name_invalid": _("Nama kolom tidak sah."),
+    "field_nul": _("Teks tidak boleh memuat karakter NUL."),
+    "kind_text": _("teks"),
+    "kind_integer": _("bilangan bulat"),
+    "kind_number": _("angka"),
+    "kind_boolean": _("Ya/Tidak"),
+    "kind_object": _("objek"),
+    "kind_array": _("daftar"),
+    # The process, sign-in, storage.
+    "process_cannot_continue": _("Proses tidak dapat dilanjutkan: %(error)s"),
+    "too_many_sign_ins": _("Terlalu banyak percobaan masuk yang gagal; tunggu, lalu coba "
+                           "lagi."),
+    "storage_unavailable": _("Basis data tidak tersedia: %(error)s"),
+    "diagram_problems": _("%(count)s masalah pada diagram"),
+    # Problems of a diagram and its forms (validation), shown as `FILE:LINE: message`.
+    "bpmn_too_large": _("berkas berukuran %(size)s byte; batasnya %(limit)s byte"),
+    "doctype_entities": _("deklarasi DOCTYPE dan entitas tidak diizinkan (dapat membaca "
+                          "berkas lokal atau mengembang tanpa akhir)"),
+    "not_utf8": _("berkas bukan UTF-8 yang sah"),
+    "malformed_xml": _("XML rusak: %(detail)s"),
+    "doctype": _("deklarasi DOCTYPE tidak diizinkan"),
+    "root_not_definitions": _("elemen akar harus bpmn:definitions dalam namespace "
+                              "%(namespace)s, bukan %(tag)s"),
+    "bpmn_schema": _("skema BPMN: %(detail)s"),
+    "form_too_large": _("formulir lebih besar dari %(limit)s byte"),
+    "form_not_json": _("bukan JSON yang sah: %(detail)s"),
+    "form_too_deep": _("formulir bersarang lebih dari %(limit)s tingkat"),
+    "form_not_json_object": _("formulir harus berupa objek JSON (sebuah JSON Schema)"),
+    "form_schema_invalid": _("bukan JSON Schema yang sah di %(where)s: %(detail)s"),
+    "form_not_type_object": _('formulir harus menggambarkan objek ("type": "object")'),
+    "form_english_titles": _("%(field)s: x-enum-titles-en harus berupa daftar teks, satu per "
+                             "nilai enum (%(count)s)"),
+    "form_english_text": _("%(field)s: %(keyword)s harus berupa teks"),
+    "one_process": _("diagram harus memuat tepat satu proses (pool); ditemukan %(count)s"),
+    "node_unsupported": _("%(element)s: bpmn:%(kind)s tidak didukung di sini; gunakan user "
+                          "task, script task atau gateway"),
+    "lane_unknown": _("lajur '%(name)s' bukan salah satu dari %(lanes)s"),
+    "lane_missing": _("proses tidak memiliki lajur bernama %(lanes)s"),
+    "in_two_lanes": _("'%(element)s' berada di dua lajur"),
+    "in_no_lane": _("%(element)s tidak berada di lajur mana pun"),
+    "flow_from_unknown": _("alur %(flow)s berasal dari '%(ref)s', yang bukan elemen proses"),
+    "flow_to_unknown": _("alur %(flow)s menuju '%(ref)s', yang bukan elemen proses"),
+    "no_start": _("proses tidak memiliki start event (Mulai)"),
+    "no_incoming": _("%(element)s tidak memiliki alur masuk; tidak ada yang dapat "
+                     "mencapainya"),
+    "no_outgoing": _("%(element)s tidak memiliki alur keluar; tiket akan berhenti di sana"),
+    "flow_no_condition": _("alur %(flow)s dari keputusan %(gateway)s tidak memiliki kondisi "
+                           "dan bukan alur default"),
+    "sandbox_refused": _("%(kind)s `%(snippet)s` ditolak oleh sandbox: %(detail)s"),
+    "step_not_a_number": _("%(element)s: sopStep '%(value)s' bukan nomor langkah 1–17"),
+    "steps_uncovered": _("langkah SOP %(steps)s tidak dijalankan oleh elemen mana pun "
+                         "(properti sopStep)"),
+    "no_form": _("user task %(element)s tidak menyebut formulir (formJsonSchemaFilename)"),
+    "form_name_invalid": _("user task %(element)s: nama formulir '%(name)s' harus nama berkas "
+                           "biasa berakhiran .json"),
+    "form_missing": _("user task %(element)s: formulir '%(name)s' tidak ada di forms/ maupun "
+                      "di versi yang di-deploy"),
+    "element_problem": _("%(element)s: %(problem)s"),
+    "timer_not_boundary": _("timer %(element)s: hanya timer di tepi user task yang didukung "
+                            "(tidak ada yang lain yang akan memicunya)"),
+    "timer_not_on_task": _("timer %(element)s harus menempel pada user task"),
+    "timer_host_no_limit": _("timer %(element)s berada pada %(host)s, yang tidak memiliki "
+                             "properti timeLimit (mis. 8h atau 2d) untuk menyatakan kapan "
+                             "jatuh tempo"),
+    "timer_interrupting": _('timer %(element)s harus non-interrupting (cancelActivity="false"'
+                            '): langkah tetap pada pemegangnya'),
+    "timer_backstop": _('timer %(element)s harus memiliki time date "9999-12-31T23:59:59+00:00'
+                        '" (tanggal yang tidak pernah tercapai): mesin memicunya saat timeLimit '
+                        'langkah terlewati dalam waktu kerja, bukan menurut jam'),
+    "no_layout": _("diagram tidak memiliki tata letak (bpmndi:BPMNDiagram); buka dan simpan "
+                   "di BPMN modeler"),
+    "element_no_layout": _("%(element)s tidak memiliki tata letak diagram (shape atau edge)"),
+    "engine_cannot_run": _("mesin tidak dapat menjalankan ini: %(detail)s"),
+    "engine_cannot_read": _("mesin tidak dapat membaca diagram ini: %(detail)s"),
+    "no_bpmn_process": _("diagram tidak memiliki bpmn:process"),
+    "days_off_no_date": _("'%(line)s' tidak diawali tanggal YYYY-MM-DD (mis. 2026-12-31 Libur "
+                          "daerah)"),
+    "days_off_bad_date": _("'%(date)s' bukan tanggal yang ada"),
+    "cannot_read_file": _("berkas tidak dapat dibaca: %(detail)s"),
+})
+
+Translate = Callable[[str], str]
+
+
+class Message(str):
+    """A code from `CATALOG` and its parameters; as text, the Indonesian default.
+
+    A `str` so that everything which already shows, joins, logs or serializes text keeps
+    working; `code` and `params` are what the edge translates. Parameters that are
+    themselves messages are translated with it.
+    """
+
+    __slots__ = ("code", "params")
+    code: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, code: str, /, **params: Any) -> Message:
+        """The message `code` with its parameters (KeyError for a code not in CATALOG)."""
+        frozen = MappingProxyType(dict(params))
+        made = super().__new__(cls, _fill(CATALOG[code], frozen, _identity))
+        object.__setattr__(made, "code", code)
+        object.__setattr__(made, "params", frozen)
+        return made
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Message is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.code, dict(self.params)))
+
+    def render(self, translate: Translate) -> str:
+        """The text in another language: `translate` maps a catalog template to its own."""
+        try:
+            return _fill(translate(CATALOG[self.code]), self.params, translate)
+        except (KeyError, ValueError, TypeError):  # a translation that lost a parameter
+            return str(self)
+
+
+def _rebuild(code: str, params: dict[str, Any]) -> Message:
+    return Message(code, **params)
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _fill(template: str, params: Mapping[str, Any], translate: Translate) -> str:
+    values = {key: value.render(translate) if isinstance(value, Message) else value
+              for key, value in params.items()}
+    return template % values if values else template
+
+
+def text(value: str) -> Message:
+    """A message that is already text (a library's detail, a name): shown unchanged."""
+    return value if isinstance(value, Message) else Message(TEXT, text=value)
+
+
+def render_message(value: str, translate: Translate) -> str:
+    """Any text the engine produced, translated if it is a `Message`, as it is otherwise."""
+    return value.render(translate) if isinstance(value, Message) else value
