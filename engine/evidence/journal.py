@@ -18,6 +18,7 @@ from engine.types import Event
 
 PROCESS_STREAM = "process"
 _EVENTS = cast(Table, EventRow.__table__)
+_INSERT_EVENT = insert(_EVENTS)
 
 
 def ticket_stream(ticket_id: int) -> str:
@@ -32,8 +33,8 @@ def append(session: Session, stream: str, seq: int, prev_hash: str, *, ticket_id
     unique (stream, seq) refuses a second writer of the same place)."""
     event = chain.seal(stream, seq, prev_hash, actor=actor, role=role, type=type, task=task,
                        sop_step=sop_step, data=data, at=at)
-    session.execute(insert(_EVENTS), [{"stream": stream, "ticket_id": ticket_id,
-                                       **chain.event_columns(event)}])
+    session.connection().execute(_INSERT_EVENT, {"stream": stream, "ticket_id": ticket_id,
+                                                 **chain.event_columns(event)})
     return event
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.persistence.tables import LpseRow, TaskRow, TicketRow, TimerRow
+from engine.persistence import repository
+from engine.persistence.tables import TaskRow, TicketRow
 from engine.process.calendar import DAYS_OFF_FILE, WorkingCalendar, days_off, parse_time_limit
 from engine.process.definitions import ProcessDefinition
 from engine.tickets import runtime
@@ -21,15 +23,17 @@ WAITING, FIRED, CANCELLED, FAILED = "waiting", "fired", "cancelled", "failed"
 
 def calendar_of(session: Session, lpse_id: int) -> WorkingCalendar:
     """The working calendar of an LPSE: its time zone, national and extra days off."""
-    lpse = session.get(LpseRow, lpse_id)
+    lpse = repository.lpse_row(session, lpse_id)
     return days_off(DAYS_OFF_PATH).calendar(lpse.timezone if lpse else None,
                                             lpse.code if lpse else None)
 
 
 def schedule_tasks(session: Session, ticket: TicketRow, rows: Sequence[TaskRow],
-                   definition: ProcessDefinition, now: datetime) -> None:
-    """Set `due_at` of new task rows whose step has a time limit, and add their timers."""
+                   definition: ProcessDefinition, now: datetime) -> list[dict[str, Any]]:
+    """Set `due_at` of new task rows whose step has a time limit; the timers they need, as
+    rows to insert."""
     calendar: WorkingCalendar | None = None
+    timers: list[dict[str, Any]] = []
     for row in rows:
         step = definition.steps.get(row.spec_name)
         try:
@@ -39,11 +43,10 @@ def schedule_tasks(session: Session, ticket: TicketRow, rows: Sequence[TaskRow],
         if limit is None:
             continue
         if calendar is None:
-            # Not flushing the new rows here lets them be inserted with their due time,
-            # rather than inserted now and updated at commit.
-            with session.no_autoflush:
-                calendar = calendar_of(session, ticket.lpse_id)
+            calendar = calendar_of(session, ticket.lpse_id)
         row.due_at = calendar.add(now, limit)
-        session.add(TimerRow(ticket_id=ticket.id, task_id=row.id, task_spec=row.spec_name,
-                             boundary=runtime.boundary_timers(definition).get(row.spec_name),
-                             time_limit=str(limit), due_at=row.due_at, state=WAITING))
+        timers.append({"ticket_id": ticket.id, "task_id": row.id, "task_spec": row.spec_name,
+                       "boundary": runtime.boundary_timers(definition).get(row.spec_name),
+                       "time_limit": str(limit), "due_at": row.due_at, "state": WAITING,
+                       "fired_at": None})
+    return timers

@@ -22,17 +22,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, InvalidData
 from engine.evidence import chain, journal
 from engine.persistence import repository
-from engine.persistence.tables import AttachmentRow, TaskRow, TicketRow
+from engine.persistence.tables import AttachmentRow, TaskRow, TicketRow, TimerRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.persistence.workflow_cache import Key
 from engine.process.definitions import ProcessDefinition
@@ -51,6 +53,26 @@ RACE_ERRORS = (StaleDataError, IntegrityError)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+_TICKETS = cast(Table, TicketRow.__table__)
+_TASKS = cast(Table, TaskRow.__table__)
+_TIMERS = cast(Table, TimerRow.__table__)
+# What a change may set on the ticket row; saved with one UPDATE that checks the revision.
+_TICKET_COLUMNS = ("number", "title", "status", "closed_at", "process_version_id",
+                   "event_count", "last_hash")
+# Built once: they run on every change, and building a statement costs more than running it.
+_SAVE_TICKET = (update(_TICKETS)
+                .where(_TICKETS.c.id == bindparam("ticket_id"),
+                       _TICKETS.c.revision == bindparam("read_revision"))
+                .values(revision=bindparam("new_revision"),
+                        **{column: bindparam(f"new_{column}") for column in _TICKET_COLUMNS}))
+_SAVE_TICKET_AND_WORKFLOW = _SAVE_TICKET.values(workflow=bindparam("new_workflow"))
+_COMPLETE_TASK = (update(_TASKS)
+                  .where(_TASKS.c.id == bindparam("task_id"), _TASKS.c.completed_at.is_(None))
+                  .values(completed_at=bindparam("at"), completed_by_id=bindparam("by")))
+_INSERT_TASKS, _INSERT_TIMERS = insert(_TASKS), insert(_TIMERS)
+_TASK_COLUMNS = ("id", "ticket_id", "spec_name", "name", "lane", "sop_step", "lpse_id",
+                 "reporter_id", "created_at", "due_at", "completed_at", "completed_by_id")
 
 
 def one_writer(use_case: Callable[P, R]) -> Callable[P, R]:
@@ -97,6 +119,9 @@ class TicketChange:
                  now: datetime, workflow: BpmnWorkflow | None = None,
                  carried_over: set[str] | None = None) -> None:
         self.uow, self.ticket, self.definition, self.now = uow, ticket, definition, now
+        # Everything the change writes goes out as plain statements (or at commit), so no
+        # query in between needs to flush ORM changes first.
+        uow.session.autoflush = False
         self._workflow = workflow
         self._changed = workflow is not None
         # The pending tasks that already have rows: no new row, no notification for them.
@@ -150,6 +175,22 @@ class TicketChange:
             self.session, self.ticket, actor=actor, role=role, type=kind, data=data,
             task=step, sop_step=spec.sop_step if spec else None, at=at)
 
+    def complete(self, row: TaskRow, user_id: int) -> None:
+        """Mark a pending task row done by the user (one UPDATE; a row done meanwhile is a
+        lost race)."""
+        done = self.session.connection().execute(
+            _COMPLETE_TASK, {"task_id": row.id, "at": self.now, "by": user_id})
+        if done.rowcount != 1:
+            raise StaleDataError(f"task {row.id} was completed meanwhile")
+        set_committed_value(row, "completed_at", self.now)
+        set_committed_value(row, "completed_by_id", user_id)
+
+    def insert_tasks(self, rows: Sequence[TaskRow]) -> None:
+        """Insert new task rows (one INSERT); the row objects stay out of the session."""
+        if rows:
+            self.session.connection().execute(_INSERT_TASKS, [
+                {column: getattr(row, column) for column in _TASK_COLUMNS} for row in rows])
+
     def save(self, definition: ProcessDefinition | None = None) -> list[TaskRow]:
         """Store the workflow (if changed) with the ticket; a row, due time and timer per
         newly pending task, whose people are notified. Returns the pending task rows.
@@ -158,12 +199,13 @@ class TicketChange:
         """
         definition = definition or self.definition
         if not self._changed:
+            self._save_ticket(None)
             return list(repository.pending_task_rows(self.session, [self.ticket.id]))
         workflow = self.workflow
         carried_over = self._carried_over or set()
-        self.ticket.workflow = runtime.dump(workflow)
         if workflow.is_completed():
             self.ticket.status, self.ticket.closed_at = CLOSED, self.now
+        self._save_ticket(runtime.dump(workflow))
         ready = runtime.ready_tasks(workflow)
         still = [str(t.id) for t in ready if str(t.id) in carried_over]
         pending = list(repository.task_rows(self.session, still))
@@ -172,16 +214,36 @@ class TicketChange:
             if str(task.id) in carried_over:
                 continue
             step = definition.steps[task.task_spec.name]
-            row = TaskRow(id=str(task.id), ticket_id=self.ticket.id, spec_name=step.spec_name,
-                          name=step.name, lane=step.lane or "", sop_step=step.sop_step,
-                          lpse_id=self.ticket.lpse_id, reporter_id=self.ticket.reporter_id,
-                          created_at=self.now)
-            self.session.add(row)
-            added.append(row)
+            added.append(TaskRow(
+                id=str(task.id), ticket_id=self.ticket.id, spec_name=step.spec_name,
+                name=step.name, lane=step.lane or "", sop_step=step.sop_step,
+                lpse_id=self.ticket.lpse_id, reporter_id=self.ticket.reporter_id,
+                created_at=self.now, due_at=None, completed_at=None, completed_by_id=None))
         # Each new task's time limit: its due time on the LPSE's working calendar, and a timer.
-        deadlines.schedule_tasks(self.session, self.ticket, added, definition, self.now)
+        timers = deadlines.schedule_tasks(self.session, self.ticket, added, definition,
+                                          self.now)
+        self.insert_tasks(added)
+        if timers:
+            self.session.connection().execute(_INSERT_TIMERS, timers)
         notifications.notify_new_tasks(self.session, self.ticket, added, self.now)
         return pending + added
+
+    def _save_ticket(self, workflow: bytes | None) -> None:
+        """One UPDATE of the ticket row, if it still has the revision read (else a lost race,
+        as the ORM's version check would say)."""
+        ticket = self.ticket
+        values = {column: getattr(ticket, column) for column in _TICKET_COLUMNS}
+        if workflow is not None:
+            values["workflow"] = workflow
+        revision = ticket.revision
+        saved = self.session.connection().execute(
+            _SAVE_TICKET if workflow is None else _SAVE_TICKET_AND_WORKFLOW,
+            {"ticket_id": ticket.id, "read_revision": revision, "new_revision": revision + 1,
+             **{f"new_{column}": value for column, value in values.items()}})
+        if saved.rowcount != 1:
+            raise StaleDataError(f"ticket {ticket.id} changed meanwhile")
+        for column, value in [*values.items(), ("revision", revision + 1)]:
+            set_committed_value(ticket, column, value)
 
     def commit(self) -> None:
         """Commit the unit of work; keep the workflow for the next change of this ticket."""

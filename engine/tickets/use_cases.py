@@ -62,11 +62,12 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
             reporter_id=reporter_row.id, opened_by_id=actor.id)
         ticket = change.ticket
         ticket.number = f"ESK-{now:%Y}-{ticket.id:06d}"
-        session.add(TaskRow(id=str(first.id), ticket_id=ticket.id, spec_name=step,
-                            name=definition.steps[step].name, lane=Role.ADMIN.value,
-                            sop_step=definition.steps[step].sop_step, lpse_id=actor.lpse_id,
-                            reporter_id=reporter_row.id, created_at=now, completed_at=now,
-                            completed_by_id=actor.id))
+        change.insert_tasks([TaskRow(
+            id=str(first.id), ticket_id=ticket.id, spec_name=step,
+            name=definition.steps[step].name, lane=Role.ADMIN.value,
+            sop_step=definition.steps[step].sop_step, lpse_id=actor.lpse_id,
+            reporter_id=reporter_row.id, created_at=now, due_at=None, completed_at=now,
+            completed_by_id=actor.id)])
         _record(change, actor, chain.TICKET_OPENED, step, {
             "number": ticket.number, "reporter": reporter_row.username,
             "lpse": actor.lpse, "process_version": definition.version_id, "form": data},
@@ -104,7 +105,7 @@ def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
         files = check_uploads(attachments)
         change.apply(lambda workflow: runtime.complete(
             workflow, runtime.find_ready(workflow, task_id=row.id), data))
-        row.completed_at, row.completed_by_id = change.now, actor.id
+        change.complete(row, actor.id)
         _record(change, actor, chain.TASK_COMPLETED, row.spec_name, {"form": data}, files)
         pending = change.save()
         change.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import engine
 from engine import Database
@@ -157,3 +157,23 @@ def test_the_command_line_deploys_as_a_named_process_owner(desk: Desk) -> None:
     assert outcome == "deployed" and version.deployed_by == "eskalasi deploy"
     [log, *_] = engine.deploy_log(desk.database.uow(), desk.user("pemilik.proses"))
     assert (log.actor, log.role, log.data["number"]) == ("eskalasi deploy", "process owner", 2)
+
+
+def test_a_completion_writes_with_plain_statements_one_each(desk: Desk) -> None:
+    ticket = desk.open()
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(desk.database.engine, "before_cursor_execute", record)
+    try:
+        desk.run(ticket, "step02_terima")
+    finally:
+        event.remove(desk.database.engine, "before_cursor_execute", record)
+    writes = [s.split(" (")[0].split(" SET")[0] for s in seen
+              if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes.count("UPDATE tickets") == 1 and writes.count("UPDATE tasks") == 1
+    assert writes.count("INSERT INTO events") == 1 and writes.count("INSERT INTO tasks") == 1
+    [save] = [s for s in seen if s.startswith("UPDATE tickets")]
+    assert "revision" in save.split(" WHERE ")[1]  # the revision check, in the same UPDATE
