@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.bounds import ENDS_WITHIN
 from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import Api
 from tests.integration.test_api_versions import BPMN, RENAMED, XML, multipart
@@ -114,7 +115,7 @@ def test_a_hostile_diagram_is_refused_clearly_and_nothing_is_deployed(
     for path in PATHS:
         started = time.monotonic()
         response = api.post(path, OWNER, headers={"Accept-Language": "en"}, **body())
-        assert time.monotonic() - started < 10, f"{path}: took too long"
+        assert time.monotonic() - started < ENDS_WITHIN, f"{path}: took too long"
         expected = 200 if path.endswith("validate") else 422
         assert response.status_code == expected, (path, response.json)
         answer = response.get_json()
@@ -134,12 +135,13 @@ def test_a_body_over_the_api_limit_is_413_before_it_is_read(api: Api) -> None:
 
 
 def test_thousands_of_elements_are_checked_in_linear_time(api: Api) -> None:
-    # 6,000 decisions (680 KB) took a minute: each decision looked through every flow.
+    # 12,000 decisions (1.4 MB): checked in a few seconds. When each decision looked
+    # through every flow, 6,000 took a minute: twice as many would take four.
     started = time.monotonic()
-    response = api.post("/process-versions/validate", OWNER, data=many_gateways(6000),
+    response = api.post("/process-versions/validate", OWNER, data=many_gateways(12_000),
                         content_type=XML)
     assert response.status_code == 200 and response.json["ok"] is False
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < ENDS_WITHIN
 
 
 def deploy_script(api: Api, script: str) -> None:
@@ -163,7 +165,7 @@ def test_a_script_that_never_ends_or_bombs_is_stopped_and_the_ticket_is_unchange
     response = api.post(f"/tasks/{task.id}/complete", "helpdesk.lkpp",
                         json={"data": STEP_DATA["step02_terima"]},
                         headers={"Accept-Language": "en"})
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < ENDS_WITHIN
     assert response.status_code == 422
     assert "could not continue" in response.json["detail"]
     assert desk.pending(ticket) == ["step02_terima"]

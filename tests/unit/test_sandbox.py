@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-import timeit
 from pathlib import Path
 from typing import Any
 
 import pytest
+from RestrictedPython import compile_restricted_eval
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -19,9 +19,11 @@ from engine.sandbox import (
     SandboxEnvironment,
     check_expression,
     check_script,
+    compiler,
     create_script_engine,
     guards,
 )
+from tests.bounds import ENDS_WITHIN
 
 ESCAPES = [
     "__import__('os').system('id')",
@@ -178,12 +180,12 @@ def test_the_run_time_guards_refuse_even_if_the_static_check_were_bypassed() -> 
     "while True:\n    try:\n        while True:\n            pass\n"
     "    except Exception:\n        pass",
 ])
-def test_an_endless_script_is_stopped_in_about_the_time_limit(script: str) -> None:
+def test_an_endless_script_is_stopped_once_its_time_limit_is_over(script: str) -> None:
     started = time.monotonic()
     message = refused_at_run(script, script=True, time_limit=0.2)
     elapsed = time.monotonic() - started
     assert "time limit" in message
-    assert 0.2 <= elapsed < 1.5
+    assert 0.2 <= elapsed < ENDS_WITHIN  # not before the limit (a monotonic clock), and not never
 
 
 def test_an_endless_condition_is_stopped_too() -> None:
@@ -191,7 +193,7 @@ def test_an_endless_condition_is_stopped_too() -> None:
     message = refused_at_run("any(True for a in range(100000) for b in range(100000) if a < 0)",
                              time_limit=0.2)
     assert "time limit" in message
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < ENDS_WITHIN
 
 
 def test_the_sandbox_works_normally_after_a_stop() -> None:
@@ -278,13 +280,21 @@ def test_task_data_cannot_replace_a_guard() -> None:
     refused_at_run("x.__class__", {"x": 1, "_getattr_": getattr})
 
 
-def test_a_cached_condition_evaluates_in_well_under_50_microseconds() -> None:
+def test_a_condition_evaluated_a_thousand_times_is_compiled_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counted, not timed: compiling is what made a condition slow (a timing bound flakes).
+    compiles: list[Any] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        compiles.append(args[0])
+        return compile_restricted_eval(*args, **kwargs)
+
+    monkeypatch.setattr(compiler, "compile_restricted_eval", counted)
     env = environment()
     data = {"kewenangan": "LKPP"}
-    env.evaluate('kewenangan == "LKPP"', data)
-    best = min(timeit.repeat(lambda: env.evaluate('kewenangan == "LKPP"', data),
-                             number=1000, repeat=5)) / 1000
-    assert best < 50e-6
+    for _ in range(1000):
+        assert env.evaluate('kewenangan == "LKPP" and "only this test" != ""', data) is True
+    assert len(compiles) == 1
 
 
 # --- inside a real workflow -------------------------------------------------------------------
