@@ -74,6 +74,8 @@ class Task:
     # The LPSE's time zone (due times are shown in it) and the step's limit ("8h", "2d", "").
     lpse_timezone: str = DEFAULT_TIMEZONE
     time_limit: str = ""
+    # The step's English name from the diagram (`nameEn`), "" when the owners gave none.
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class Field:
     name: str
     title: str
     value: Any
+    title_en: str = ""  # the form's English title of the field (`x-title-en`), if any
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class ThreadEntry:
     sop_step: int | None
     fields: tuple[Field, ...]
     attachments: tuple[Attachment, ...]
+    step_name_en: str = ""  # the owners' English name of the step (`nameEn`), if any
 
 
 @dataclass(frozen=True)
@@ -151,8 +155,6 @@ class TicketHistory:
     attachments: tuple[Attachment, ...]
 
 
-    # The step's English name from the diagram (`nameEn`), "" when the owners gave none.
-    name_en: str = ""
 @dataclass(frozen=True)
 class DiagramView:
     """The ticket's pinned diagram with what to highlight: done, path taken, current."""
@@ -202,7 +204,6 @@ class Verification:
     problems: tuple[str, ...] = ()
 
 
-    title_en: str = ""  # the form's English title of the field (`x-title-en`), if any
 @dataclass(frozen=True)
 class Notification:
     """An in-app notification of one user: a new task, a request for data, solved, a reminder."""
@@ -220,7 +221,6 @@ class Notification:
 @dataclass(frozen=True)
 class Draft:
     """A process owner's unfinished diagram with its forms, saved without deploying."""
-    step_name_en: str = ""  # the owners' English name of the step (`nameEn`), if any
 
     id: int
     name: str
@@ -260,6 +260,7 @@ class SopRow:
     remarks: str
     # A decision's ways on: (label of the flow, the SOP step it leads to, or None for the end).
     branches: tuple[tuple[str, int | None], ...] = ()
+    activity_en: str = ""  # the owners' English name of the step (`nameEn`), if any
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,6 @@ class MigrationCheck:
     blockers: tuple[MigrationBlocker, ...] = ()
 
     @property
-    activity_en: str = ""  # the owners' English name of the step (`nameEn`), if any
     def can_migrate(self) -> bool:
         """Nothing stands in the way."""
         return not self.blockers

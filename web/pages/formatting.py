@@ -148,6 +148,6 @@ FILTERS = {
     "status_label": status_label,
     "field_value": field_value,
     "filesize": filesize,
-}
     "translated": translated,
     "in_english": in_english,
+}
