@@ -43,7 +43,13 @@ def start(definition: ProcessDefinition) -> BpmnWorkflow:
 
 def ready_tasks(workflow: BpmnWorkflow) -> list[SpiffTask]:
     """The user tasks waiting for a person, in a stable order."""
-    tasks = workflow.get_tasks(state=TaskState.READY, manual=True)
+    # A scan of the task maps finds what get_tasks(state=READY, manual=True) finds (a READY
+    # task is never below a predicted one nor inside a finished subprocess) without walking
+    # the tree, which a completion did several times.
+    tasks = [task for tasks in (workflow.tasks, *(sub.tasks for sub in
+                                                  workflow.subprocesses.values()))
+             for task in tasks.values()
+             if task.state == TaskState.READY and task.task_spec.manual]
     return sorted(tasks, key=lambda t: (t.task_spec.name, str(t.id)))
 
 
