@@ -24,6 +24,83 @@ class Role(StrEnum):
 LANES: tuple[str, ...] = (Role.PENGGUNA.value, Role.ADMIN.value, Role.HELPDESK.value)
 
 
+# States and kinds that cross the edge. Their values are stored in the database and hashed
+# into the audit chain: never change one.
+
+
+class TicketStatus(StrEnum):
+    """A ticket's status (CONTRACT.md: "open" or "closed")."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class EventType(StrEnum):
+    """An audit event's type: a subject and a past-tense verb (STYLE.md habit 12)."""
+
+    TICKET_OPENED = "ticket_opened"
+    TASK_COMPLETED = "task_completed"
+    VERSION_DEPLOYED = "version_deployed"
+    # data {"timer": boundary event id, "task": task spec id, "due_at": iso}
+    TIMER_FIRED = "timer_fired"
+    # data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}
+    STEP_OVERDUE = "step_overdue"
+    # data {"from_version", "to_version", "from_number", "to_number"}
+    TICKET_MIGRATED = "ticket_migrated"
+
+
+class ReadKind(StrEnum):
+    """What a read-log row says an auditor (or a participant) read."""
+
+    HISTORY = "history"
+    REPLAY = "replay"
+    PRINT = "print"
+    EXPORT_JSON = "export-json"
+    EXPORT_CSV = "export-csv"
+    EXPORT_RANGE_CSV = "export-range-csv"
+    TICKET_PAGE = "ticket-page"
+    EVENTS_API = "events-api"
+    ATTACHMENT = "attachment"
+
+
+class NotificationKind(StrEnum):
+    """Why someone is notified (NotificationRow.kind)."""
+
+    TASK_ASSIGNED = "task_assigned"
+    DATA_REQUESTED = "data_requested"
+    TICKET_SOLVED = "ticket_solved"
+    REMINDER = "reminder"
+
+
+class ChangeKind(StrEnum):
+    """How an element differs between two process versions (`Change.kind`)."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    RENAMED = "renamed"
+    LANE_MOVED = "lane_moved"
+    TYPE_CHANGED = "type_changed"
+    RECONNECTED = "reconnected"
+    CONDITION_CHANGED = "condition_changed"
+    SCRIPT_CHANGED = "script_changed"
+    FORM_CHANGED = "form_changed"
+    PROPERTY_CHANGED = "property_changed"
+
+
+class BlockerCode(StrEnum):
+    """Why a ticket cannot move to another process version (`MigrationBlocker.code`)."""
+
+    POSITION_REMOVED = "position_removed"
+    POSITION_CHANGED = "position_changed"
+    PASSED_REMOVED = "passed_removed"
+    PASSED_CHANGED = "passed_changed"
+    NOT_RESTORABLE = "not_restorable"
+    CLOSED = "closed"
+    SAME_VERSION = "same_version"
+    GONE = "not_found"
+    CONFLICT = "conflict"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a diagram or form, at a line of the file (0 when unknown), and

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from enum import StrEnum
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,14 @@ log = logging.getLogger("eskalasi.outbox")
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 DEFAULT_LIMIT = 100
+
+
+class Outcome(StrEnum):
+    """What one attempt did to an outbox row (named as `SendReport` counts it)."""
+
+    SENT = "sent"
+    RETRYING = "retrying"
+    FAILED = "failed"
 
 
 @dataclass
@@ -118,7 +127,7 @@ def _claim(session: Session, now: datetime) -> OutboxRow | None:
 
 
 def _attempt(row: OutboxRow, connection: _Connection, down: str | None,
-             now: datetime) -> tuple[str, str | None]:
+             now: datetime) -> tuple[Outcome, str | None]:
     """Try to send one row; return its outcome and why the server is down, if it is."""
     row.attempts += 1
     error: str | None = down
@@ -140,13 +149,13 @@ def _attempt(row: OutboxRow, connection: _Connection, down: str | None,
             permanent = isinstance(err, smtplib.SMTPException) and _permanent(err)
     if error is None:
         row.sent_at, row.last_error = now, None
-        return "sent", down
+        return Outcome.SENT, down
     row.last_error = error[:2000]
     if permanent:
         row.failed_at = now
-        return "failed", down
+        return Outcome.FAILED, down
     row.next_attempt_at = now + backoff(row.attempts)
-    return "retrying", down
+    return Outcome.RETRYING, down
 
 
 def send_due(database: Database, settings: SmtpSettings | None, *,
@@ -170,10 +179,10 @@ def send_due(database: Database, settings: SmtpSettings | None, *,
                     break
                 outcome, down = _attempt(row, connection, down, moment)
                 uow.commit()
-                if outcome != "sent":
+                if outcome is not Outcome.SENT:
                     log.warning("mail %s to %s not sent (attempt %d): %s", row.id,
                                 row.recipient, row.attempts, row.last_error)
-            setattr(report, outcome, getattr(report, outcome) + 1)
+            setattr(report, outcome.value, getattr(report, outcome.value) + 1)
     finally:
         connection.close()
     return report

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.types import Event
+from engine.types import Event, EventType
 
 GENESIS = "0" * 64
 
@@ -17,15 +17,13 @@ def canonical_json(value: Any) -> bytes:
     """The one byte form of a JSON value used for hashing."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
-TICKET_OPENED = "ticket_opened"
-TASK_COMPLETED = "task_completed"
-VERSION_DEPLOYED = "version_deployed"
-# data {"timer": boundary event id, "task": task spec id, "due_at": iso}; stream ticket:<id>
-TIMER_FIRED = "timer_fired"
-# data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}; stream ticket:<id>
-STEP_OVERDUE = "step_overdue"
-# data {"from_version", "to_version", "from_number", "to_number"}; stream ticket:<id>
-TICKET_MIGRATED = "ticket_migrated"
+# The event types (engine.types.EventType), by their short names.
+TICKET_OPENED = EventType.TICKET_OPENED
+TASK_COMPLETED = EventType.TASK_COMPLETED
+VERSION_DEPLOYED = EventType.VERSION_DEPLOYED
+TIMER_FIRED = EventType.TIMER_FIRED          # stream ticket:<id>
+STEP_OVERDUE = EventType.STEP_OVERDUE        # stream ticket:<id>
+TICKET_MIGRATED = EventType.TICKET_MIGRATED  # stream ticket:<id>
 
 
 def timestamp(moment: datetime | None = None) -> str:

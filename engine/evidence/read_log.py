@@ -8,12 +8,14 @@ from sqlalchemy.orm import Session
 
 from engine.persistence.tables import AuditReadRow
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.types import Role, User
+from engine.types import ReadKind, Role, User
 
 # What a read-log row says was read.
-READ_HISTORY, READ_REPLAY = "history", "replay"
-READ_JSON, READ_CSV, READ_RANGE = "export-json", "export-csv", "export-range-csv"
-READ_TICKET_PAGE, READ_EVENTS, READ_ATTACHMENT = "ticket-page", "events-api", "attachment"
+READ_HISTORY, READ_REPLAY = ReadKind.HISTORY, ReadKind.REPLAY
+READ_JSON, READ_CSV, READ_RANGE = (
+    ReadKind.EXPORT_JSON, ReadKind.EXPORT_CSV, ReadKind.EXPORT_RANGE_CSV)
+READ_TICKET_PAGE, READ_EVENTS, READ_ATTACHMENT = (
+    ReadKind.TICKET_PAGE, ReadKind.EVENTS_API, ReadKind.ATTACHMENT)
 
 
 def log_read(session: Session, actor: User, what: str, ticket_id: int | None = None,

@@ -19,14 +19,15 @@ from engine.persistence import repository
 from engine.persistence.tables import ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.validation import NS, local, properties, read_xml
-from engine.types import Change, ComparedSide, Comparison, Problem, Role, User
+from engine.types import Change, ChangeKind, ComparedSide, Comparison, Problem, Role, User
 
-ADDED, REMOVED, RENAMED, LANE_MOVED = "added", "removed", "renamed", "lane_moved"
+ADDED, REMOVED, RENAMED, LANE_MOVED = (
+    ChangeKind.ADDED, ChangeKind.REMOVED, ChangeKind.RENAMED, ChangeKind.LANE_MOVED)
 CONDITION_CHANGED, FORM_CHANGED, PROPERTY_CHANGED = (
-    "condition_changed", "form_changed", "property_changed")
-RECONNECTED, TYPE_CHANGED, SCRIPT_CHANGED = "reconnected", "type_changed", "script_changed"
-KINDS = (ADDED, REMOVED, RENAMED, LANE_MOVED, TYPE_CHANGED, RECONNECTED, CONDITION_CHANGED,
-         SCRIPT_CHANGED, FORM_CHANGED, PROPERTY_CHANGED)
+    ChangeKind.CONDITION_CHANGED, ChangeKind.FORM_CHANGED, ChangeKind.PROPERTY_CHANGED)
+RECONNECTED, TYPE_CHANGED, SCRIPT_CHANGED = (
+    ChangeKind.RECONNECTED, ChangeKind.TYPE_CHANGED, ChangeKind.SCRIPT_CHANGED)
+KINDS = tuple(ChangeKind)
 
 # Properties compared one by one (CONTRACT.md and the team's shared names), in this order.
 PROPERTIES = ("sopStep", "formJsonSchemaFilename", "formUiSchemaFilename", "timeLimit",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,17 @@ from engine.tickets import runtime
 DAYS_OFF_PATH = Path(__file__).resolve().parent.parent / "processes" / DAYS_OFF_FILE
 # A timer that cannot fire (its ticket moved to a version without the timer, a broken
 # workflow) is `failed` and logged, never retried.
-WAITING, FIRED, CANCELLED, FAILED = "waiting", "fired", "cancelled", "failed"
+class TimerState(StrEnum):
+    """A timer row's state (TimerRow.state)."""
+
+    WAITING = "waiting"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+WAITING, FIRED, CANCELLED, FAILED = (
+    TimerState.WAITING, TimerState.FIRED, TimerState.CANCELLED, TimerState.FAILED)
 
 
 def calendar_of(session: Session, lpse_id: int) -> WorkingCalendar:

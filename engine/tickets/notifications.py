@@ -24,14 +24,12 @@ from engine.persistence.tables import (
     UserRow,
 )
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.types import Notification, Role, User
+from engine.types import Notification, NotificationKind, Role, User
 
 # The kinds of notification (NotificationRow.kind).
-TASK_ASSIGNED = "task_assigned"
-DATA_REQUESTED = "data_requested"
-TICKET_SOLVED = "ticket_solved"
-REMINDER = "reminder"
-KINDS = (TASK_ASSIGNED, DATA_REQUESTED, TICKET_SOLVED, REMINDER)
+TASK_ASSIGNED, DATA_REQUESTED = NotificationKind.TASK_ASSIGNED, NotificationKind.DATA_REQUESTED
+TICKET_SOLVED, REMINDER = NotificationKind.TICKET_SOLVED, NotificationKind.REMINDER
+KINDS = tuple(NotificationKind)
 
 MAX_ID = 2**31 - 1
 # SOP steps whose task is a request for data (7: to the Admin LPSE, 9: to the Pengguna SPSE),

@@ -41,9 +41,9 @@ from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
 from engine.tickets import deadlines, notifications, runtime
 from engine.tickets.attachments import FIELD, CheckedUpload
-from engine.types import Event
+from engine.types import Event, TicketStatus
 
-OPEN, CLOSED = "open", "closed"
+OPEN, CLOSED = TicketStatus.OPEN, TicketStatus.CLOSED
 RACED = "Tugas ini baru saja diselesaikan oleh orang lain."
 # A completion that loses the ticket's revision race to a change that left its task pending
 # (a timer firing, another task of the ticket) is tried again this many times in all.

@@ -34,6 +34,7 @@ from engine.tickets import runtime, store
 from engine.tickets.repin import move
 from engine.tickets.store import OPEN
 from engine.types import (
+    BlockerCode,
     Change,
     MigrationBlocker,
     MigrationCheck,
@@ -44,10 +45,11 @@ from engine.types import (
     User,
 )
 
-POSITION_REMOVED, POSITION_CHANGED = "position_removed", "position_changed"
-PASSED_REMOVED, PASSED_CHANGED = "passed_removed", "passed_changed"
+POSITION_REMOVED, POSITION_CHANGED = BlockerCode.POSITION_REMOVED, BlockerCode.POSITION_CHANGED
+PASSED_REMOVED, PASSED_CHANGED = BlockerCode.PASSED_REMOVED, BlockerCode.PASSED_CHANGED
 NOT_RESTORABLE, CLOSED, SAME_VERSION, GONE, CONFLICT = (
-    "not_restorable", "closed", "same_version", "not_found", "conflict")
+    BlockerCode.NOT_RESTORABLE, BlockerCode.CLOSED, BlockerCode.SAME_VERSION, BlockerCode.GONE,
+    BlockerCode.CONFLICT)
 MAX_TICKETS = 500
 MAX_ID = 2**31 - 1
 FIELD = "tiket"
@@ -57,7 +59,7 @@ _WORDING = {"sopStep", "requirements", "equipment", "output", "remarks",
             compare.DOCUMENTATION, "formUiSchemaFilename"}
 # On steps already done, a different time limit (or timer) no longer matters either.
 _BEHIND_WORDING = _WORDING | {"timeLimit", compare.TIMER, compare.ATTACHED_TO}
-_KIND_WORDS = {
+_KIND_WORDS: dict[str, str] = {
     compare.ADDED: "ditambahkan", compare.REMOVED: "dihapus", compare.RENAMED: "nama diganti",
     compare.LANE_MOVED: "pindah lajur", compare.CONDITION_CHANGED: "kondisi diubah",
     compare.FORM_CHANGED: "formulir diubah", compare.RECONNECTED: "alur dihubungkan ulang",
@@ -93,7 +95,7 @@ def describe(blocker: MigrationBlocker, to_number: int) -> str:
     """Why a ticket cannot move, in plain Indonesian."""
     details = ", ".join(describe_detail(code) for code in blocker.detail.split(",") if code)
     name = blocker.name
-    return {
+    sentences: dict[str, str] = {
         POSITION_REMOVED: f"Langkah '{name}' tempat tiket berada dihapus pada versi "
                           f"{to_number}.",
         POSITION_CHANGED: f"Langkah '{name}' tempat tiket berada diubah pada versi "
@@ -105,7 +107,8 @@ def describe(blocker: MigrationBlocker, to_number: int) -> str:
         CLOSED: "Tiket sudah ditutup.",
         SAME_VERSION: f"Tiket sudah berada pada versi {to_number}.",
         GONE: "Tiket tidak ditemukan.",
-    }.get(blocker.code, blocker.code)
+    }
+    return sentences.get(blocker.code, blocker.code)
 
 
 def _blocker(code: str, to_number: int, element: str = "", name: str = "",

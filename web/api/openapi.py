@@ -99,7 +99,7 @@ SCHEMAS: dict[str, Schema] = {
     "Notification": obj(
         ["id", "kind", "ticket_id", "subject", "body", "link", "created_at", "read_at"],
         id=INTEGER,
-        kind={"enum": ["task_assigned", "data_requested", "ticket_solved", "reminder"]},
+        kind={"enum": [kind.value for kind in engine.NotificationKind]},
         ticket_id={"type": ["integer", "null"]}, subject=STRING, body=STRING,
         link={"type": "string", "description": "a path on the site: the task or ticket"},
         created_at=TIME, read_at=NULLABLE_TIME),

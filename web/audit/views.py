@@ -118,7 +118,7 @@ def export_range() -> ResponseReturnValue:
 
 def printable(ticket_id: int) -> ResponseReturnValue:
     """A printable report of one ticket (the page prints as it reads; a logged read)."""
-    found = engine.audit_history(database().uow(), actor(), ticket_id, read="print")
+    found = engine.audit_history(database().uow(), actor(), ticket_id, read=engine.ReadKind.PRINT)
     [result] = engine.verify_tickets(database().uow(), [str(ticket_id)])
     return page("audit/print.html", history=found, ticket=found.ticket, result=result)
 

@@ -110,7 +110,25 @@ def role_label(role: Role | str) -> str:
 
 def status_label(status: str) -> str:
     """A ticket's status."""
-    return {"open": _("Terbuka"), "closed": _("Ditutup")}.get(status, status)
+    labels: dict[str, str] = {engine.TicketStatus.OPEN: _("Terbuka"),
+                              engine.TicketStatus.CLOSED: _("Ditutup")}
+    return labels.get(status, status)
+
+
+def read_kind(what: str) -> str:
+    """What an auditor read, as the read log names it (`history`, `export-csv`, ...)."""
+    labels: dict[str, str] = {
+        engine.ReadKind.HISTORY: _("Riwayat tiket"),
+        engine.ReadKind.REPLAY: _("Putar ulang"),
+        engine.ReadKind.EXPORT_JSON: _("Ekspor JSON"),
+        engine.ReadKind.EXPORT_CSV: _("Ekspor CSV"),
+        engine.ReadKind.EXPORT_RANGE_CSV: _("Ekspor CSV rentang tanggal"),
+        engine.ReadKind.TICKET_PAGE: _("Halaman tiket"),
+        engine.ReadKind.EVENTS_API: _("Peristiwa lewat API"),
+        engine.ReadKind.ATTACHMENT: _("Berkas lampiran"),
+        engine.ReadKind.PRINT: _("Cetak"),
+    }
+    return labels.get(what, what)
 
 
 def field_value(value: Any, timezone: str | None = None) -> str:
@@ -138,6 +156,8 @@ def filesize(size: int) -> str:
 
 
 FILTERS = {
+    "translated": translated,
+    "in_english": in_english,
     "when": when,
     "local_when": local_when,
     "due_time": due_time,
@@ -146,8 +166,7 @@ FILTERS = {
     "overdue": overdue,
     "role_label": role_label,
     "status_label": status_label,
+    "read_kind": read_kind,
     "field_value": field_value,
     "filesize": filesize,
-    "translated": translated,
-    "in_english": in_english,
 }
