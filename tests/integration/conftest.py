@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine import Database
 from engine.persistence.tables import UserRow
+from tests.integration.api_client import Api
 from tests.integration.smtp import SmtpServer, address
+
+
+@pytest.fixture
+def api(app: Flask, client: FlaskClient) -> Api:
+    """The JSON API called as the demo users; every answer checked against its OpenAPI."""
+    return Api(app, client)
 
 
 @pytest.fixture

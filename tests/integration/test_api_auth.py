@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import itsdangerous
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from engine import Database
@@ -34,11 +32,6 @@ GUARDED = [("GET", "/me"), ("GET", "/tickets"), ("GET", "/tickets/1"),
            ("POST", "/tasks/00000000-0000-4000-8000-000000000000/complete"),
            ("GET", "/process-versions"), ("POST", "/process-versions"),
            ("POST", "/process-versions/validate")]
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 def with_token(token: str) -> dict[str, str]:

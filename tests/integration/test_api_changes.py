@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 import engine
 from engine import Database
@@ -14,11 +13,6 @@ from tests.integration.api_client import USERS, Api
 from web.config import DATABASE_EXTENSION
 
 OWNER = "pemilik.proses"
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 @pytest.fixture

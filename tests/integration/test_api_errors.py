@@ -5,17 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 import engine
 from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import Api
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 def test_a_path_the_api_does_not_have_is_a_404_problem(api: Api) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate
 
@@ -13,11 +12,6 @@ from tests.integration.api_client import DOC_URI, Api, openapi_path
 from web.api import openapi
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 def test_the_document_is_valid_openapi_3_1() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
 import engine
 from tests.desk import STEP_DATA, Desk
@@ -23,11 +21,6 @@ AT_STEP = {
         "pengguna.bandung"),
 }
 UNKNOWN_TASK = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 def at(desk: Desk, step: str) -> tuple[engine.Ticket, engine.Task]:

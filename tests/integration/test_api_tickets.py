@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-
 import engine
 from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import USERS, Api
@@ -20,11 +16,6 @@ from tests.integration.api_client import USERS, Api
 SEES_BANDUNG_TICKET = {"pengguna.bandung", "admin.bandung", "helpdesk.lkpp", "auditor"}
 SEES_SURABAYA_TICKET = {"pengguna.surabaya", "admin.surabaya", "helpdesk.lkpp", "auditor"}
 START = STEP_DATA["step01_eskalasi"]
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 def everything(desk: Desk) -> list[tuple[int, str, list[str], list[str]]]:

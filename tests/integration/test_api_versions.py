@@ -8,10 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-
 from tests.integration.api_client import USERS, Api
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -22,11 +18,6 @@ XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/pass
        b"<d>&x;</d>")
 XML = "application/xml"
 OWNER = "pemilik.proses"
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
 
 
 def versions(api: Api) -> list[dict[str, Any]]:

@@ -15,13 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
 
 from tests.bounds import ENDS_WITHIN
 from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import Api
-from tests.integration.test_api_versions import BPMN, RENAMED, XML, multipart
+from tests.integration.test_api_versions import BPMN, RENAMED, XML, multipart, versions
 from tests.integration.test_scripts_at_run_time import with_script_after_step_2
 
 OWNER = "pemilik.proses"
@@ -96,16 +94,6 @@ HOSTILE: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
                                            + b"x" * 300_000 + b'"}'), "larger than"),
     ("form that is not an object schema", with_form(b'{"type": "string"}'), "object"),
 ]
-
-
-@pytest.fixture
-def api(app: Flask, client: FlaskClient) -> Api:
-    return Api(app, client)
-
-
-def versions(api: Api) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = api.get("/process-versions", "auditor").json["items"]
-    return items
 
 
 @pytest.mark.parametrize(("name", "body", "words"), HOSTILE, ids=[h[0] for h in HOSTILE])
