@@ -21,6 +21,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from engine.types import DEFAULT_TIMEZONE
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware datetimes in UTC on every database (SQLite keeps no offset)."""
@@ -50,7 +52,7 @@ class LpseRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
 
 
 class UserRow(Base):
