@@ -41,13 +41,6 @@ def closed_ticket(desk: Desk, **changes: Any) -> engine.Ticket:
                     *TO_THE_END)
 
 
-def execute(desk: Desk, sql: str, **params: object) -> None:
-    if desk.database.engine.dialect.name == "postgresql":
-        sql = sql.replace(":data", "CAST(:data AS json)")
-    with desk.database.engine.begin() as connection:
-        connection.execute(text(sql), params)
-
-
 def scalar(desk: Desk, sql: str, **params: object) -> Any:
     with desk.database.engine.connect() as connection:
         return connection.execute(text(sql), params).scalar()
@@ -101,7 +94,7 @@ def test_tampering_with_a_ticket_s_events_is_reported(
         words: tuple[str, ...]) -> None:
     ticket = closed_ticket(desk)
     for sql, params in statements:
-        execute(desk, sql, s=stream(ticket), **params)
+        desk.tamper(sql, s=stream(ticket), **params)
     result = verify(desk, ticket)
     assert not result.ok
     assert any(all(word in p for word in words) for p in result.problems), result.problems
@@ -121,8 +114,8 @@ def _truncate_with_the_head(desk: Desk) -> tuple[engine.Ticket, Any]:
 
 
 def _rewind(desk: Desk, ticket: engine.Ticket, saved: Any) -> None:
-    execute(desk, "DELETE FROM events WHERE stream = :s AND seq > :n", s=stream(ticket),
-            n=saved.event_count)
+    desk.tamper("DELETE FROM events WHERE stream = :s AND seq > :n", s=stream(ticket),
+                n=saved.event_count)
     with desk.database.engine.begin() as connection:
         connection.execute(text(
             "UPDATE tickets SET workflow = :w, event_count = :n, last_hash = :h, "
@@ -178,8 +171,8 @@ def _two_days_of_checkpoints(desk: Desk) -> list[Any]:
 
 def test_an_edited_checkpoint_is_reported(desk: Desk) -> None:
     first, _ = _two_days_of_checkpoints(desk)
-    execute(desk, "UPDATE audit_checkpoints SET heads = :data WHERE seq = 1",
-            data='{"ticket:1": [1, "' + "0" * 64 + '"]}')
+    desk.tamper("UPDATE audit_checkpoints SET heads = :data WHERE seq = 1",
+                data='{"ticket:1": [1, "' + "0" * 64 + '"]}')
     problems = verify_all(desk)["checkpoints"].problems
     assert f"checkpoint 1 ({first.day}): content does not match its hash (it was edited)" \
         in problems
@@ -187,7 +180,7 @@ def test_an_edited_checkpoint_is_reported(desk: Desk) -> None:
 
 def test_a_deleted_checkpoint_is_reported(desk: Desk) -> None:
     _two_days_of_checkpoints(desk)
-    execute(desk, "DELETE FROM audit_checkpoints WHERE seq = 1")
+    desk.tamper("DELETE FROM audit_checkpoints WHERE seq = 1")
     problems = verify_all(desk)["checkpoints"].problems
     assert any("a checkpoint was deleted" in p for p in problems), problems
     assert any("does not follow the checkpoint before it" in p for p in problems), problems
@@ -197,7 +190,7 @@ def test_the_newest_checkpoint_deleted_is_caught_by_the_anchor_kept_outside(
         desk: Desk) -> None:
     _, newest = _two_days_of_checkpoints(desk)
     assert "checkpoints" not in verify_all(desk, anchor=newest.hash)
-    execute(desk, "DELETE FROM audit_checkpoints WHERE seq = 2")
+    desk.tamper("DELETE FROM audit_checkpoints WHERE seq = 2")
     problems = verify_all(desk, anchor=newest.hash)["checkpoints"].problems
     assert any(newest.hash in p for p in problems), problems
 
@@ -215,8 +208,8 @@ def test_the_replay_shortcut_still_sees_another_ticket_s_stored_state(desk: Desk
     first = closed_ticket(desk, judul="Judul pertama")
     second = closed_ticket(desk, judul="Judul kedua")
     assert all(r.ok for r in verify_all(desk).values())
-    execute(desk, "UPDATE tickets SET workflow = (SELECT workflow FROM tickets WHERE id = :a) "
-                  "WHERE id = :b", a=first.id, b=second.id)
+    desk.tamper("UPDATE tickets SET workflow = (SELECT workflow FROM tickets WHERE id = :a) "
+                "WHERE id = :b", a=first.id, b=second.id)
     results = verify_all(desk)
     assert results[first.number].ok
     assert any("replay gives different data" in p and "Judul kedua" in p
@@ -247,8 +240,8 @@ def test_verify_all_shows_progress_names_each_failure_and_sums_up(
     captured = capsys.readouterr()
     assert "[##############################] 2/2 100%" in captured.err
     assert "2 ticket(s) checked, 0 failed" in captured.out and "all verified" in captured.out
-    execute(desk, "UPDATE events SET actor = 'someone' WHERE stream = :s AND seq = 2",
-            s=stream(bad))
+    desk.tamper("UPDATE events SET actor = 'someone' WHERE stream = :s AND seq = 2",
+                s=stream(bad))
     assert main(["verify", "--all"]) == 1
     out = capsys.readouterr().out
     assert f"{bad.number}: FAILED\n  - event 2 (task_completed): content does not match" in out
@@ -323,8 +316,8 @@ def test_tickets_on_one_path_are_replayed_on_the_engine_once(
 def test_an_edited_deployment_record_is_reported(desk: Desk) -> None:
     ticket = desk.open()
     assert "process" not in verify_all(desk)
-    execute(desk, "UPDATE events SET actor = 'someone else' WHERE stream = 'process' "
-                  "AND seq = 1")
+    desk.tamper("UPDATE events SET actor = 'someone else' WHERE stream = 'process' "
+                "AND seq = 1")
     results = verify_all(desk)
     assert results[ticket.number].ok
     assert any("event 1 (version_deployed)" in p and "edited" in p

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import text
 
 import engine
 from engine.process.validation import NS
@@ -139,20 +138,13 @@ def test_a_second_migration_does_nothing_to_a_moved_ticket(desk: Desk) -> None:
     assert ticket.number not in plan(desk, version)
 
 
-def tamper(desk: Desk, sql: str, **params: object) -> None:
-    if desk.database.engine.dialect.name == "postgresql":
-        sql = sql.replace(":data", "CAST(:data AS json)")
-    with desk.database.engine.begin() as connection:
-        connection.execute(text(sql), params)
-
-
 def test_an_edited_migration_event_fails_verify(desk: Desk) -> None:
     ticket = at_step03(desk)
     version = deploy(desk)
     engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
-    tamper(desk, "UPDATE events SET data = :data WHERE stream = :s AND type = 'ticket_migrated'",
-           data='{"from_version": "x", "to_version": "y", "from_number": 1, "to_number": 2}',
-           s=f"ticket:{ticket.id}")
+    desk.tamper("UPDATE events SET data = :data WHERE stream = :s AND type = 'ticket_migrated'",
+                data='{"from_version": "x", "to_version": "y", "from_number": 1, "to_number": 2}',
+                s=f"ticket:{ticket.id}")
     result = verified(desk)[ticket.number]
     assert not result.ok
     assert any("edited" in p for p in result.problems)
@@ -163,8 +155,8 @@ def test_a_deleted_migration_event_fails_verify(desk: Desk) -> None:
     ticket = at_step03(desk)
     version = deploy(desk)
     engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
-    tamper(desk, "DELETE FROM events WHERE stream = :s AND type = 'ticket_migrated'",
-           s=f"ticket:{ticket.id}")
+    desk.tamper("DELETE FROM events WHERE stream = :s AND type = 'ticket_migrated'",
+                s=f"ticket:{ticket.id}")
     assert not verified(desk)[ticket.number].ok
 
 
@@ -172,8 +164,8 @@ def test_a_ticket_pinned_back_without_its_events_fails_verify(desk: Desk) -> Non
     ticket = at_step03(desk)
     version = deploy(desk)
     engine.migrate_tickets(desk.database.uow, owner(desk), version.id, [ticket.id])
-    tamper(desk, "UPDATE tickets SET process_version_id = :v WHERE id = :t",
-           v=ticket.process_version, t=ticket.id)
+    desk.tamper("UPDATE tickets SET process_version_id = :v WHERE id = :t",
+                v=ticket.process_version, t=ticket.id)
     result = verified(desk)[ticket.number]
     assert not result.ok and any("pinned" in p for p in result.problems)
 
