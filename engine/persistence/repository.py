@@ -1,4 +1,4 @@
-"""Queries the services need, one function each; callers own the session."""
+"""Queries the use cases need, one function each; callers own the session."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def storage_errors() -> Iterator[None]:
 
 
 class UnitOfWork:
-    """A transaction boundary; services call `commit()` explicitly, anything else rolls back."""
+    """A transaction boundary; use cases call `commit()` explicitly, anything else rolls back."""
 
     def __init__(self, engine: Engine, store: AttachmentStore | None = None,
                  workflows: WorkflowCache | None = None, base_url: str = "") -> None:

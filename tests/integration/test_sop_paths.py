@@ -1,4 +1,4 @@
-"""Every path through the SOP, through the engine's services on a real database."""
+"""Every path through the SOP, through the engine's use cases on a real database."""
 
 from __future__ import annotations
 
