@@ -56,7 +56,7 @@ def test_wrong_credentials_are_401_the_same_for_unknown_users(api: Api) -> None:
         response = api.post("/auth/token", json=credentials)
         assert response.status_code == 401, credentials
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
-        assert response.json["detail"] == "Wrong username or password."
+        assert response.json["detail"] == "Nama pengguna atau kata sandi salah."
 
 
 def test_a_token_request_without_username_or_password_is_422(api: Api) -> None:
@@ -118,7 +118,9 @@ def test_an_expired_token_is_401(api: Api, monkeypatch: pytest.MonkeyPatch) -> N
     response = api.get("/me", headers=with_token(token))
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-    assert "expired" in response.json["detail"]
+    assert "kedaluwarsa" in response.json["detail"]  # Indonesian unless English is asked
+    english = api.get("/me", headers={**with_token(token), "Accept-Language": "en"})
+    assert "expired" in english.json["detail"]
 
 
 def test_a_token_stops_working_when_its_user_is_deactivated(

@@ -14,6 +14,7 @@ from web.api.problems import ApiProblem
 from web.api.routing import is_public, public
 from web.api.serialize import user_json
 from web.context import database
+from web.extensions import _
 
 SALT = "api-token"
 
@@ -33,7 +34,7 @@ def issue(username: str) -> tuple[str, datetime]:
     """A signed token for the username, and when it stops being accepted."""
     serializer = _serializer()
     token = serializer.dumps(username)
-    _, signed_at = serializer.loads(token, return_timestamp=True)
+    _username, signed_at = serializer.loads(token, return_timestamp=True)
     return token, signed_at + timedelta(seconds=_lifetime())
 
 
@@ -44,22 +45,23 @@ def unauthorized(detail: str, error: str = "") -> ApiProblem:
 
 
 def _bearer_user() -> engine.User:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("Send a token: Authorization: Bearer <token> "
                            "(POST /api/v1/auth/token gives one).")
     try:
         username = _serializer().loads(token.strip(), max_age=_lifetime())
     except SignatureExpired:
-        raise unauthorized("The token has expired; ask for a new one.", "invalid_token") from None
+        raise unauthorized(_("Token sudah kedaluwarsa; mintalah yang baru."),
+                           "invalid_token") from None
     except BadData:
         username = None
     if not isinstance(username, str):
-        raise unauthorized("The token is not valid.", "invalid_token")
+        raise unauthorized(_("Token tidak sah."), "invalid_token")
     try:
         return engine.get_user(database().uow(), username)
     except engine.NotFound:
-        raise unauthorized("The token's user is no longer active.", "invalid_token") from None
+        raise unauthorized(_("Pengguna token ini tidak lagi aktif."), "invalid_token") from None
 
 
 def require_token() -> None:
@@ -80,7 +82,7 @@ def require(*roles: engine.Role) -> engine.User:
     user = caller()
     if user.role not in roles:
         allowed = " or ".join(role.value for role in roles)
-        raise ApiProblem(403, f"Only the {allowed} may do this.")
+        raise ApiProblem(403, _("Hanya %(allowed)s yang dapat melakukan ini.", allowed=allowed))
     return user
 
 
@@ -93,7 +95,7 @@ def issue_token() -> dict[str, Any]:
     user = engine.authenticate(database().uow(), username, password,
                                client=request.remote_addr or "")
     if user is None:
-        raise unauthorized("Wrong username or password.")
+        raise unauthorized(_("Nama pengguna atau kata sandi salah."))
     token, expires_at = issue(user.username)
     return {"token": token, "expires_at": expires_at.astimezone(UTC).isoformat(),
             "token_type": "Bearer"}

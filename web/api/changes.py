@@ -13,6 +13,7 @@ from web.api.inputs import json_object
 from web.api.problems import invalid, problem
 from web.api.serialize import items, version_json
 from web.context import database
+from web.extensions import _
 
 bp = Blueprint("changes", __name__)
 
@@ -22,7 +23,7 @@ MAX_TICKETS = 500
 @bp.errorhandler(engine.Forbidden)
 def hidden(_error: engine.Forbidden) -> Response:
     """What only process owners may use does not exist for anyone else."""
-    return problem(404, "The requested resource was not found.")
+    return problem(404, _("Sumber yang diminta tidak ditemukan."))
 
 
 def change_json(change: engine.Change) -> dict[str, Any]:
@@ -71,7 +72,8 @@ def migrate(version_id: str) -> dict[str, Any]:
     try:
         results = engine.migrate_tickets(database().uow, user, version_id, chosen)
     except engine.InvalidData:
-        raise invalid({"tickets": [f"A list of 1 to {MAX_TICKETS} ticket ids."]}) from None
+        raise invalid({"tickets": [_("Daftar berisi 1 sampai %(limit)s id tiket.",
+                                      limit=MAX_TICKETS)]}) from None
     return items([{"ticket_id": r.ticket_id, "ticket_number": r.ticket_number,
                    "migrated": r.migrated, "reasons": [blocker_json(b) for b in r.blockers]}
                   for r in results])

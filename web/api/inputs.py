@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from flask import current_app, request
 
 from web.api.problems import ApiProblem, invalid
+from web.extensions import _
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024  # a diagram with all its forms fits many times over
 XML_TYPES = {"", "application/xml", "text/xml", "application/bpmn+xml",
@@ -47,17 +48,20 @@ def _has_nul(value: Any) -> bool:
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object: 415 if it is not JSON, 400 if it is malformed."""
     if not request.is_json:
-        raise ApiProblem(415, "Send the body as JSON, with Content-Type: application/json.")
+        raise ApiProblem(415, _("Kirim isi permintaan sebagai JSON, dengan Content-Type: "
+                                "application/json."))
     try:
         body = json.loads(request.get_data(), parse_constant=_no_constant)
     except RecursionError:
-        raise ApiProblem(400, "The JSON body is nested too deeply.") from None
+        raise ApiProblem(400, _("Isi JSON bersarang terlalu dalam.")) from None
     except ValueError as error:
-        raise ApiProblem(400, f"The body is not valid JSON: {error}.") from None
+        raise ApiProblem(400, _("Isi permintaan bukan JSON yang sah: %(error)s.",
+                                error=error)) from None
     if not isinstance(body, dict):
-        raise ApiProblem(400, "The body must be a JSON object ({...}).")
+        raise ApiProblem(400, _("Isi permintaan harus berupa objek JSON ({...})."))
     if _has_nul(body):
-        raise ApiProblem(400, "Text in the body must not contain NUL characters (\\u0000).")
+        raise ApiProblem(400, _("Teks dalam isi permintaan tidak boleh memuat karakter NUL "
+                                "(\\u0000)."))
     return body
 
 
@@ -65,7 +69,7 @@ def texts(body: dict[str, Any], *names: str) -> tuple[str, ...]:
     """Required string fields of a JSON body (422 naming every one that is missing)."""
     missing = [name for name in names if not isinstance(body.get(name), str) or not body[name]]
     if missing:
-        raise invalid({name: ["Required, as a non-empty string."] for name in missing})
+        raise invalid({name: [_("Wajib, sebagai teks yang tidak kosong.")] for name in missing})
     return tuple(str(body[name]) for name in names)
 
 
@@ -75,7 +79,8 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     if raw is None:
         return default
     if not WHOLE_NUMBER.match(raw) or not low <= int(raw) <= high:
-        raise invalid({name: [f"Must be a whole number from {low} to {high}."]})
+        raise invalid({name: [_("Harus bilangan bulat dari %(low)s sampai %(high)s.", low=low,
+                                 high=high)]})
     return int(raw)
 
 
@@ -84,28 +89,30 @@ def diagram() -> tuple[bytes, dict[str, bytes], str]:
     if request.mimetype == "multipart/form-data":
         return _multipart_diagram()
     if request.mimetype not in XML_TYPES:
-        raise ApiProblem(415, "Send the BPMN XML as the body (Content-Type: application/xml) "
-                              "or as multipart/form-data with the file in `bpmn`.")
+        raise ApiProblem(415, _("Kirim XML BPMN sebagai isi permintaan (Content-Type: "
+                                "application/xml) atau sebagai multipart/form-data dengan "
+                                "berkas di `bpmn`."))
     return request.get_data(), {}, _note(request.args.get("note", ""))
 
 
 def _note(note: str) -> str:
     if len(note) > MAX_NOTE or "\x00" in note:
-        raise invalid({"note": [f"At most {MAX_NOTE} characters of text."]})
+        raise invalid({"note": [_("Paling banyak %(limit)s karakter teks.", limit=MAX_NOTE)]})
     return note
 
 
 def _multipart_diagram() -> tuple[bytes, dict[str, bytes], str]:
     bpmn = request.files.get("bpmn")
     if bpmn is None:
-        raise invalid({"bpmn": ["Attach the BPMN file in the field `bpmn`."]})
+        raise invalid({"bpmn": [_("Lampirkan berkas BPMN pada isian `bpmn`.")]})
     forms: dict[str, bytes] = {}
     for upload in request.files.getlist("forms"):
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
         if not name:
-            raise invalid({"forms": ["Every form file needs a file name, e.g. step01.json."]})
+            raise invalid({"forms": [_("Setiap berkas formulir perlu nama berkas, mis. "
+                                         "step01.json.")]})
         if name in forms:
-            raise invalid({"forms": [f"Two form files are named {name}."]})
+            raise invalid({"forms": [_("Dua berkas formulir bernama %(name)s.", name=name)]})
         forms[name] = upload.read()
     note = request.form.get("note") or request.args.get("note", "")
     return bpmn.read(), forms, _note(note)

@@ -12,6 +12,7 @@ from web.api.inputs import query_int
 from web.api.problems import invalid
 from web.api.serialize import iso
 from web.context import database
+from web.extensions import _
 
 bp = Blueprint("notifications", __name__)
 
@@ -27,7 +28,7 @@ def _flag(name: str) -> bool:
     """An optional boolean query parameter: `true` or `false` (422 otherwise)."""
     raw = request.args.get(name, "false")
     if raw not in {"true", "false"}:
-        raise invalid({name: ["Must be true or false."]})
+        raise invalid({name: [_("Harus true atau false.")]})
     return raw == "true"
 
 

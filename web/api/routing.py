@@ -9,6 +9,8 @@ from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 
+from web.extensions import _
+
 F = TypeVar("F", bound=Callable[..., Any])
 UNMATCHED = "api.unmatched"
 FALLBACK_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
@@ -47,7 +49,8 @@ def routing_error() -> HTTPException:
         return error
     except HTTPException:
         pass
-    return NotFound(f"There is no {request.path} in this API; see /api/v1/openapi.json.")
+    return NotFound(_("%(path)s tidak ada di API ini; lihat /api/v1/openapi.json.",
+                      path=request.path))
 
 
 def add_fallback(bp: Blueprint) -> None:
