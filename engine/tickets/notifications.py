@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -50,11 +50,13 @@ class Recipient(NamedTuple):
 RECIPIENT_COLUMNS = (UserRow.id, UserRow.username, UserRow.email)
 
 
-def _recipients(session: Session, query: Select[int, str, str | None]) -> list[Recipient]:
+def _recipients(session: Session, query: Select[int, str, str | None],
+                params: dict[str, Any] | None = None) -> list[Recipient]:
     # Users are never changed by the use cases that notify: reading them must not flush the
     # ticket's pending changes first (the unit of work flushes once, at its commit).
     with session.no_autoflush:
-        return [Recipient(id_, username, email) for id_, username, email in session.execute(query)]
+        rows = session.execute(query, params)
+        return [Recipient(id_, username, email) for id_, username, email in rows]
 
 
 def notify(session: Session, *, recipients: Sequence[str], kind: str, ticket_id: int | None,
@@ -107,20 +109,32 @@ def email_body(body: str, link: str, base_url: str = "") -> str:
     return f"{body}\n\nBuka: {base}{link}\n\n{SIGNATURE}\n"
 
 
+def _lane_query(*conditions: ColumnElement[bool]) -> Select[int, str, str | None]:
+    return (select(*RECIPIENT_COLUMNS)
+            .where(UserRow.role == bindparam("lane"), UserRow.active, *conditions)
+            .order_by(UserRow.username))
+
+
+# Built once (every new task asks): each lane's statement, its values bound when it runs.
+_LANE_QUERIES = {
+    Role.PENGGUNA.value: _lane_query(UserRow.id == bindparam("reporter_id")),
+    Role.ADMIN.value: _lane_query(UserRow.lpse_id == bindparam("lpse_id")),
+    Role.HELPDESK.value: _lane_query(),
+}
+
+
 def lane_users(session: Session, *, lane: str, lpse_id: int,
                reporter_id: int) -> list[Recipient]:
     """Who may complete a task of `lane` on a ticket: Pengguna SPSE, the reporter; Admin
     LPSE, the active admins of the ticket's LPSE; Helpdesk LKPP, every helpdesk user.
 
     One query, read by the index on users (role, lpse_id, active) or the primary key."""
-    query = select(*RECIPIENT_COLUMNS).where(UserRow.role == lane, UserRow.active)
-    if lane == Role.PENGGUNA.value:
-        query = query.where(UserRow.id == reporter_id)
-    elif lane == Role.ADMIN.value:
-        query = query.where(UserRow.lpse_id == lpse_id)
-    elif lane != Role.HELPDESK.value:
+    query = _LANE_QUERIES.get(lane)
+    if query is None:
         return []
-    return _recipients(session, query.order_by(UserRow.username))
+    # A statement ignores the values it does not name.
+    return _recipients(session, query,
+                       {"lane": lane, "lpse_id": lpse_id, "reporter_id": reporter_id})
 
 
 def lane_recipients(session: Session, *, lane: str, lpse_id: int,
