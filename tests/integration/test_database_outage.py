@@ -48,12 +48,14 @@ class Site:
     def assert_up(self) -> None:
         assert self.person.get("/tugas").status_code == 200
         assert self.api.get("/tasks", "helpdesk.lkpp").status_code == 200
+        assert self.cli("worker", "--once")[0] == 0
         assert self.cli("verify", "--all")[0] == 0
 
     def assert_down(self) -> None:
-        status, errors = self.cli("verify", "--all")
-        assert status == 1
-        assert len(errors.splitlines()) == 1 and errors.startswith("eskalasi: "), errors
+        for command in (["worker", "--once"], ["verify", "--all"]):
+            status, errors = self.cli(*command)
+            assert status == 1, command
+            assert len(errors.splitlines()) == 1 and errors.startswith("eskalasi: "), errors
         reason = errors.split("unavailable:", 1)[-1].strip()  # the driver's own words
         page = self.person.get("/tugas")
         assert page.status_code == 503, page.text[:500]
