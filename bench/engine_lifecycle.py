@@ -107,7 +107,8 @@ def main() -> None:
         floor_run(spec)
         database.engine.dispose()  # no pooled connection holds the WAL
         before = measure(path)
-        service_ms, floor_ms = [], []
+        service_ms: list[float] = []
+        floor_ms: list[float] = []
         for _ in range(args.tickets):  # interleaved, so both see the same machine noise
             service_ms.extend(t * 1000 for t in services_run(database, users))
             floor_ms.extend(t * 1000 for t in floor_run(spec))

@@ -222,7 +222,7 @@ def gunicorn_round(url: str, clients: int, tickets: int, workers: int) -> float:
     drop_database(url)
     done = sum(count for count, _, _ in finished)
     elapsed = max(end for _, _, end in finished) - min(began for _, began, _ in finished)
-    return done / elapsed
+    return float(done / elapsed)
 
 
 def main() -> None:

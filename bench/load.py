@@ -255,9 +255,9 @@ def add_accounts(url: str, people: list[User]) -> None:
                 lpse_of[number] = lpse.id
         for person in people:
             number = person.username.rsplit(".load", 1)[1]
-            lpse = lpse_of[number] if person.role in ("admin", "pengguna") else None
+            lpse_id = lpse_of[number] if person.role in ("admin", "pengguna") else None
             session.add(UserRow(username=person.username, full_name=person.username,
-                                role=ROLE_OF[person.role].value, lpse_id=lpse,
+                                role=ROLE_OF[person.role].value, lpse_id=lpse_id,
                                 password_hash=password, active=True))
         uow.commit()
 

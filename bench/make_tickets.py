@@ -71,8 +71,8 @@ def add_lpses(database: engine.Database) -> list[tuple[int, int, int]]:
             .join(UserRow, UserRow.lpse_id == LpseRow.id)
             .where(LpseRow.code.like("bench-%"))).all()
     found: dict[int, dict[str, int]] = {}
-    for lpse_id, user_id, role in rows:
-        found.setdefault(lpse_id, {})[role] = user_id
+    for lpse_id, user_id, role_name in rows:
+        found.setdefault(lpse_id, {})[role_name] = user_id
     return [(lpse, users["Admin LPSE"], users["Pengguna SPSE"])
             for lpse, users in sorted(found.items()) if len(users) == 2]
 
