@@ -36,6 +36,7 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "version_not_found": _("Versi proses tidak ditemukan."),
     "version_not_stored": _("Versi proses %(version)s tidak tersimpan."),
     "draft_not_found": _("Draf %(draft)s tidak ditemukan."),
+    "version_id_not_found": _("Versi proses %(version)s tidak ditemukan."),
     "no_version_deployed": _("Belum ada versi proses yang di-deploy; jalankan `eskalasi "
                              "init`."),
     # Forbidden.
@@ -43,6 +44,10 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "only_owner_compares": _("Hanya pemilik proses yang dapat membandingkan versi."),
     "only_owner_moves_tickets": _("Hanya pemilik proses yang dapat memindahkan tiket ke "
                                   "versi lain."),
+    "only_owner_may": _("Hanya pemilik proses yang dapat melakukan ini."),
+    "only_owner_or_auditor_lists": _("Hanya pemilik proses atau auditor yang dapat melihat "
+                                     "versi proses."),
+    "only_auditor_verifies": _("Hanya auditor yang dapat memverifikasi tiket."),
     # Conflict.
     "task_raced": _("Tugas ini baru saja diselesaikan oleh orang lain."),
     "task_done": _("Tugas ini sudah diselesaikan."),
@@ -54,6 +59,7 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     # Invalid data (per field).
     "reporter_not_pengguna": _("Pelapor harus Pengguna SPSE dari LPSE Anda."),
     "choose_a_ticket": _("Pilih minimal satu tiket."),
+    "choose_tickets_by_number": _("Pilih tiket dengan nomornya."),
     "too_many_tickets": _("Paling banyak %(limit)s tiket sekaligus."),
     "no_attachments_here": _("Lampiran tidak dapat disimpan di sini."),
     "too_many_files": _("Paling banyak %(limit)s berkas sekaligus."),
@@ -152,6 +158,20 @@ CATALOG: Mapping[str, str] = MappingProxyType({
                           "daerah)"),
     "days_off_bad_date": _("'%(date)s' bukan tanggal yang ada"),
     "cannot_read_file": _("berkas tidak dapat dibaca: %(detail)s"),
+    # Drafts and uploads of a diagram with its forms.
+    "draft_name": _("draf memerlukan nama 1 sampai %(limit)s karakter"),
+    "too_many_forms": _("paling banyak %(limit)s formulir"),
+    "form_file_name_invalid": _("'%(name)s' bukan nama berkas biasa berakhiran .json"),
+    "file_larger_than": _("%(name)s lebih besar dari %(limit)s byte"),
+    "text_nul": _("teks tidak boleh memuat karakter NUL"),
+    "upload_zip_or_files": _("unggah zip, atau berkas BPMN beserta formulirnya, bukan "
+                             "keduanya"),
+    "upload_one_diagram": _("unggah tepat satu diagram BPMN (.bpmn); ditemukan %(count)s"),
+    "upload_unknown_file": _("'%(name)s' bukan diagram .bpmn maupun formulir .json"),
+    "upload_two_forms": _("dua formulir bernama %(name)s"),
+    "zip_too_many": _("zip memuat lebih dari %(limit)s berkas"),
+    "zip_unreadable": _("zip tidak dapat dibaca: %(detail)s"),
+    "form_not_utf8": _("formulir bukan UTF-8 yang sah"),
 })
 
 Translate = Callable[[str], str]

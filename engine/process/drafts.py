@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, InvalidData, InvalidDiagram, NotFound
 from engine.evidence import chain
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, ProcessDraftRow, ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -32,7 +33,7 @@ DIAGRAM_NAME = "escalation.bpmn"
 
 def _owner(actor: User) -> None:
     if actor.role is not Role.PROCESS_OWNER:
-        raise NotFound("no such page")
+        raise NotFound(Message("page_not_found"))
 
 
 def _to_draft(row: ProcessDraftRow) -> Draft:
@@ -46,22 +47,23 @@ def check_parts(name: str, bpmn: str, forms: Mapping[str, str]) -> dict[str, lis
     """Field -> messages for what a draft may not hold (too big, bad names); {} when fine."""
     errors: dict[str, list[str]] = {}
     if not name.strip() or len(name) > MAX_NAME:
-        errors["name"] = [f"a draft needs a name of 1 to {MAX_NAME} characters"]
+        errors["name"] = [Message("draft_name", limit=MAX_NAME)]
     size = len(bpmn.encode())
     if size > MAX_BPMN_BYTES:
-        errors["xml"] = [f"the file is {size:,} bytes; the limit is {MAX_BPMN_BYTES:,} bytes"]
-    form_errors = []
+        errors["xml"] = [Message("bpmn_too_large", size=f"{size:,}", limit=f"{MAX_BPMN_BYTES:,}")]
+    form_errors: list[str] = []
     if len(forms) > MAX_FORMS:
-        form_errors.append(f"at most {MAX_FORMS} forms")
+        form_errors.append(Message("too_many_forms", limit=MAX_FORMS))
     for form_name, text in forms.items():
         if not FORM_NAME.match(form_name):
-            form_errors.append(f"'{form_name[:100]}' is not a plain file name ending in .json")
+            form_errors.append(Message("form_file_name_invalid", name=form_name[:100]))
         elif not isinstance(text, str) or len(text.encode()) > MAX_FORM_BYTES:
-            form_errors.append(f"{form_name} is larger than {MAX_FORM_BYTES:,} bytes")
+            form_errors.append(Message("file_larger_than", name=form_name,
+                                       limit=f"{MAX_FORM_BYTES:,}"))
     if form_errors:
         errors["forms"] = form_errors
     if any("\x00" in text for text in (name, bpmn, *forms, *forms.values())):
-        errors.setdefault("xml", []).append("text must not contain NUL characters")
+        errors.setdefault("xml", []).append(Message("text_nul"))
     return errors
 
 
@@ -80,7 +82,7 @@ def get_draft(uow: UnitOfWork, actor: User, draft_id: int) -> Draft:
     with uow:
         row = uow.session.get(ProcessDraftRow, draft_id)
         if row is None:
-            raise NotFound(f"draft {draft_id} does not exist")
+            raise NotFound(Message("draft_not_found", draft=draft_id))
         return _to_draft(row)
 
 
@@ -104,16 +106,16 @@ def save_draft(uow: UnitOfWork, actor: User, *, name: str, bpmn: str,
         else:
             found = session.get(ProcessDraftRow, draft_id)
             if found is None:
-                raise NotFound(f"draft {draft_id} does not exist")
+                raise NotFound(Message("draft_not_found", draft=draft_id))
             row = found
             if revision is not None and revision != row.revision:
-                raise Conflict(f"{row.updated_by} saved this draft meanwhile; open it again")
+                raise Conflict(Message("draft_saved_by", user=row.updated_by))
             row.name, row.bpmn_xml, row.forms = name.strip(), bpmn, dict(forms)
             row.updated_by, row.updated_at = actor.username, now
         try:
             uow.commit()
         except StaleDataError as err:
-            raise Conflict("someone saved this draft meanwhile; open it again") from err
+            raise Conflict(Message("draft_saved_meanwhile")) from err
         return _to_draft(row)
 
 
@@ -123,7 +125,7 @@ def delete_draft(uow: UnitOfWork, actor: User, draft_id: int) -> None:
     with uow:
         row = uow.session.get(ProcessDraftRow, draft_id)
         if row is None:
-            raise NotFound(f"draft {draft_id} does not exist")
+            raise NotFound(Message("draft_not_found", draft=draft_id))
         uow.session.delete(row)
         uow.commit()
 
@@ -160,7 +162,7 @@ def version_files(uow: UnitOfWork, actor: User, version_id: str | None = None) -
         current = repository.current_version(session)
         row = current if version_id is None else session.get(ProcessVersionRow, version_id)
         if row is None:
-            raise NotFound(f"process version {version_id} does not exist")
+            raise NotFound(Message("version_id_not_found", version=version_id))
         version = ProcessVersion(id=row.id, number=row.number, process_id=row.process_id,
                                  deployed_at=row.deployed_at, deployed_by=row.deployed_by,
                                  note=row.note, current=current is not None
@@ -195,7 +197,7 @@ def archive(bpmn: str, forms: Mapping[str, str | Mapping[str, object]]) -> bytes
     return buffer.getvalue()
 
 
-def _problem(message: str, file: str = "") -> InvalidDiagram:
+def _problem(message: Message, file: str = "") -> InvalidDiagram:
     return InvalidDiagram([Problem(0, message, file)])
 
 
@@ -205,20 +207,20 @@ def unpack(files: Mapping[str, bytes]) -> tuple[bytes, dict[str, bytes]]:
     archives = [name for name in files if name.lower().endswith(".zip")]
     if archives:
         if len(files) != 1:
-            raise _problem("upload either a zip, or a BPMN file with its forms, not both")
+            raise _problem(Message("upload_zip_or_files"))
         files = _read_zip(files[archives[0]])
     diagrams = [name for name in files if name.lower().endswith((".bpmn", ".xml"))]
     if len(diagrams) != 1:
-        raise _problem(f"upload exactly one BPMN diagram (.bpmn); found {len(diagrams)}")
+        raise _problem(Message("upload_one_diagram", count=len(diagrams)))
     forms: dict[str, bytes] = {}
     for name, content in files.items():
         if name in diagrams:
             continue
         base = PurePosixPath(name.replace("\\", "/")).name
         if not FORM_NAME.match(base):
-            raise _problem(f"'{base[:100]}' is neither a .bpmn diagram nor a .json form")
+            raise _problem(Message("upload_unknown_file", name=base[:100]))
         if base in forms:
-            raise _problem(f"two forms are named {base}")
+            raise _problem(Message("upload_two_forms", name=base))
         forms[base] = content
     return files[diagrams[0]], forms
 
@@ -228,21 +230,23 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
         with zipfile.ZipFile(io.BytesIO(data)) as source:
             entries = [e for e in source.infolist() if not e.is_dir()]
             if len(entries) > MAX_ARCHIVE_FILES:
-                raise _problem(f"the zip holds more than {MAX_ARCHIVE_FILES} files")
+                raise _problem(Message("zip_too_many", limit=MAX_ARCHIVE_FILES))
             found: dict[str, bytes] = {}
             for entry in entries:
                 limit = MAX_BPMN_BYTES if entry.filename.endswith(".bpmn") else MAX_FORM_BYTES
                 if entry.file_size > limit:
-                    raise _problem(f"{entry.filename[:100]} is larger than {limit:,} bytes")
+                    raise _problem(Message("file_larger_than", name=entry.filename[:100],
+                                                   limit=f"{limit:,}"))
                 with source.open(entry) as handle:  # the header's size may lie: read no more
                     content = handle.read(limit + 1)
                 if len(content) > limit:
-                    raise _problem(f"{entry.filename[:100]} is larger than {limit:,} bytes")
+                    raise _problem(Message("file_larger_than", name=entry.filename[:100],
+                                                   limit=f"{limit:,}"))
                 found[entry.filename] = content
             return found
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
             EOFError) as err:
-        raise _problem(f"the zip cannot be read: {err}") from err
+        raise _problem(Message("zip_unreadable", detail=str(err))) from err
 
 
 def upload_draft(uow: UnitOfWork, actor: User, name: str,
@@ -263,7 +267,7 @@ def upload_draft(uow: UnitOfWork, actor: User, name: str,
         try:
             texts[form_name] = content.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise _problem("the form is not valid UTF-8", f"forms/{form_name}") from err
+            raise _problem(Message("form_not_utf8"), f"forms/{form_name}") from err
     with uow:
         current = repository.current_version(uow.session)
         base = current.id if current else None

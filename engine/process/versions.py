@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, Forbidden, InvalidDiagram, NoProcessDeployed
 from engine.evidence import chain, journal
 from engine.evidence.journal import PROCESS_STREAM
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -35,7 +36,7 @@ def command_line_operator(name: str) -> User:
 
 def _owner(actor: User) -> None:
     if actor.role is not Role.PROCESS_OWNER:
-        raise Forbidden("only a process owner may do this")
+        raise Forbidden(Message("only_owner_may"))
 
 
 def definition_of(session: Session, version_id: str) -> ProcessDefinition:
@@ -44,7 +45,7 @@ def definition_of(session: Session, version_id: str) -> ProcessDefinition:
     def read() -> tuple[bytes, Mapping[str, Any]]:
         row = session.get(ProcessVersionRow, version_id)
         if row is None:
-            raise NoProcessDeployed(f"process version {version_id} is not stored")
+            raise NoProcessDeployed(Message("version_not_stored", version=version_id))
         return row.bpmn_xml.encode(), row.forms
 
     return load_definition(version_id, read)
@@ -54,7 +55,7 @@ def current_definition(session: Session) -> ProcessDefinition:
     """The definition new tickets start on."""
     row = repository.current_version(session)
     if row is None:
-        raise NoProcessDeployed("no process version is deployed; run `eskalasi init`")
+        raise NoProcessDeployed(Message("no_version_deployed"))
     return definition_of(session, row.id)
 
 
@@ -67,7 +68,7 @@ def _to_version(row: ProcessVersionRow, current_id: str | None) -> ProcessVersio
 def list_versions(uow: UnitOfWork, actor: User) -> list[ProcessVersion]:
     """Every deployed version, newest first (process owners and auditors)."""
     if actor.role not in READERS:
-        raise Forbidden("only a process owner or an auditor may list process versions")
+        raise Forbidden(Message("only_owner_or_auditor_lists"))
     with uow:
         current = repository.current_version(uow.session)
         current_id = current.id if current else None
@@ -125,7 +126,7 @@ def deploy(uow: UnitOfWork, actor: User, bpmn: bytes,
             _record_deploy(session, row, deployed_by, note, is_new)
             uow.commit()
         except IntegrityError as err:
-            raise Conflict("another deployment happened at the same time; try again") from err
+            raise Conflict(Message("deploy_raced")) from err
         return _to_version(row, row.id), DEPLOYED if is_new else REACTIVATED
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, InvalidData
 from engine.evidence import chain, journal
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import AttachmentRow, TaskRow, TicketRow, TimerRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -44,7 +45,7 @@ from engine.tickets.attachments import FIELD, CheckedUpload
 from engine.types import Event, TicketStatus
 
 OPEN, CLOSED = TicketStatus.OPEN, TicketStatus.CLOSED
-RACED = "Tugas ini baru saja diselesaikan oleh orang lain."
+RACED = Message("task_raced")
 # A completion that loses the ticket's revision race to a change that left its task pending
 # (a timer firing, another task of the ticket) is tried again this many times in all.
 COMPLETION_ATTEMPTS = 3
@@ -157,7 +158,7 @@ class TicketChange:
         if not files:
             return []
         if self.uow.store is None:
-            raise InvalidData({FIELD: ["Lampiran tidak dapat disimpan di sini."]})
+            raise InvalidData({FIELD: [Message("no_attachments_here")]})
         for file in files:
             self.uow.store.put(file.sha256, file.content)
             self.session.add(AttachmentRow(

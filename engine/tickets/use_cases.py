@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.evidence import chain, checkpoints, read_log
 from engine.evidence.journal import ticket_stream
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, TaskRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -30,7 +31,7 @@ __all__ = ["CLOSED", "COMPLETION_ATTEMPTS", "OPEN", "RACED", "complete_task", "g
 def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
     """The JSON Schema of step 1, for an Admin LPSE opening a ticket."""
     if actor.role is not Role.ADMIN:
-        raise Forbidden("only an Admin LPSE opens tickets")
+        raise Forbidden(Message("only_admin_opens_tickets"))
     with uow:
         definition = current_definition(uow.session)
         return definition.form(definition.start_step)
@@ -41,13 +42,13 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
                 attachments: Sequence[Upload] = ()) -> Ticket:
     """Step 1: an Admin LPSE escalates a Pengguna SPSE's problem; the ticket opens."""
     if actor.role is not Role.ADMIN or actor.lpse_id is None:
-        raise Forbidden("only an Admin LPSE opens tickets")
+        raise Forbidden(Message("only_admin_opens_tickets"))
     with uow:
         session = uow.session
         reporter_row = repository.user_by_username(session, reporter or "")
         if (reporter_row is None or reporter_row.role != Role.PENGGUNA.value
                 or reporter_row.lpse_id != actor.lpse_id or not reporter_row.active):
-            raise InvalidData({"reporter": ["Pelapor harus Pengguna SPSE dari LPSE Anda."]})
+            raise InvalidData({"reporter": [Message("reporter_not_pengguna")]})
         definition = current_definition(session)
         step = definition.start_step
         _check(definition, step, data)
@@ -96,10 +97,10 @@ def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
     with uow:
         found = store.find_task(uow, str(task_id))
         if found is None or not access.may_complete(actor, found[0]):
-            raise NotFound("no such task")
+            raise NotFound(Message("task_not_found"))
         row, ticket, lpse_name, reporter = found
         if row.completed_at is not None:
-            raise Conflict(RACED if raced else "Tugas ini sudah diselesaikan.")
+            raise Conflict(RACED if raced else Message("task_done"))
         change = store.begin(uow, ticket)
         _check(change.definition, row.spec_name, data)
         files = check_uploads(attachments)
@@ -138,7 +139,7 @@ def get_task(uow: UnitOfWork, actor: User, task_id: str, *,
         row = uow.session.get(TaskRow, task_id)
         if (row is None or not access.may_complete(actor, row)
                 or (row.completed_at is not None and not include_completed)):
-            raise NotFound("no such task")
+            raise NotFound(Message("task_not_found"))
         return _tasks(uow.session, [row])[0]
 
 
@@ -157,7 +158,7 @@ def get_ticket(uow: UnitOfWork, actor: User, ticket_id: int) -> Ticket:
     with uow:
         ticket = uow.session.get(TicketRow, ticket_id)
         if ticket is None or not access.may_see_ticket(actor, ticket):
-            raise NotFound("no such ticket")
+            raise NotFound(Message("ticket_not_found"))
         return to_ticket(uow.session, ticket)
 
 
@@ -166,7 +167,7 @@ def list_events(uow: UnitOfWork, actor: User, ticket_id: int) -> list[Event]:
     with uow:
         ticket = uow.session.get(TicketRow, ticket_id)
         if ticket is None or not access.may_see_ticket(actor, ticket):
-            raise NotFound("no such ticket")
+            raise NotFound(Message("ticket_not_found"))
         events = [to_event(row) for row in
                   repository.stream_events(uow.session, ticket_stream(ticket.id))]
         read_log.log_if_auditor(uow, actor, read_log.READ_EVENTS, ticket.id, ticket.number)
@@ -204,7 +205,7 @@ def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,
         form=definition.form(row.spec_name), documentation=step.documentation if step else "",
         lpse=lpse_name, created_at=row.created_at, due_at=row.due_at,
         completed_at=row.completed_at, lpse_timezone=repository.lpse_timezone(ticket),
-        time_limit=step.time_limit if step else "")
+        time_limit=step.time_limit if step else "", name_en=step.name_en if step else "")
 
 
 def _ticket_of(ticket: TicketRow, pending: Sequence[TaskRow], lpse_name: str, reporter: str,

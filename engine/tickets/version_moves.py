@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, SandboxError
 from engine.evidence import chain
+from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import ProcessVersionRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -55,7 +56,7 @@ MAX_ID = 2**31 - 1
 FIELD = "tiket"
 
 # Changes that only reword a step: they never stop a ticket from moving.
-_WORDING = {"sopStep", "requirements", "equipment", "output", "remarks",
+_WORDING = {"sopStep", "requirements", "equipment", "output", "remarks", "nameEn",
             compare.DOCUMENTATION, "formUiSchemaFilename"}
 # On steps already done, a different time limit (or timer) no longer matters either.
 _BEHIND_WORDING = _WORDING | {"timeLimit", compare.TIMER, compare.ATTACHED_TO}
@@ -271,13 +272,13 @@ def check(ticket: TicketRow, plan: Move) -> tuple[list[str], list[MigrationBlock
 
 def _owner(actor: User) -> None:
     if actor.role is not Role.PROCESS_OWNER:
-        raise Forbidden("only process owners migrate tickets")
+        raise Forbidden(Message("only_owner_moves_tickets"))
 
 
 def _target(uow: UnitOfWork, version_id: str) -> ProcessVersionRow:
     row = uow.session.get(ProcessVersionRow, version_id)
     if row is None:
-        raise NotFound("no such process version")
+        raise NotFound(Message("version_not_found"))
     return row
 
 
@@ -327,12 +328,12 @@ def migrate_tickets(new_uow: Callable[[], UnitOfWork], actor: User, version_id: 
     work; a ticket that cannot move (any more) is reported with the reason and left as it is."""
     _owner(actor)
     if not isinstance(ticket_ids, list | tuple) or not all(_is_id(i) for i in ticket_ids):
-        raise InvalidData({FIELD: ["Pilih tiket dengan nomornya."]})
+        raise InvalidData({FIELD: [Message("choose_tickets_by_number")]})
     chosen = list(dict.fromkeys(ticket_ids))
     if not chosen:
-        raise InvalidData({FIELD: ["Pilih minimal satu tiket."]})
+        raise InvalidData({FIELD: [Message("choose_a_ticket")]})
     if len(chosen) > MAX_TICKETS:
-        raise InvalidData({FIELD: [f"Paling banyak {MAX_TICKETS} tiket sekaligus."]})
+        raise InvalidData({FIELD: [Message("too_many_tickets", limit=MAX_TICKETS)]})
     with new_uow() as uow:
         _target(uow, version_id)
     results = []
