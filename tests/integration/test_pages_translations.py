@@ -53,11 +53,12 @@ def test_dates_and_ages_follow_the_language(app: Flask, desk: Desk) -> None:
     ticket = desk.open()
     person = visitor(app, "helpdesk.lkpp")
     indonesian = texts(person.get(f"/tiket/{ticket.id}"), '//article[@class="entry"]//time')[0]
-    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d{2}\.\d{2}", indonesian), indonesian
+    # The thread shows times in the LPSE's own zone, labelled (WIB for Bandung).
+    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d{2}\.\d{2} WIB", indonesian), indonesian
     assert texts(person.get("/tugas"), "//tbody/tr/td[5]")[0].endswith("detik")
     person.post("/bahasa", {"lang": "en", "next": "/tugas"})
     english = texts(person.get(f"/tiket/{ticket.id}"), '//article[@class="entry"]//time')[0]
-    assert re.fullmatch(r"\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M", english), english
+    assert re.fullmatch(r"\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M WIB", english), english
     page = person.get("/tugas")
     assert re.search(r"seconds?$", texts(page, "//tbody/tr/td[5]")[0])
     assert "(Step 2)" in texts(page, "//tbody/tr/td[3]")[0]
