@@ -498,6 +498,7 @@ class AuditEntry:
     version_number: int
     hash: str
     prev_hash: str
+    step_name_en: str = ""  # the owners' English name of the step (`nameEn`), if any
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,15 @@ def auditable_ticket(session: Session, actor: User, ticket_id: int) -> TicketRow
     return ticket
 
 
-def _titles(definition: ProcessDefinition, step: str | None) -> dict[str, str]:
+def _titles(definition: ProcessDefinition, step: str | None,
+            keyword: str = "title") -> dict[str, str]:
+    """Field -> its title (or the owners' English one, `x-title-en`) in a step's form."""
     if step is None or step not in definition.steps:
         return {}
     properties = definition.form(step).get("properties", {})
+    if keyword != "title":
+        return {name: str(spec[keyword]) for name, spec in properties.items()
+                if isinstance(spec, Mapping) and isinstance(spec.get(keyword), str)}
     return {name: str(spec.get("title", name)) for name, spec in properties.items()
             if isinstance(spec, Mapping)}
 
@@ -224,7 +229,9 @@ def _entries(session: Session, ticket: TicketRow,
         if event.type in FORM_EVENTS:
             form = dict(event.data.get("form", {}))
             ordered = [n for n in titles if n in form] + [n for n in form if n not in titles]
-            fields = tuple(Field(n, titles.get(n) or n, form[n]) for n in ordered)
+            titles_en = _titles(definition, event.task, "x-title-en")
+            fields = tuple(Field(n, titles.get(n) or n, form[n], titles_en.get(n, ""))
+                           for n in ordered)
             for name in ordered:
                 if name not in data or data[name] != form[name]:
                     changes.append(DataChange(name, titles.get(name) or name, data.get(name),
@@ -238,7 +245,8 @@ def _entries(session: Session, ticket: TicketRow,
             task=event.task, step_name=step.name if step is not None else "",
             sop_step=event.sop_step, fields=fields, changes=tuple(changes), details=details,
             version=definition.version_id, version_number=numbers[definition.version_id],
-            hash=event.hash, prev_hash=event.prev_hash))
+            hash=event.hash, prev_hash=event.prev_hash,
+            step_name_en=step.name_en if step is not None else ""))
     versions = [ProcessVersion(id=row.id, number=row.number, process_id=row.process_id,
                                deployed_at=row.deployed_at, deployed_by=row.deployed_by,
                                note=row.note, current=row.id == ticket.process_version_id)

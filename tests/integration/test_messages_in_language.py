@@ -142,3 +142,16 @@ def test_the_read_log_names_what_was_read_in_the_pages_language(
     row = '//tr[@data-what="history"]/td[4]'
     assert texts(auditor.get("/audit/log-baca"), row) == ["Riwayat tiket"]
     assert texts(in_english(app, "auditor").get("/audit/log-baca"), row) == ["Ticket history"]
+
+
+def test_the_ticket_and_audit_histories_use_the_owners_english_names(
+        app: Flask, desk: Desk) -> None:
+    ticket = desk.open()
+    desk.do(ticket, "step02_terima")
+    for username, path in (("helpdesk.lkpp", f"/tiket/{ticket.id}"),
+                           ("auditor", f"/audit/tiket/{ticket.id}")):
+        english = " ".join(texts(in_english(app, username).get(path), "//main"))
+        indonesian = " ".join(texts(visitor(app, username).get(path), "//main"))
+        assert "Receive and study the problem" in english and "Review Notes" in english, path
+        assert "Menerima dan mempelajari permasalahan" in indonesian, path
+        assert "Catatan Telaah" in indonesian and "Review Notes" not in indonesian, path
