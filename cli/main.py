@@ -31,6 +31,7 @@ from engine import (
 # Who validates from the command line (nothing is recorded for a validation).
 VALIDATED_BY = "eskalasi validate"
 
+
 def _print_problems(diagram: Path, problems: Sequence[Problem]) -> None:
     for problem in problems:
         where = diagram.parent / problem.file if problem.file else diagram
