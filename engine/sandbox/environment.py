@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import CodeType, TracebackType
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
@@ -12,24 +11,13 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import (
 )
 
 from engine.errors import SandboxError
-from engine.sandbox.compiler import FILENAME, compiled
-from engine.sandbox.guards import GUARDS
-from engine.sandbox.limits import MAX_DATA, size_of
-from engine.sandbox.watchdog import WATCHDOG, Stop
+from engine.sandbox.compiler import compiled
+from engine.sandbox.pool import get_pool
 
 
-def _sandbox_line(tb: TracebackType | None) -> int | None:
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == FILENAME:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
-def _where(err: BaseException, is_script: bool) -> str:
-    line = _sandbox_line(err.__traceback__) if is_script else None
-    return f"line {line}: " if line else ""
+def _data(context: Mapping[str, Any]) -> dict[str, Any]:
+    # Like TaskDataEnvironment: functions are not task data (and cannot cross as JSON).
+    return {key: value for key, value in context.items() if not callable(value)}
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
@@ -46,31 +34,32 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: Mapping[str, Any] | None = None) -> Any:
         """The value of `expression`, with the task data `context` as its variables."""
-        code = compiled(expression.strip(), "eval")
-        namespace = {**self.globals, **(external_context or {}), **context, **GUARDS}
-        return self._run(code, namespace, is_script=False)
+        # RestrictedPython's check runs here first (cached), then again in the evaluator.
+        compiled(expression.strip(), "eval")
+        return get_pool().evaluate({"mode": "eval", "source": expression,
+                                    "context": _data(context),
+                                    "external": self._external(external_context or {})},
+                                   self.time_limit)
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: Mapping[str, Any] | None = None) -> bool:
         """Run `script`; the variables it assigns end up in the task data `context`."""
         external = dict(external_context or {})
         self._check_for_overwrite(context, external)
-        code = compiled(script, "exec")
-        namespace = {**self.globals, **external, **context, **GUARDS}
-        self._run(code, namespace, is_script=True)
-        # Like TaskDataEnvironment: deleted names leave the task data, and builtins,
-        # functions, helpers and external context do not enter it.
-        data = {key: value for key, value in namespace.items()
-                if key not in GUARDS and key not in self.globals and key not in external
-                and not callable(value)}
-        # The task data is stored with the ticket: a script may not leave a huge value
-        # (shared references make `[x] * n` small in memory, gigabytes when stored).
-        if size_of(data, MAX_DATA) > MAX_DATA:
-            raise SandboxError(f"the script would leave more than {MAX_DATA:,} characters "
-                               f"in the task data")
+        compiled(script, "exec")
+        request = {"mode": "exec", "source": script, "context": _data(context),
+                   "external": self._external(external)}
+        data = get_pool().evaluate(request, self.time_limit)
+        if not isinstance(data, dict):
+            raise SandboxError("the sandbox answered without task data")
         context.clear()
         context.update(data)
         return True
+
+    def _external(self, external: Mapping[str, Any]) -> dict[str, Any]:
+        # Values among the environment's globals are readable like the external context;
+        # functions cannot cross into the evaluator process.
+        return {**_data(self.globals), **_data(external)}
 
     def _check_for_overwrite(self, context: Mapping[str, Any],
                              external: Mapping[str, Any]) -> None:
@@ -79,26 +68,6 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         if clashes:
             raise SandboxError(f"task data overwrites predefined function(s): "
                                f"{', '.join(sorted(clashes))}")
-
-    def _run(self, code: CodeType, namespace: dict[str, Any], *, is_script: bool) -> Any:
-        call = WATCHDOG.begin(self.time_limit)
-        try:
-            try:
-                # The code was compiled by SandboxPolicy and runs with guarded builtins;
-                # eval() runs exec-mode code objects too.
-                return eval(code, namespace)  # noqa: S307
-            finally:
-                WATCHDOG.end(call)
-        except Stop as stop:
-            WATCHDOG.end(call)
-            if not call.fired:
-                raise  # the stop belongs to an enclosing sandboxed call
-            raise SandboxError(f"{_where(stop, is_script)}stopped: it ran longer than the "
-                               f"{self.time_limit:g} s time limit") from None
-        except SandboxError as err:
-            raise SandboxError(f"{_where(err, is_script)}{err}") from None
-        except Exception as err:  # every failure of diagram code becomes a SandboxError
-            raise SandboxError(f"{_where(err, is_script)}{type(err).__name__}: {err}") from err
 
 
 def create_script_engine(time_limit: float = 1.0) -> PythonScriptEngine:
