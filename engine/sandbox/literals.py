@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.errors import SandboxError
+from engine.sandbox.deadline import check_deadline
 from engine.sandbox.guards import OPERATOR_GUARDS, guarded_pow, guarded_range, guarded_round
 from engine.sandbox.limits import MAX_ITEMS, SEQUENCES
 
@@ -83,6 +84,7 @@ class LiteralChecker(ast.NodeVisitor):
     def _apply(self, node: ast.expr, function: Callable[..., Any], *args: object) -> object:
         if any(arg is _UNKNOWN for arg in args) or self._budget <= 0:
             return _UNKNOWN
+        check_deadline()  # a validation's time budget (engine.sandbox.deadline)
         self._budget -= 1
         try:
             value = function(*args)
