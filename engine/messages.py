@@ -112,6 +112,15 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "form_english_titles": _("%(field)s: x-enum-titles-en harus berupa daftar teks, satu per "
                              "nilai enum (%(count)s)"),
     "form_english_text": _("%(field)s: %(keyword)s harus berupa teks"),
+    "form_pattern_unsupported": _("%(field)s: pola `%(pattern)s` tidak dapat dipakai (RE2: "
+                                  "%(detail)s); backreference dan lookaround tidak didukung"),
+    "form_pattern_properties": _("%(field)s: patternProperties tidak didukung di formulir; "
+                                 "sebutkan setiap isian di properties"),
+    "validation_too_many_code": _("validasi dihentikan: diagram memuat %(count)s skrip dan "
+                                  "ekspresi, lebih dari %(limit)s"),
+    "validation_too_much_code": _("validasi dihentikan: skrip dan ekspresi diagram berjumlah "
+                                  "%(count)s karakter, lebih dari %(limit)s"),
+    "validation_too_slow": _("validasi dihentikan: memakan waktu lebih dari %(seconds)s detik"),
     "one_process": _("diagram harus memuat tepat satu proses (pool); ditemukan %(count)s"),
     "node_unsupported": _("%(element)s: bpmn:%(kind)s tidak didukung di sini; gunakan user "
                           "task, script task atau gateway"),
@@ -128,6 +137,27 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "flow_no_condition": _("alur %(flow)s dari keputusan %(gateway)s tidak memiliki kondisi "
                            "dan bukan alur default"),
     "sandbox_refused": _("%(kind)s `%(snippet)s` ditolak oleh sandbox: %(detail)s"),
+    # Results are JSON, always (engine/sandbox/json_values.py).
+    "json_refused": _("%(kind)s `%(snippet)s`, baris %(line)s: %(what)s tidak dapat disimpan "
+                      "sebagai JSON"),
+    "json_value_left": _("variabel %(name)s: %(what)s tidak dapat disimpan sebagai JSON"),
+    "json_generator": _("generator atau iterator"),
+    "json_set": _("himpunan (set)"),
+    "json_range": _("range(...)"),
+    "json_tuple": _("tuple (gunakan daftar [...])"),
+    "json_nan": _("NaN atau tak hingga"),
+    "json_big_int": _("bilangan bulat di luar ±(2**53-1)"),
+    "json_too_deep": _("susunan lebih dalam dari %(limit)s tingkat"),
+    "json_key": _("kunci objek yang bukan teks"),
+    "json_type": _("nilai bertipe %(type)s"),
+    "diagram_step_stopped": _("masalah pada diagram proses menghentikan langkah ini; tidak ada "
+                              "yang diubah, dan pemilik proses melihatnya sebagai insiden "
+                              "(%(error)s)"),
+    "only_owner_sees_incidents": _("Hanya pemilik proses yang melihat insiden diagram."),
+    "incident_subject": _("Insiden diagram: tiket %(number)s, langkah %(step)s"),
+    "incident_body": _("Masalah pada diagram proses menghentikan langkah %(step)s tiket "
+                       "%(number)s: %(error)s. Perbaiki diagram, lalu pindahkan tiket ke versi "
+                       "yang sudah diperbaiki."),
     "step_not_a_number": _("%(element)s: sopStep '%(value)s' bukan nomor langkah 1–17"),
     "steps_uncovered": _("langkah SOP %(steps)s tidak dijalankan oleh elemen mana pun "
                          "(properti sopStep)"),

@@ -1,4 +1,10 @@
-"""Validate a diagram and its forms: every problem with its line and a plain message."""
+"""Validate a diagram and its forms: every problem with its line and a plain message.
+
+One validation has a budget (`Budget`): at most so many scripts and expressions, so many
+characters of them, and so many seconds, the deadline reaching into each sandbox check
+(engine.sandbox.checks_until). Past it the validation stops with a problem that says so,
+never half-done silently; validate, deploy and the owners' editor all go through here.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -18,7 +25,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.messages import Message
 from engine.process.calendar import time_limit_problem
-from engine.sandbox import check_expression, check_script
+from engine.process.forms import pattern_problem
+from engine.sandbox import ChecksTimedOut, check_expression, check_script, checks_until
 from engine.types import LANES, Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -52,6 +60,28 @@ EXPRESSION_TAGS = {
 SCRIPT_TAGS = {"script", "preScript", "postScript"}
 
 Tree = Any  # lxml elements are untyped
+
+# One validation's budget (escalation.bpmn has 21 pieces of code, 550 characters).
+MAX_CODE_PIECES = 200
+MAX_CODE_CHARS = 100_000
+VALIDATION_SECONDS = 3.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    """How much one validation may do: pieces of code, their characters, seconds."""
+
+    pieces: int = MAX_CODE_PIECES
+    chars: int = MAX_CODE_CHARS
+    seconds: float = VALIDATION_SECONDS
+
+
+class _OverBudget(Exception):
+    """A validation stopped by its budget; `message` says which limit."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def local(tag: object) -> str:
@@ -184,8 +214,47 @@ def read_form(name: str, raw: bytes | Mapping[str, Any]) -> tuple[dict[str, Any]
                                               detail=err.message), file)]
     if form.get("type") != "object":
         return None, [Problem(1, Message("form_not_type_object"), file)]
-    english = english_text_problems(form)
-    return (None, [Problem(1, m, file) for m in english]) if english else (form, [])
+    refused = english_text_problems(form) + pattern_problems(form)
+    return (None, [Problem(1, m, file) for m in refused]) if refused else (form, [])
+
+
+_NAMED_SCHEMAS = ("properties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMAS = ("items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
+            "propertyNames", "contains", "not", "if", "then", "else")
+
+
+def _subschemas(schema: Mapping[str, Any], field: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every schema of a form with the form field it belongs to ("(form)" for the form's own)."""
+    stack = [(field, schema)]
+    while stack:
+        field, part = stack.pop()
+        yield field, part
+        for keyword, value in part.items():
+            if keyword in _NAMED_SCHEMAS and isinstance(value, Mapping):
+                stack.extend((str(name) if keyword == "properties" and field == "(form)"
+                              else field, sub) for name, sub in value.items()
+                             if isinstance(sub, Mapping))
+            elif keyword in _SCHEMA_LISTS and isinstance(value, list):
+                stack.extend((field, sub) for sub in value if isinstance(sub, Mapping))
+            elif keyword in _SCHEMAS and isinstance(value, Mapping):
+                stack.append((field, value))
+
+
+def pattern_problems(form: Mapping[str, Any]) -> list[Message]:
+    """Patterns RE2 cannot take (matched in linear time, no backreferences or lookaround),
+    and `patternProperties` (forms name each field), each with the field it is in."""
+    found: list[Message] = []
+    for field, part in _subschemas(form, "(form)"):
+        if "patternProperties" in part:
+            found.append(Message("form_pattern_properties", field=field))
+        pattern = part.get("pattern")
+        if pattern is not None:
+            detail = pattern_problem(pattern)
+            if detail:
+                found.append(Message("form_pattern_unsupported", field=field,
+                                     pattern=str(pattern)[:100], detail=detail))
+    return found
 
 
 ENGLISH_TEXTS = ("x-title-en", "x-description-en")
@@ -216,8 +285,11 @@ class _Checker:
     """Collects problems of one parsed diagram."""
 
     def __init__(self, root: Tree, forms: Mapping[str, bytes | Mapping[str, Any]],
-                 fallback_forms: Mapping[str, Mapping[str, Any]]) -> None:
+                 fallback_forms: Mapping[str, Mapping[str, Any]],
+                 budget: Budget = Budget(), deadline: float = float("inf")) -> None:
         self.root = root
+        self.budget = budget
+        self.deadline = deadline
         self.forms = forms
         self.fallback = fallback_forms
         self.problems: list[Problem] = []
@@ -227,7 +299,24 @@ class _Checker:
         self.problems.append(Problem(getattr(node, "sourceline", 0) or 0, message,
                                      element=element_id(node)))
 
+    def in_time(self) -> None:
+        """Stop the validation when its deadline has passed."""
+        if time.monotonic() > self.deadline:
+            raise _OverBudget(Message("validation_too_slow", seconds=f"{self.budget.seconds:g}"))
+
     def run(self) -> Tree | None:
+        """Check everything, or stop with one problem that names the budget exceeded."""
+        try:
+            with checks_until(self.deadline):
+                return self._run()
+        except ChecksTimedOut:
+            self.problems.append(Problem(0, Message("validation_too_slow",
+                                                    seconds=f"{self.budget.seconds:g}")))
+        except _OverBudget as stop:
+            self.problems.append(Problem(0, stop.message))
+        return None
+
+    def _run(self) -> Tree | None:
         processes = self.root.findall("bpmn:process", NS)
         if len(processes) != 1:
             self.add(self.root, Message("one_process", count=len(processes)))
@@ -309,11 +398,20 @@ class _Checker:
                                            gateway=label(gateway)))
 
     def check_expressions(self, process: Tree) -> None:
-        for element in process.iter():
+        code = [element for element in process.iter()
+                if local(element.tag) in EXPRESSION_TAGS | SCRIPT_TAGS
+                and (element.text or "").strip()]
+        if len(code) > self.budget.pieces:
+            raise _OverBudget(Message("validation_too_many_code", count=f"{len(code):,}",
+                                      limit=f"{self.budget.pieces:,}"))
+        chars = sum(len(element.text) for element in code)
+        if chars > self.budget.chars:
+            raise _OverBudget(Message("validation_too_much_code", count=f"{chars:,}",
+                                      limit=f"{self.budget.chars:,}"))
+        for element in code:
+            self.in_time()
             kind = local(element.tag)
             text = (element.text or "").strip()
-            if not text or kind not in EXPRESSION_TAGS | SCRIPT_TAGS:
-                continue
             check: Callable[[str], list[str]] = (
                 check_script if kind in SCRIPT_TAGS else check_expression)
             for message in check(text):
@@ -338,6 +436,7 @@ class _Checker:
         for node in nodes:
             if local(node.tag) != "userTask":
                 continue
+            self.in_time()
             name = properties(node).get("formJsonSchemaFilename", "").strip()
             if not name:
                 self.add(node, Message("no_form", element=label(node)))
@@ -396,16 +495,22 @@ class _Checker:
 
 
 def validate_diagram(data: bytes, forms: Mapping[str, bytes | Mapping[str, Any]],
-                     fallback_forms: Mapping[str, Mapping[str, Any]] | None = None
+                     fallback_forms: Mapping[str, Mapping[str, Any]] | None = None,
+                     budget: Budget = Budget(),
                      ) -> tuple[list[Problem], dict[str, dict[str, Any]]]:
-    """All problems of a diagram with its forms, and the forms it resolves to when none."""
+    """All problems of a diagram with its forms, and the forms it resolves to when none;
+    within `budget` (a problem that says which limit stopped it otherwise)."""
+    deadline = time.monotonic() + budget.seconds
     root, problems = read_xml(data)
     if root is None:
         return problems, {}
     problems.extend(check_xsd(root))
-    checker = _Checker(root, forms, fallback_forms or {})
+    checker = _Checker(root, forms, fallback_forms or {}, budget, deadline)
     process = checker.run()
     problems.extend(checker.problems)
+    if process is not None and not problems and time.monotonic() > deadline:
+        problems.append(Problem(0, Message("validation_too_slow",
+                                           seconds=f"{budget.seconds:g}")))
     if process is not None and not problems:
         problems.extend(check_engine_parse(root, process.get("id")))
     problems = with_elements(root, problems)
