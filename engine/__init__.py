@@ -61,6 +61,7 @@ from engine.process.sop_document import sop_document
 from engine.process.versions import command_line_operator, deploy, list_versions, validate
 from engine.settings import Settings, SettingsError, SmtpSettings
 from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
+from engine.tickets.incidents import Incident, list_incidents
 from engine.tickets.notifications import (
     count_unread,
     list_notifications,
@@ -155,6 +156,7 @@ __all__ = [
     "Field",
     "Figure",
     "Forbidden",
+    "Incident",
     "InvalidData",
     "InvalidDiagram",
     "Message",
@@ -225,6 +227,7 @@ __all__ = [
     "latest_checkpoint",
     "list_drafts",
     "list_events",
+    "list_incidents",
     "list_lpse",
     "list_lpse_choices",
     "list_notifications",

@@ -70,6 +70,7 @@ class NotificationKind(StrEnum):
     DATA_REQUESTED = "data_requested"
     TICKET_SOLVED = "ticket_solved"
     REMINDER = "reminder"
+    DIAGRAM_INCIDENT = "diagram_incident"
 
 
 class ChangeKind(StrEnum):

@@ -353,3 +353,30 @@ class ReportSnapshotRow(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class IncidentRow(Base):
+    """A diagram problem that stopped a ticket's step (issue 11): seen, told, cleared.
+
+    Written in its own transaction (the ticket's rolls back); one open row per ticket and
+    step, counted on each attempt; `cleared_at` is set when that step completes.
+    """
+
+    __tablename__ = "diagram_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    process_version_id: Mapped[str] = mapped_column(String(64))
+    spec_name: Mapped[str] = mapped_column(String(200))
+    sop_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    count: Mapped[int] = mapped_column(Integer)
+    cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_diagram_incidents_open", "ticket_id", "spec_name",
+              sqlite_where=text("cleared_at IS NULL"),
+              postgresql_where=text("cleared_at IS NULL")),
+    )

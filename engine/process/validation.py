@@ -27,6 +27,7 @@ from engine.messages import Message
 from engine.process.calendar import time_limit_problem
 from engine.process.forms import pattern_problem
 from engine.sandbox import ChecksTimedOut, check_expression, check_script, checks_until
+from engine.sandbox.json_values import static_problems
 from engine.types import LANES, Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -417,6 +418,9 @@ class _Checker:
             for message in check(text):
                 self.add(element, Message("sandbox_refused", kind=kind, snippet=text[:60],
                                           detail=message))
+            for line, what in static_problems(text, "exec" if kind in SCRIPT_TAGS else "eval"):
+                self.add(element, Message("json_refused", kind=kind, snippet=text[:60],
+                                          line=line, what=what))
 
     def check_sop_steps(self, process: Tree, nodes: Iterable[Tree]) -> None:
         covered: set[int] = set()

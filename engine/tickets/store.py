@@ -40,7 +40,7 @@ from engine.persistence.unit_of_work import UnitOfWork
 from engine.persistence.workflow_cache import Key
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
-from engine.tickets import deadlines, notifications, runtime
+from engine.tickets import deadlines, incidents, notifications, runtime
 from engine.tickets.attachments import FIELD, CheckedUpload
 from engine.types import Event, TicketStatus
 
@@ -147,7 +147,7 @@ class TicketChange:
 
     def apply(self, step: Callable[[BpmnWorkflow], R]) -> R:
         """Change the workflow (complete a task, fire a timer); it is saved with the ticket."""
-        result = step(self.workflow)
+        result = incidents.run_step(self, step)  # JSON data, or an incident and no change
         self._changed = True
         return result
 
@@ -274,6 +274,7 @@ def start(uow: UnitOfWork, definition: ProcessDefinition, workflow: BpmnWorkflow
           now: datetime, **columns: Any) -> TicketChange:
     """A new ticket on `definition` with its started workflow: its row is inserted now (it
     needs its id), open, with an empty chain."""
+    incidents.check_new(workflow)  # a new ticket's data is JSON too (no ticket: no incident)
     ticket = TicketRow(status=OPEN, process_version_id=definition.version_id, created_at=now,
                        workflow=b"", event_count=0, last_hash=chain.GENESIS, **columns)
     uow.session.add(ticket)

@@ -404,6 +404,8 @@ PROCESS = [
     Case("process editor data", "GET", "/proses/editor/data.json",
          lambda w: "/proses/editor/data.json", _owner_only()),
     Case("process sop", "GET", "/proses/sop", lambda w: "/proses/sop", _owner_only()),
+    Case("process incidents", "GET", "/proses/insiden", lambda w: "/proses/insiden",
+         _owner_only()),
     Case("process upload form", "GET", "/proses/unggah", lambda w: "/proses/unggah",
          _owner_only()),
     Case("process upload nothing", "POST", "/proses/unggah", lambda w: "/proses/unggah",

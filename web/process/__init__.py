@@ -15,7 +15,7 @@ from engine import Role
 from web.areas import restrict_to
 from web.pages import errors
 from web.pages.common import Route, add_routes
-from web.process import changes, documents, editor, versions
+from web.process import changes, documents, editor, incidents, versions
 
 bp = Blueprint("process", __name__, url_prefix="/proses")
 
@@ -34,6 +34,7 @@ _ROUTES: tuple[Route, ...] = (
     ("/versi/<version_id>/unduh", "download_version", versions.download_version, ("GET",)),
     ("/versi/<version_id>/diagram.bpmn", "version_bpmn", versions.version_bpmn, ("GET",)),
     ("/sop", "sop", documents.sop, ("GET",)),
+    ("/insiden", "incidents", incidents.incidents, ("GET",)),
     ("/versi/<version_id>/bandingkan", "compare_version", changes.compare_version, ("GET",)),
     ("/versi/<version_id>/bandingkan.json", "compare_version_data",
      changes.compare_version_data, ("GET",)),

@@ -12,6 +12,7 @@ import engine
 from web.context import actor, database
 from web.extensions import _
 from web.pages.common import page
+from web.process.incidents import open_incidents
 
 MAX_UPLOAD = 4 * 1024 * 1024
 MAX_UPLOAD_FILES = 210
@@ -23,7 +24,7 @@ def index() -> ResponseReturnValue:
     uow = database().uow
     return page("process/index.html", versions=engine.list_versions(uow(), actor()),
                 drafts=engine.list_drafts(uow(), actor()),
-                deploys=engine.deploy_log(uow(), actor()))
+                deploys=engine.deploy_log(uow(), actor()), incidents=open_incidents())
 
 
 def delete_draft(draft_id: int) -> ResponseReturnValue:
