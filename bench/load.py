@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine
 from bench.http_completion import free_port, recreate_database
-from engine.people.accounts import hash_password
+from engine.people.passwords import hash_password
 from engine.persistence.tables import LpseRow, UserRow
 from tests.desk import STEP_DATA
 

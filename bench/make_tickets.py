@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 
 import engine
 from engine.evidence import chain
-from engine.people.accounts import hash_password
+from engine.people.passwords import hash_password
 from engine.persistence.tables import (
     EventRow,
     LpseRow,

@@ -32,6 +32,15 @@ from engine.evidence.checkpoints import Checkpoint, latest_checkpoint, record_ch
 from engine.install import init
 from engine.messages import Message, render_message
 from engine.people.accounts import authenticate, get_user, list_lpse, list_reporters
+from engine.people.sessions import (
+    SessionKind,
+    change_password,
+    deactivate_user,
+    end_session,
+    end_sessions,
+    session_user,
+    start_session,
+)
 from engine.persistence.database import Database
 from engine.process.calendar import (
     TIME_LIMIT_GRAMMAR,
@@ -176,6 +185,7 @@ __all__ = [
     "ReplayView",
     "Role",
     "SandboxError",
+    "SessionKind",
     "Settings",
     "SettingsError",
     "Share",
@@ -202,6 +212,7 @@ __all__ = [
     "audit_replay",
     "audit_report",
     "authenticate",
+    "change_password",
     "check_days_off",
     "check_diagram",
     "command_line_operator",
@@ -210,10 +221,13 @@ __all__ = [
     "complete_task",
     "count_tickets",
     "count_unread",
+    "deactivate_user",
     "delete_draft",
     "deploy",
     "deploy_diagram",
     "deploy_log",
+    "end_session",
+    "end_sessions",
     "export_filename",
     "export_range_csv",
     "export_ticket",
@@ -250,8 +264,10 @@ __all__ = [
     "render_message",
     "save_draft",
     "search_tickets",
+    "session_user",
     "sop_document",
     "start_form",
+    "start_session",
     "start_worker_thread",
     "stored_report",
     "ticket_diagram",

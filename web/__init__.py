@@ -10,6 +10,7 @@ from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import engine
 from web import api, audit, notifications, pages, process
@@ -44,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None,
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # the API takes bearer tokens, never cookies
     app.after_request(add_security_headers)
+    if settings.trusted_proxies:  # the client address is what the proxies saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     return app
 
 

@@ -10,13 +10,14 @@ from web.config import DATABASE_EXTENSION
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]
-    """Flask-Login's view of an engine user; the session stores the username."""
+    """Flask-Login's view of an engine user; the session stores its server-side secret."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, secret: str) -> None:
         self.user = user
+        self.secret = secret
 
     def get_id(self) -> str:
-        return self.user.username
+        return self.secret
 
 
 def database() -> Database:

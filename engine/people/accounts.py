@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import secrets
+import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, TooManyAttempts
 from engine.messages import Message
+from engine.people.passwords import check_password, hash_password, needs_rehash
 from engine.persistence import repository
 from engine.persistence.tables import LpseRow, SignInAttemptRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.settings import DEFAULT_DEMO_PASSWORD
 from engine.types import DEFAULT_TIMEZONE, Role, User
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 ATTEMPT_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
+# Failures of one account from one address within the window before that pair is refused;
+# the right password from another address still works, so no one can lock anyone out.
+MAX_FAILURES_PER_PAIR = 5
+# Failures from one address, whatever the accounts, before the address is refused.
 MAX_FAILURES_PER_CLIENT = 30
+# From the third failure of a pair on, its answers come this much later per failure.
+SLOW_AFTER_FAILURES = 2
+SLOW_DOWN_SECONDS = 0.25
 
 DEMO_LPSE = (
     ("kota-bandung", "LPSE Kota Bandung", "Asia/Jakarta"),
@@ -38,31 +44,19 @@ DEMO_USERS = (
 )
 
 
-def hash_password(password: str) -> str:
-    """A salted scrypt hash of `password`."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    encode = base64.b64encode
-    return f"scrypt${encode(salt).decode()}${encode(digest).decode()}"
-
-
-def check_password(stored: str | None, password: str) -> bool:
-    """Whether `password` matches a hash from `hash_password`."""
-    try:
-        scheme, salt, digest = (stored or "").split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), **_SCRYPT)
-    return hmac.compare_digest(actual, base64.b64decode(digest))
-
-
 def to_user(row: UserRow, lpse_name: str | None,
             lpse_timezone: str = DEFAULT_TIMEZONE) -> User:
     """The engine's view of a user row."""
     return User(id=row.id, username=row.username, full_name=row.full_name, role=Role(row.role),
                 lpse_id=row.lpse_id, lpse=lpse_name, lpse_timezone=lpse_timezone)
+
+
+def user_of_row(session: Session, row: UserRow) -> User:
+    """The engine's view of a user row, with its LPSE's name and zone."""
+    if row.lpse_id is None:
+        return to_user(row, None)
+    names = repository.lpse_names(session, {row.lpse_id})
+    return to_user(row, names.get(row.lpse_id), repository.lpse_zone(session, row.lpse_id))
 
 
 def get_user(uow: UnitOfWork, username: str) -> User:
@@ -71,41 +65,58 @@ def get_user(uow: UnitOfWork, username: str) -> User:
         row = repository.user_by_username(uow.session, username)
         if row is None or not row.active:
             raise NotFound(Message("user_not_found", username=username))
-        names = repository.lpse_names(uow.session, {row.lpse_id} if row.lpse_id else set())
-        if row.lpse_id is None:
-            return to_user(row, None)
-        return to_user(row, names.get(row.lpse_id),
-                       repository.lpse_zone(uow.session, row.lpse_id))
+        return user_of_row(uow.session, row)
+
+
+def _attempt_key(kind: str, *parts: str) -> str:
+    # Hashed: any username or forwarded address fits the column, U+0000 included.
+    return f"{kind}:" + hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 def authenticate(uow: UnitOfWork, username: str, password: str,
                  client: str = "") -> User | None:
-    """The user if the password is right, else None (the same answer for unknown users).
+    """The user if the password is right, else None (the same answer, in the same time,
+    for unknown users: their password is checked against a dummy hash).
 
-    After too many failures for a username or a client address within the window, every
-    attempt is refused with TooManyAttempts until the window has passed.
+    Failures are counted per (account, client address) and per address. From the third
+    failure of a pair its answers slow down; after MAX_FAILURES_PER_PAIR the pair, and after
+    MAX_FAILURES_PER_CLIENT the address, is refused with TooManyAttempts for the window.
+    The right password from another address still works. A stored hash of an older method
+    is replaced at a successful sign-in.
     """
-    # No username holds U+0000, and PostgreSQL cannot store it in the attempt's key.
-    username = username.replace("\x00", "\ufffd")
-    keys = [f"user:{username.lower()}"] + ([f"client:{client}"] if client else [])
+    pair = _attempt_key("pair", username.lower(), client)
+    address = _attempt_key("client", client)
     now = datetime.now(UTC)
+    since = now - ATTEMPT_WINDOW
     with uow:
         session = uow.session
-        since = now - ATTEMPT_WINDOW
-        for key in keys:
-            failures = session.scalar(select(func.count()).select_from(SignInAttemptRow).where(
-                SignInAttemptRow.key == key, SignInAttemptRow.at >= since)) or 0
-            limit = MAX_FAILURES_PER_USER if key.startswith("user:") else MAX_FAILURES_PER_CLIENT
-            if failures >= limit:
-                raise TooManyAttempts(Message("too_many_sign_ins"))
+        failures: Counter[str] = Counter({key: count for key, count in session.execute(
+            select(SignInAttemptRow.key, func.count()).where(
+                SignInAttemptRow.key.in_((pair, address)), SignInAttemptRow.at >= since)
+            .group_by(SignInAttemptRow.key))})
+        if failures[pair] >= MAX_FAILURES_PER_PAIR or failures[address] >= MAX_FAILURES_PER_CLIENT:
+            raise TooManyAttempts(Message("too_many_sign_ins"))
         row = repository.user_by_username(session, username)
         stored = row.password_hash if row is not None and row.active else None
-        if not check_password(stored, password) or row is None:
-            session.add_all(SignInAttemptRow(key=key, at=now) for key in keys)
+        matches = check_password(stored, password)  # hashed even for unknown users
+        if row is None or not matches:
+            session.add_all([SignInAttemptRow(key=pair, at=now),
+                             SignInAttemptRow(key=address, at=now)])
             session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.at < since))
             uow.commit()
+            _slow_down(failures[pair] + 1)
             return None
-    return get_user(uow, username)
+        if needs_rehash(stored):
+            row.password_hash = hash_password(password)
+        session.execute(delete(SignInAttemptRow).where(SignInAttemptRow.key == pair))
+        user = user_of_row(session, row)
+        uow.commit()
+        return user
+
+
+def _slow_down(failures: int) -> None:
+    if failures > SLOW_AFTER_FAILURES:
+        time.sleep(SLOW_DOWN_SECONDS * (failures - SLOW_AFTER_FAILURES))
 
 
 def list_reporters(uow: UnitOfWork, actor: User) -> list[User]:

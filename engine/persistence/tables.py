@@ -177,6 +177,19 @@ class SignInAttemptRow(Base):
     __table_args__ = (Index("ix_sign_in_attempts_key_at", "key", "at"),)
 
 
+class UserSessionRow(Base):
+    """A signed-in page session or API token; gone when it ends (0012)."""
+
+    __tablename__ = "user_sessions"
+
+    # The SHA-256 of the secret the cookie or token carries: the table alone signs no one in.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class EventRow(Base):
     """An append-only audit event; `stream` is `ticket:<id>` or `process`."""
 

@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse, encode_multipart
 
 import engine
 from engine import Database
-from engine.people.accounts import hash_password
+from engine.people.passwords import hash_password
 from engine.persistence.tables import EventRow, ProcessVersionRow, UserRow
 from engine.process.calendar import TIME_LIMIT_GRAMMAR, time_limit_problem
 from tests.desk import Desk

@@ -31,10 +31,13 @@ def _lifetime() -> int:
 
 
 def issue(username: str) -> tuple[str, datetime]:
-    """A signed token for the username, and when it stops being accepted."""
+    """A token for the username (a signed secret of a new server-side session, which a
+    sign-out, password change or deactivation ends), and when it stops being accepted."""
+    secret, _ends = engine.start_session(database().uow(), username, engine.SessionKind.API,
+                                         timedelta(seconds=_lifetime()))
     serializer = _serializer()
-    token = serializer.dumps(username)
-    _username, signed_at = serializer.loads(token, return_timestamp=True)
+    token = serializer.dumps(secret)
+    _secret, signed_at = serializer.loads(token, return_timestamp=True)
     return token, signed_at + timedelta(seconds=_lifetime())
 
 
@@ -50,18 +53,20 @@ def _bearer_user() -> engine.User:
         raise unauthorized("Send a token: Authorization: Bearer <token> "
                            "(POST /api/v1/auth/token gives one).")
     try:
-        username = _serializer().loads(token.strip(), max_age=_lifetime())
+        secret = _serializer().loads(token.strip(), max_age=_lifetime())
     except SignatureExpired:
         raise unauthorized(_("Token sudah kedaluwarsa; mintalah yang baru."),
                            "invalid_token") from None
     except BadData:
-        username = None
-    if not isinstance(username, str):
-        raise unauthorized(_("Token tidak sah."), "invalid_token")
+        secret = None
     try:
-        return engine.get_user(database().uow(), username)
+        user = (engine.session_user(database().uow(), secret, engine.SessionKind.API)
+                if isinstance(secret, str) else None)
     except engine.NotFound:
         raise unauthorized(_("Pengguna token ini tidak lagi aktif."), "invalid_token") from None
+    if user is None:  # never issued, or its session ended (sign-out, new password)
+        raise unauthorized(_("Token tidak sah."), "invalid_token")
+    return user
 
 
 def require_token() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, session, url_for
+from datetime import timedelta
+
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
@@ -11,13 +13,17 @@ from web.context import SignedIn, database
 from web.extensions import LANGUAGES, _
 from web.pages.common import page, safe_next
 
+# A page session ends at sign-out, or this long after sign-in (`PAGE_SESSION_SECONDS`).
+PAGE_SESSION_SECONDS = 12 * 3600
 
-def load_user(username: str) -> SignedIn | None:
-    """Flask-Login's user loader: the session's username, if that account is still active."""
+
+def load_user(secret: str) -> SignedIn | None:
+    """Flask-Login's user loader: the user of the session's server-side record, while it
+    lives (not signed out, not ended by a password change or deactivation, not expired)."""
     if g.get("storage_unavailable"):
         return None  # the 503 page is drawn for a signed-out visitor
     try:
-        return SignedIn(engine.get_user(database().uow(), username))
+        user = engine.session_user(database().uow(), secret, engine.SessionKind.PAGE)
     except engine.NotFound:
         return None
     except engine.StorageUnavailable:
@@ -25,6 +31,7 @@ def load_user(username: str) -> SignedIn | None:
         # that second time must not raise, or the outage becomes a 500.
         g.storage_unavailable = True
         raise
+    return SignedIn(user, secret) if user is not None else None
 
 
 def _restart_session() -> None:
@@ -69,13 +76,20 @@ def sign_in() -> ResponseReturnValue:
     if user is None:
         return page("sign_in.html", 200, next=target, username=username,
                     error=_("Nama pengguna atau kata sandi salah."))
+    lifetime = timedelta(seconds=current_app.config.get("PAGE_SESSION_SECONDS",
+                                                        PAGE_SESSION_SECONDS))
+    secret, _expires = engine.start_session(database().uow(), user.username,
+                                            engine.SessionKind.PAGE, lifetime)
     _restart_session()
-    login_user(SignedIn(user))
+    login_user(SignedIn(user, secret))
     return redirect(target or home(user))
 
 
 def sign_out() -> ResponseReturnValue:
-    """Sign out (POST with the CSRF token) and go back to the sign-in form."""
+    """Sign out (POST with the CSRF token), ending the session on the server too, and go
+    back to the sign-in form."""
+    if current_user.is_authenticated:
+        engine.end_session(database().uow(), current_user.get_id())
     logout_user()
     _restart_session()
     flash(_("Anda telah keluar."), "info")
