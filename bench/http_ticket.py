@@ -135,7 +135,9 @@ def one_round(spec: Any, tickets: int, worker: bool) -> Round:
                 whole_ticket(client)  # warm up: parse caches, first connections
                 floor_ticket(spec)
                 before = measure(path)
-                http_s, floor_s, floor_cpu = [], [], []
+                http_s: list[float] = []
+                floor_s: list[float] = []
+                floor_cpu: list[float] = []
                 server_cpu = 0.0
                 for _ in range(tickets):  # interleaved: both see the same machine noise
                     used = tree_cpu(server.pid)
