@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from engine.errors import StorageUnavailable
 from engine.messages import Message
@@ -49,8 +49,7 @@ class UnitOfWork:
         self.store = store
         self.workflows = workflows if workflows is not None else WorkflowCache()
         # The settings' base URL rides on each session, for the links in mail it writes.
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False,
-                                     info={"base_url": base_url})
+        self._base_url = base_url
         self._session: Session | None = None
 
     @property
@@ -61,7 +60,10 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> UnitOfWork:
-        self._session = self._factory()
+        # A plain Session: a sessionmaker per unit of work would make a Session subclass
+        # each time, whose event dispatch SQLAlchemy rebuilds (about 0.2 ms of CPU each).
+        self._session = Session(bind=self.engine, expire_on_commit=False,
+                                info={"base_url": self._base_url})
         return self
 
     def __exit__(

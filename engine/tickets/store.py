@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar, cast
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, delete, insert, inspect, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -72,6 +72,9 @@ _COMPLETE_TASK = (update(_TASKS)
                   .where(_TASKS.c.id == bindparam("task_id"), _TASKS.c.completed_at.is_(None))
                   .values(completed_at=bindparam("at"), completed_by_id=bindparam("by")))
 _INSERT_TASKS, _INSERT_TIMERS = insert(_TASKS), insert(_TIMERS)
+# A task done in time: its waiting timer goes (a timer that fired left its events instead).
+_DROP_TIMER = delete(_TIMERS).where(_TIMERS.c.task_id == bindparam("task_id"),
+                                    _TIMERS.c.state == deadlines.WAITING)
 _TASK_COLUMNS = ("id", "ticket_id", "spec_name", "name", "lane", "sop_step", "lpse_id",
                  "reporter_id", "created_at", "due_at", "completed_at", "completed_by_id")
 
@@ -183,6 +186,8 @@ class TicketChange:
             _COMPLETE_TASK, {"task_id": row.id, "at": self.now, "by": user_id})
         if done.rowcount != 1:
             raise StaleDataError(f"task {row.id} was completed meanwhile")
+        if row.due_at is not None:  # only a step with a time limit has a timer
+            self.session.connection().execute(_DROP_TIMER, {"task_id": row.id})
         set_committed_value(row, "completed_at", self.now)
         set_committed_value(row, "completed_by_id", user_id)
 
@@ -245,6 +250,11 @@ class TicketChange:
             raise StaleDataError(f"ticket {ticket.id} changed meanwhile")
         for column, value in [*values.items(), ("revision", revision + 1)]:
             set_committed_value(ticket, column, value)
+        # Saved: with no other change pending, the row is clean, so the commit's flush does
+        # not walk the ORM's unit of work for it (about 0.2 ms of CPU per change).
+        state = inspect(ticket)
+        if state.modified and not state.committed_state:
+            state._commit_all(state.dict, self.session.identity_map)
 
     def commit(self) -> None:
         """Commit the unit of work; keep the workflow for the next change of this ticket."""

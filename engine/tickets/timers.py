@@ -6,7 +6,8 @@ ticket's own unit of work: the boundary timer event of the diagram runs (non-int
 the task stays with its holder), `timer_fired` and `step_overdue` join the ticket's audit
 chain, and the holder and their supervisor role get a reminder. Workers claim timers with
 SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL), and the ticket's optimistic revision check
-refuses a second firing, so no timer fires twice however many workers run.
+refuses a second firing, so no timer fires twice however many workers run. A task completed
+in time takes its waiting timer row with it (`TicketChange.complete`).
 """
 
 from __future__ import annotations
