@@ -1,10 +1,12 @@
-"""`eskalasi verify` (with a progress bar and a summary) and `eskalasi checkpoint`."""
+"""`eskalasi verify` (with a progress bar and a summary, `--anchor`/`--witness` for hashes
+kept outside the database) and `eskalasi checkpoint`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 import engine
@@ -67,6 +69,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """
     everything = args.all or not args.tickets
     references = None if everything else args.tickets
+    witness = Path(args.witness) if args.witness else None
     with Database(args.settings) as database:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
@@ -83,8 +86,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
             bar.advance(result.ok)
 
-        results = engine.verify_tickets(database.uow(), references, progress=progress,
-                                        anchor=args.anchor)
+        try:
+            results = engine.verify_tickets(database.uow(), references, progress=progress,
+                                            anchor=args.anchor, witness=witness)
+        except (OSError, ValueError) as err:  # UnicodeDecodeError is a ValueError
+            bar.clear()
+            print(f"cannot read the witness file: {err}", file=sys.stderr)
+            return 1
         bar.finish()
     elapsed = time.perf_counter() - started
     if not everything:
@@ -102,7 +110,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
-    """Write the day checkpoints still missing; print the newest hash to keep elsewhere."""
+    """Checkpoint the periods that ended since the last checkpoint; print the newest hash
+    to keep elsewhere (also appended to the witness file, when one is configured)."""
     with Database(args.settings) as database:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
@@ -113,7 +122,7 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
         print(f"checkpoint {checkpoint.seq} of {checkpoint.day}: "
               f"{len(checkpoint.heads)} stream(s), {checkpoint.hash}")
     if newest is None:
-        print("no day has ended with events yet; nothing to checkpoint")
+        print("no period has ended with events yet; nothing to checkpoint")
     else:
         print(f"newest checkpoint: {newest.seq} of {newest.day} {newest.hash}")
         print("keep this hash outside the database; `eskalasi verify --all --anchor HASH` "
@@ -128,7 +137,9 @@ def add_parsers(commands: Any) -> None:
     verify.add_argument("--all", action="store_true")
     verify.add_argument("--anchor", metavar="HASH",
                         help="a checkpoint hash kept outside the database, to look for")
+    verify.add_argument("--witness", metavar="FILE",
+                        help="a witness file (ESKALASI_WITNESS_FILE): look for every hash in it")
     verify.set_defaults(run=cmd_verify)
     checkpoint = commands.add_parser("checkpoint",
-                                     help="record the chain heads of the days that ended")
+                                     help="record the chain heads of the periods that ended")
     checkpoint.set_defaults(run=cmd_checkpoint)

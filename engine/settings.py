@@ -43,6 +43,13 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
+def _checkpoint_minutes(env: Mapping[str, str]) -> int:
+    minutes = _integer(env, "ESKALASI_CHECKPOINT_MINUTES", 15)
+    if not 1 <= minutes <= 1440:
+        raise SettingsError(f"ESKALASI_CHECKPOINT_MINUTES must be 1 to 1440, not {minutes}")
+    return minutes
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and how to send mail; from ESKALASI_SMTP_* (no host: mail stays queued)."""
@@ -83,6 +90,8 @@ class Settings:
     oidc_issuer: str = ""                   # "": passwords only
     oidc_client_id: str = ""
     oidc_client_secret: str = field(default="", repr=False)
+    checkpoint_minutes: int = 15            # a checkpoint of the chain heads every 15 min
+    witness_file: Path | None = None        # None: checkpoint hashes stay in the database
     instance: Path = field(default_factory=lambda: Path.cwd() / "instance")
 
     @classmethod
@@ -101,6 +110,9 @@ class Settings:
             oidc_issuer=env.get("ESKALASI_OIDC_ISSUER", "").strip(),
             oidc_client_id=env.get("ESKALASI_OIDC_CLIENT_ID", "").strip(),
             oidc_client_secret=env.get("ESKALASI_OIDC_CLIENT_SECRET", ""),
+            checkpoint_minutes=_checkpoint_minutes(env),
+            witness_file=Path(witness) if (witness := env.get(
+                "ESKALASI_WITNESS_FILE", "").strip()) else None,
         )
 
     def resolved_database_url(self) -> str:

@@ -71,6 +71,7 @@ class NotificationKind(StrEnum):
     TICKET_SOLVED = "ticket_solved"
     REMINDER = "reminder"
     DIAGRAM_INCIDENT = "diagram_incident"
+    AUDIT_CHECKPOINT = "audit_checkpoint"    # each day's last checkpoint, to the auditors
 
 
 class ChangeKind(StrEnum):

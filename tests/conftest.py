@@ -15,7 +15,7 @@ from sqlalchemy import Integer, create_engine, text
 import engine
 from engine import Database
 from engine.persistence.tables import Base
-from tests.desk import Desk
+from tests.desk import Desk, append_only_lifted
 from web import create_app
 from web.config import DATABASE_EXTENSION
 
@@ -58,7 +58,7 @@ class PostgresSnapshot:
             return
         tables = Base.metadata.sorted_tables
         connection_engine = create_engine(self.url)
-        with connection_engine.begin() as connection:
+        with connection_engine.begin() as connection, append_only_lifted(connection):
             names = ", ".join(table.name for table in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             for table in tables:

@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -287,20 +288,24 @@ def _batches(session: Session, references: Iterable[str] | None) -> Iterator[lis
 
 def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
                    progress: Callable[[Verification], None] | None = None,
-                   anchor: str | None = None) -> list[Verification]:
+                   anchor: str | None = None,
+                   witness: Path | None = None) -> list[Verification]:
     """Verify the named tickets (number or id), or every ticket when none are named.
 
     Besides each ticket's own chain and replay, its stream must still hold the head its
     newest day checkpoint recorded. Problems of the checkpoint chain itself (and tickets it
     names that are gone) come back as one extra result numbered "checkpoints", when every
-    ticket is verified or an `anchor` (a checkpoint hash kept elsewhere) is given; when every
+    ticket is verified or an `anchor` (a checkpoint hash kept elsewhere) or a `witness` file
+    (every line's hash; OSError or ValueError when it cannot be read) is given; when every
     ticket is verified, so do problems of the deployments' chain, numbered "process".
     """
     results: list[Verification] = []
+    anchors = ([anchor] if anchor else []) + (
+        checkpoints.read_witness(witness) if witness is not None else [])
     with uow:
         session = uow.session
         chain_problems, heads = checkpoints.check_checkpoints(
-            checkpoints.list_checkpoints(session), anchor)
+            checkpoints.list_checkpoints(session), anchors)
         run = Run(heads=heads)
         for batch in _batches(session, references):
             events = _events_of(session, batch)
@@ -316,7 +321,7 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
             process = _process_problems(session, heads)
             if process:
                 extra.append(Verification(0, PROCESS_STREAM, False, tuple(process)))
-        if chain_problems and (references is None or anchor):
+        if chain_problems and (references is None or anchors):
             extra.append(Verification(0, "checkpoints", False, tuple(chain_problems)))
         for result in extra:
             results.append(result)

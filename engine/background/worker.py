@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from engine.audit import report_store
 from engine.background import outbox
@@ -19,6 +19,7 @@ from engine.errors import EskalasiError
 from engine.evidence import checkpoints
 from engine.persistence.database import Database
 from engine.settings import SmtpSettings
+from engine.tickets.notifications import notify_auditors_of_checkpoint
 from engine.tickets.timers import fire_due_timers
 
 log = logging.getLogger("eskalasi.worker")
@@ -42,7 +43,7 @@ class Round:
     def __str__(self) -> str:
         return (f"timers fired: {self.fired}, mail sent: {self.sent}, "
                 f"to retry: {self.retrying}, failed: {self.failed}, "
-                f"day checkpoints written: {self.checkpoints}, "
+                f"checkpoints written: {self.checkpoints}, "
                 f"report snapshots refreshed: {self.reports}")
 
     @property
@@ -60,6 +61,7 @@ class Worker:
         self.database = database
         self.settings = settings
         self._said_no_host = False
+        self._mailed_on: date | None = None  # the day the day checkpoint was mailed
 
     def run_once(self, now: datetime | None = None) -> Round:
         """One round: every due timer, the checkpoints of days that ended, every due email.
@@ -77,11 +79,25 @@ class Worker:
             self._said_no_host = True
             log.warning("no SMTP host configured (ESKALASI_SMTP_HOST): "
                         "mail stays in the outbox until one is")
-        closed = checkpoints.close_ended_days(self.database.engine, now)
+        closed = checkpoints.close_ended_periods(self.database.engine, now)
+        self._mail_day_checkpoint(now)
         report = outbox.send_due(self.database, self.settings, now=now)
         # The auditors' stored report (derived data) is recomputed when older than 10 minutes.
         refreshed = report_store.refresh_stale_reports(self.database.uow(), now)
         return Round(fired, report.sent, report.retrying, report.failed, closed, refreshed)
+
+    def _mail_day_checkpoint(self, now: datetime | None) -> None:
+        """Once a day: the last checkpoint of the days that ended, to the auditors."""
+        today = (now or datetime.now(UTC)).astimezone(UTC).date()
+        if self._mailed_on == today:
+            return
+        with self.database.uow() as uow:
+            last = checkpoints.last_of_ended_days(uow.session, now)
+            if last is not None:
+                notify_auditors_of_checkpoint(uow.session, label=last.day, hash_=last.hash,
+                                              now=now)
+            uow.commit()
+        self._mailed_on = today
 
     def run(self, stop: threading.Event, interval: float = DEFAULT_INTERVAL) -> None:
         """Rounds every `interval` seconds until `stop` is set; a failed round is logged."""

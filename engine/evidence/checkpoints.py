@@ -1,25 +1,37 @@
-"""Day checkpoints: each day's chain heads, in a hash chain of their own.
+"""Checkpoints: the chain heads every period (15 minutes by default), in a hash chain of
+their own, and copied out of the database.
 
 A ticket row keeps its stream's event count and head hash, so deleting events alone is
 caught; deleting the newest events *and* rewinding the ticket row is not. A checkpoint,
-written once a day has ended (UTC), records for every stream that had events since the day
-of the checkpoint before it `[count, head hash]` as they stood at the end of that day.
+written once a period has ended (periods of `ESKALASI_CHECKPOINT_MINUTES`, counted from
+midnight UTC), records for every stream with events since shortly before the previous
+checkpoint `[count, head hash]` as they stood at the end of the period. Its label is the
+period's end (`2026-12-03T18:45Z`), or the day that ended when that is midnight
+(`2026-12-03`, as the day checkpoints written before issue 11 are labelled).
+
 Checkpoints are chained like events (each hashes the one before), so editing or deleting
-one breaks the chain; `eskalasi checkpoint` prints the newest hash, to keep outside the
-database, so even a rewritten chain can be told apart from the one printed.
+one breaks the chain. Each hash also leaves the database: a line in the witness file
+(`ESKALASI_WITNESS_FILE`, on other storage) when one is configured, and each day's last
+checkpoint is mailed to the auditors (`engine.background.worker`). `eskalasi verify
+--anchor HASH` / `--witness FILE` check that the chain still holds those hashes, so even a
+rewritten chain can be told apart from the one witnessed. Events newer than the last
+checkpoint have no witness yet: the triggers of migration 0013 are what keeps them.
 
 They are written by `eskalasi checkpoint` (or the worker), and after the first ticket
-change of a new day, in a transaction of their own so a user's change never waits on one.
+change of a new period, in a transaction of their own so a user's change never waits on one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, tuple_
@@ -29,15 +41,24 @@ from sqlalchemy.orm import Session
 from engine.errors import StorageUnavailable
 from engine.evidence import chain
 from engine.evidence.chain import canonical_json
+from engine.persistence.database import settings_of
 from engine.persistence.tables import CheckpointRow, EventRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.settings import Settings
+
+log = logging.getLogger("eskalasi.checkpoints")
 
 Heads = dict[str, tuple[int, str]]
+PERIOD_LABEL = "%Y-%m-%dT%H:%MZ"
+# Streams with events this long before the previous checkpoint's end are recorded again: an
+# event stamped just before that end but committed just after it is not missed.
+OVERLAP = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """One day's chain heads, as stored (heads: stream -> [count, head hash])."""
+    """The chain heads at the end of a period, as stored (heads: stream -> [count, hash]);
+    `day` is the period's label."""
 
     seq: int
     day: str
@@ -53,13 +74,31 @@ def checkpoint_hash(prev_hash: str, seq: int, day: str, heads: Mapping[str, Any]
     return hashlib.sha256(prev_hash.encode() + canonical_json(body)).hexdigest()
 
 
-def _day_start(day: date) -> str:
-    return chain.timestamp(datetime(day.year, day.month, day.day, tzinfo=UTC))
+def period_end(now: datetime, minutes: int) -> datetime:
+    """The latest period boundary at or before `now` (periods start at midnight UTC)."""
+    now = now.astimezone(UTC)
+    midnight = datetime(now.year, now.month, now.day, tzinfo=UTC)
+    elapsed = int((now - midnight).total_seconds() // 60)
+    return midnight + timedelta(minutes=elapsed // minutes * minutes)
 
 
-def _heads_at_end_of(session: Session, day: date, since: str | None) -> dict[str, list[Any]]:
-    """Each stream with events in [since, end of day): its count and head at the end of day."""
-    end = _day_start(day + timedelta(days=1))
+def label_of(end: datetime) -> str:
+    """A checkpoint's label: the day that ended at midnight, else the period's end."""
+    end = end.astimezone(UTC)
+    if (end.hour, end.minute) == (0, 0):
+        return (end - timedelta(days=1)).date().isoformat()
+    return end.strftime(PERIOD_LABEL)
+
+
+def end_of(label: str) -> datetime:
+    """The moment a checkpoint's label names the end of."""
+    if len(label) == 10:
+        return datetime.fromisoformat(label).replace(tzinfo=UTC) + timedelta(days=1)
+    return datetime.strptime(label, PERIOD_LABEL).replace(tzinfo=UTC)
+
+
+def _heads_before(session: Session, end: str, since: str | None) -> dict[str, list[Any]]:
+    """Each stream with events in [since, end): its count and head as they stood at `end`."""
     touched = select(EventRow.stream).where(EventRow.at < end)
     if since is not None:
         touched = touched.where(EventRow.at >= since)
@@ -73,63 +112,101 @@ def _heads_at_end_of(session: Session, day: date, since: str | None) -> dict[str
     return {stream: [seq, head] for stream, seq, head in sorted(rows)}
 
 
-def _days_to_close(session: Session, after: str | None, today: date) -> list[date]:
-    """Days before `today` with events and no checkpoint yet (those after the day `after`)."""
-    day_of = func.substr(EventRow.at, 1, 10)
-    query = select(day_of).where(EventRow.at < _day_start(today)).distinct()
-    if after is not None:
-        query = query.where(EventRow.at >= _day_start(date.fromisoformat(after)
-                                                     + timedelta(days=1)))
-    return sorted(date.fromisoformat(day) for day in session.scalars(query))
-
-
-def record_checkpoints(uow: UnitOfWork, now: datetime | None = None) -> list[Checkpoint]:
-    """Write the checkpoint of every ended day that has events and none yet; the new ones."""
-    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+def record_checkpoints(uow: UnitOfWork, now: datetime | None = None,
+                       minutes: int | None = None) -> list[Checkpoint]:
+    """Write the checkpoint of the periods that ended since the last one, if they had
+    events (one checkpoint, as of the latest boundary); the new ones, also witnessed.
+    The period and the witness file are the settings' its Database was opened with."""
+    settings = settings_of(uow.engine)
+    end = period_end(now or datetime.now(UTC), minutes or settings.checkpoint_minutes)
     written: list[Checkpoint] = []
     with uow:
         session = uow.session
         last = session.scalar(select(CheckpointRow).order_by(CheckpointRow.seq.desc()).limit(1))
         seq, prev = (last.seq, last.hash) if last else (0, chain.GENESIS)
-        since = _day_start(date.fromisoformat(last.day)) if last else None
-        for day in _days_to_close(session, last.day if last else None, today):
-            heads = _heads_at_end_of(session, day, since)
-            if not heads:
-                continue
-            seq += 1
-            label = day.isoformat()
-            row = CheckpointRow(seq=seq, day=label, written_at=datetime.now(UTC), heads=heads,
-                                prev_hash=prev, hash=checkpoint_hash(prev, seq, label, heads))
-            session.add(row)
-            written.append(_to_checkpoint(row))
-            prev, since = row.hash, _day_start(day)
+        last_end = end_of(last.day) if last else None
+        if last_end is not None and last_end >= end:
+            return []
+        news = select(EventRow.id).where(EventRow.at < chain.timestamp(end))
+        if last_end is not None:
+            news = news.where(EventRow.at >= chain.timestamp(last_end))
+        if session.scalar(news.limit(1)) is None:
+            return []
+        since = chain.timestamp(last_end - OVERLAP) if last_end is not None else None
+        heads = _heads_before(session, chain.timestamp(end), since)
+        label = label_of(end)
+        row = CheckpointRow(seq=seq + 1, day=label, written_at=datetime.now(UTC), heads=heads,
+                            prev_hash=prev, hash=checkpoint_hash(prev, seq + 1, label, heads))
+        session.add(row)
+        written.append(_to_checkpoint(row))
         uow.commit()
+    witness(settings, written)
     return written
 
 
-# Per engine (so per database and process): the day whose earlier days are checkpointed.
-_closed_through: weakref.WeakKeyDictionary[Engine, date] = weakref.WeakKeyDictionary()
+def witness_line(checkpoint: Checkpoint) -> str:
+    """A witness file's line: when written, the period's label, the hash."""
+    written = checkpoint.written_at.astimezone(UTC).isoformat(timespec="seconds")
+    return f"{written} {checkpoint.day} {checkpoint.hash}\n"
+
+
+def witness(settings: Settings, written: Sequence[Checkpoint]) -> None:
+    """Append the new checkpoints to the witness file, if one is configured (opened for
+    appending only, synced to disk). A failure is logged: the checkpoint stands."""
+    path = settings.witness_file
+    if path is None or not written:
+        return
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        try:
+            os.write(descriptor, "".join(witness_line(c) for c in written).encode())
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as err:
+        log.error("could not append checkpoint %s to the witness file %s: %s",
+                  written[-1].hash, path, err)
+
+
+def read_witness(path: Path) -> list[str]:
+    """The checkpoint hashes of a witness file, oldest first (blank lines skipped).
+
+    Raises ValueError naming the line when one is not `TIME LABEL HASH`."""
+    hashes = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = line.split()
+        if len(fields) != 3 or len(fields[2]) != 64:
+            raise ValueError(f"{path}:{number}: not a witness line (time, period, hash)")
+        hashes.append(fields[2])
+    return hashes
+
+
+# Per engine (so per database and process): the period end up to which checkpoints exist.
+_closed_through: weakref.WeakKeyDictionary[Engine, datetime] = weakref.WeakKeyDictionary()
 _closed_lock = threading.Lock()
 
 
 def after_change(uow: UnitOfWork) -> None:
-    """After a ticket change: checkpoint the days that ended, once per process and day."""
-    close_ended_days(uow.engine)
+    """After a ticket change: checkpoint the periods that ended, once per process and
+    period."""
+    close_ended_periods(uow.engine)
 
 
-def close_ended_days(engine: Engine, now: datetime | None = None) -> int:
-    """Once per process and day: checkpoint the days that ended (best effort, own
-    transaction); how many checkpoints were written. Later calls that day cost nothing.
+def close_ended_periods(engine: Engine, now: datetime | None = None) -> int:
+    """Once per process and period: checkpoint the periods that ended (best effort, own
+    transaction); how many checkpoints were written. Later calls that period cost nothing.
 
-    Two processes may race for the same day; the loser's insert fails on the unique day and
-    is dropped here, since the winner wrote the same checkpoint. After any failure the next
-    call tries again.
+    Two processes may race for the same period; the loser's insert fails on the unique
+    sequence number and is dropped here, since the winner wrote the same checkpoint. After
+    any failure the next call tries again.
     """
-    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    end = period_end(now or datetime.now(UTC), settings_of(engine).checkpoint_minutes)
     with _closed_lock:
-        if _closed_through.get(engine) == today:
+        if _closed_through.get(engine) == end:
             return 0
-        _closed_through[engine] = today
+        _closed_through[engine] = end
     written: list[Checkpoint] | None = None
     try:
         written = record_checkpoints(UnitOfWork(engine), now)
@@ -140,6 +217,9 @@ def close_ended_days(engine: Engine, now: datetime | None = None) -> int:
             with _closed_lock:
                 _closed_through.pop(engine, None)
     return len(written or ())
+
+
+close_ended_days = close_ended_periods  # the name before checkpoints had periods
 
 
 def _to_checkpoint(row: CheckpointRow) -> Checkpoint:
@@ -154,8 +234,9 @@ def list_checkpoints(session: Session) -> list[Checkpoint]:
 
 
 def check_checkpoints(checkpoints: Sequence[Checkpoint],
-                      anchor: str | None = None) -> tuple[list[str], Heads]:
-    """Breaks in the checkpoint chain, and the newest recorded head of every stream."""
+                      anchor: str | Sequence[str] | None = None) -> tuple[list[str], Heads]:
+    """Breaks in the checkpoint chain, hashes kept outside (`anchor`: one or several, e.g.
+    a witness file's) it no longer holds, and the newest recorded head of every stream."""
     problems: list[str] = []
     heads: Heads = {}
     prev = chain.GENESIS
@@ -173,8 +254,10 @@ def check_checkpoints(checkpoints: Sequence[Checkpoint],
         for stream, (count, head) in checkpoint.heads.items():
             if count >= heads.get(stream, (0, ""))[0]:
                 heads[stream] = (int(count), str(head))
-    if anchor and anchor not in {c.hash for c in checkpoints}:
-        problems.append(f"no checkpoint has the hash {anchor} kept outside the database "
+    anchors = [anchor] if isinstance(anchor, str) else list(anchor or ())
+    kept = {c.hash for c in checkpoints}
+    for missing in dict.fromkeys(a for a in anchors if a and a not in kept):
+        problems.append(f"no checkpoint has the hash {missing} kept outside the database "
                         f"(checkpoints were deleted or rewritten)")
     return problems, heads
 
@@ -199,6 +282,17 @@ def missing_streams(heads: Heads, present: Iterable[str]) -> list[str]:
     gone = set(heads) - set(present)
     return [f"{stream}: recorded in a day checkpoint but the ticket no longer exists"
             for stream in sorted(gone) if stream.startswith("ticket:")]
+
+
+def last_of_ended_days(session: Session, now: datetime | None = None) -> Checkpoint | None:
+    """The last checkpoint of the days that ended (UTC) before `now`'s, if any.
+
+    Labels of a day (`2026-12-02`, ending at midnight) and of earlier periods
+    (`2026-12-02T23:45Z`) sort before today's date; today's periods sort after it."""
+    today = (now or datetime.now(UTC)).astimezone(UTC).date().isoformat()
+    row = session.scalar(select(CheckpointRow).where(CheckpointRow.day < today)
+                         .order_by(CheckpointRow.seq.desc()).limit(1))
+    return _to_checkpoint(row) if row is not None else None
 
 
 def latest_checkpoint(uow: UnitOfWork) -> Checkpoint | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# The settings of each engine a Database made: what a unit of work on it runs under (read by
+# the checkpoints, which are written after a change with only the unit of work at hand).
+_settings_of: weakref.WeakKeyDictionary[Engine, Settings] = weakref.WeakKeyDictionary()
+
+
+def settings_of(engine: Engine) -> Settings:
+    """The settings the engine's Database was opened with (the defaults for a bare engine)."""
+    return _settings_of.get(engine) or Settings()
 
 
 def make_engine(url: str) -> Engine:
@@ -47,6 +58,7 @@ class Database:
             settings = Settings(database_url=settings or "")
         self.settings = settings
         self.engine = make_engine(settings.resolved_database_url())
+        _settings_of[self.engine] = settings
         self.store = AttachmentStore(attachments or settings.resolved_attachments_dir())
         self.workflows = WorkflowCache()
 

@@ -269,8 +269,10 @@ class OutboxRow(Base):
 class TimerRow(Base):
     """A pending task's time limit (issue 6): due at a working-calendar instant, fired once.
 
-    `state` is `waiting` until `eskalasi worker` fires it (`fired`) or finds its task done
-    (`cancelled`); workers claim waiting rows with SELECT ... FOR UPDATE SKIP LOCKED.
+    `state` is `waiting` until `eskalasi worker` fires it (`fired`) or finds its task gone
+    (`cancelled`); completing the task in time deletes its waiting row (nothing happened that
+    the audit needs: a timer that fires leaves events). Workers claim waiting rows with
+    SELECT ... FOR UPDATE SKIP LOCKED.
     """
 
     __tablename__ = "timers"
@@ -307,7 +309,7 @@ class CheckpointRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
-    day: Mapped[str] = mapped_column(String(10), unique=True)
+    day: Mapped[str] = mapped_column(String(20), unique=True)  # a day or a period end
     written_at: Mapped[datetime] = mapped_column(UtcDateTime())
     heads: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))

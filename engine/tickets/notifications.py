@@ -155,6 +155,27 @@ def notify_new_tasks(session: Session, ticket: TicketRow, tasks: Sequence[TaskRo
                link=f"/tugas/{task.id}", now=now)
 
 
+def notify_auditors_of_checkpoint(session: Session, *, label: str, hash_: str,
+                                  now: datetime | None = None) -> int:
+    """Send a day's last checkpoint hash to every active auditor, once (a hash already
+    sent is not sent again); how many were notified. The mail is the copy kept outside."""
+    sent = session.scalar(select(NotificationRow.id).where(
+        NotificationRow.kind == NotificationKind.AUDIT_CHECKPOINT,
+        NotificationRow.body.contains(hash_)).limit(1))
+    if sent is not None:
+        return 0
+    auditors = _recipients(session, select(*RECIPIENT_COLUMNS).where(
+        UserRow.role == Role.AUDITOR.value, UserRow.active).order_by(UserRow.username))
+    day = label[:10]
+    _write(session, auditors, kind=NotificationKind.AUDIT_CHECKPOINT, ticket_id=None,
+           subject=f"Checkpoint audit {day}: {hash_[:12]}",  # the whole hash: the body
+           body=(f"Checkpoint terakhir hari {day} (periode {label}) memiliki hash:\n{hash_}\n"
+                 f"Simpan pesan ini di luar sistem. Untuk memeriksa bahwa riwayat belum "
+                 f"diubah: eskalasi verify --all --anchor {hash_}"),
+           link="/audit/", now=now)
+    return len(auditors)
+
+
 def task_message(ticket: TicketRow, task: TaskRow) -> tuple[str, str, str]:
     """The kind, subject and body (Indonesian) of the notification about a new task."""
     step = f"Langkah {task.sop_step}: {task.name}" if task.sop_step else task.name

@@ -197,9 +197,8 @@ def test_verify_from_the_ticket_page_reports_a_tampered_ticket(
     auditor = visitor(app, "auditor")
     page = auditor.get(f"/audit/tiket/{looped.id}/verifikasi")
     assert html(page).xpath('//section[@id="hasil-verifikasi"]/@data-ok') == ["true"]
-    with desk.database.engine.begin() as connection:
-        connection.execute(text("UPDATE events SET actor = 'someone' WHERE stream = :s "
-                                "AND seq = 5"), {"s": f"ticket:{looped.id}"})
+    desk.tamper("UPDATE events SET actor = 'someone' WHERE stream = :s AND seq = 5",
+                s=f"ticket:{looped.id}")
     page = auditor.get(f"/audit/tiket/{looped.id}/verifikasi")
     assert html(page).xpath('//section[@id="hasil-verifikasi"]/@data-ok') == ["false"]
     assert any("event 5" in p for p in html(page).xpath('//ul[@class="problems"]/li/text()'))

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 import engine
 from cli.main import main
@@ -88,8 +87,7 @@ def test_deploy_a_changed_diagram_then_verify_all(
     ticket = desk.run(desk.open(), "step02_terima")
     code, out = run(capsys, "verify", "--all")
     assert code == 0 and "1 ticket(s) checked, 0 failed" in out
-    with database.engine.begin() as connection:
-        connection.execute(text("UPDATE events SET actor = 'someone' WHERE seq = 2"))
+    desk.tamper("UPDATE events SET actor = 'someone' WHERE seq = 2")
     code, out = run(capsys, "verify", ticket.number)
     assert code == 1 and f"{ticket.number}: FAILED" in out
     database.dispose()

@@ -26,7 +26,7 @@ STORED: dict[type[StrEnum], list[str]] = {
     ReadKind: ["history", "replay", "print", "export-json", "export-csv", "export-range-csv",
                "ticket-page", "events-api", "attachment"],
     NotificationKind: ["task_assigned", "data_requested", "ticket_solved", "reminder",
-                       "diagram_incident"],
+                       "diagram_incident", "audit_checkpoint"],
     ChangeKind: ["added", "removed", "renamed", "lane_moved", "type_changed", "reconnected",
                  "condition_changed", "script_changed", "form_changed", "property_changed"],
     BlockerCode: ["position_removed", "position_changed", "passed_removed", "passed_changed",
