@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import functools
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,6 +16,24 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import (
 from engine.errors import SandboxError
 from engine.sandbox.compiler import compiled
 from engine.sandbox.pool import get_pool
+
+_NO_CONSTANT = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _constant(expression: str) -> Any:
+    """The value of an expression that is one plain literal (a timer's date, a number), or
+    _NO_CONSTANT: a literal runs no code, so it needs no trip to an evaluator process."""
+    try:
+        body = ast.parse(expression, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return _NO_CONSTANT
+    if isinstance(body, ast.Constant) and (
+            type(body.value) in (str, bool, type(None))
+            or (type(body.value) is int and abs(body.value) < 2**53)
+            or (type(body.value) is float and math.isfinite(body.value))):
+        return body.value
+    return _NO_CONSTANT
 
 
 def _data(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,6 +57,9 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         """The value of `expression`, with the task data `context` as its variables."""
         # RestrictedPython's check runs here first (cached), then again in the evaluator.
         compiled(expression.strip(), "eval")
+        constant = _constant(expression.strip())
+        if constant is not _NO_CONSTANT:
+            return constant
         return get_pool().evaluate({"mode": "eval", "source": expression,
                                     "context": _data(context),
                                     "external": self._external(external_context or {})},
