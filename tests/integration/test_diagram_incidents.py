@@ -16,9 +16,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 import engine
-from engine.persistence.tables import NotificationRow, ProcessVersionRow
+from engine.persistence.tables import NotificationRow, ProcessVersionRow, TicketRow
 from engine.process.definitions import content_hash
 from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.tickets import runtime, store
 from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import Api
 from tests.integration.test_api_versions import multipart
@@ -161,3 +162,23 @@ def test_the_incident_clears_when_the_step_completes_on_a_fixed_version(
     assert engine.list_incidents(desk.database.uow(), owner) == []
     [result] = engine.verify_tickets(desk.database.uow(), [ticket.number])
     assert result.ok, result.problems
+
+
+def test_the_store_refuses_a_step_leaving_a_set_whatever_evaluated_it(desk: Desk) -> None:
+    # Not through the sandbox: the store's own check, as when code ran in this process.
+    ticket = desk.open()
+    before = events(desk, ticket)
+    uow = desk.database.uow()
+    with uow:
+        row = uow.session.get(TicketRow, ticket.id)
+        assert row is not None
+        change = store.begin(uow, row)
+        with pytest.raises(engine.SandboxError, match="JSON"):
+            change.apply(lambda workflow: runtime.complete(
+                workflow, runtime.find_ready(workflow, spec_name="step02_terima"),
+                {**STEP_DATA["step02_terima"], "pilihan": {1, 2}}))
+    assert desk.pending(ticket) == ["step02_terima"]
+    assert events(desk, ticket) == before
+    [incident] = engine.list_incidents(desk.database.uow(), desk.user(OWNER))
+    assert (incident.spec_name, incident.count) == ("step02_terima", 1)
+    assert "pilihan" in incident.error
