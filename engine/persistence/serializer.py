@@ -28,10 +28,10 @@ SEPARATORS = (",", ":")
 # zlib's fastest level: half the time of level 6 on a ticket's workflow, and the row (about
 # 3.4 KB instead of 3.1 KB) still takes one page of SQLite either way.
 LEVEL = 1
-# Where a workflow object keeps its finished tasks' JSON: task id -> (what it was made from,
-# the JSON text).
+# Where a workflow object keeps tasks' JSON: task id -> (what it was made from, the
+# `"<id>":<JSON>` text, whether the task and its parent are finished).
 _TASK_JSON = "_eskalasi_task_json"
-_Cache = dict[UUID, tuple[tuple[Any, ...], str]]
+_Cache = dict[UUID, tuple[tuple[Any, ...], str, bool]]
 
 
 class PinnedWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -46,7 +46,7 @@ class PinnedWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     def to_json(self, workflow: BpmnWorkflow) -> str:
         """The JSON text of `to_dict` (plus the format), reusing finished tasks' JSON."""
         cache: _Cache = workflow.__dict__.setdefault(_TASK_JSON, {})
-        tasks = ",".join(f'"{task_id}":{self._task_json(task, cache)}'
+        tasks = ",".join(self._task_json(task_id, task, cache)
                          for task_id, task in workflow.tasks.items())
         fields = {
             "data": self.registry.convert(self.registry.clean(workflow.data)),
@@ -62,18 +62,22 @@ class PinnedWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         rest = json.dumps(fields, separators=SEPARATORS)
         return f'{{"tasks":{{{tasks}}},{rest[1:]}'
 
-    def _task_json(self, task: Task, cache: _Cache) -> str:
-        made_from = (task.state, task.last_state_change, task.triggered, tuple(task._children))
-        kept = cache.get(task.id)
-        if kept is not None and kept[0] == made_from:
+    def _task_json(self, task_id: UUID, task: Task, cache: _Cache) -> str:
+        """`"<id>":<the task's JSON>`, reused while what it is made from stays the same."""
+        made_from = (task.state, task.last_state_change, task.triggered, tuple(task._children),
+                     task.task_spec.name)
+        kept = cache.get(task_id)
+        if kept is not None and kept[0] == made_from and (kept[2] or _blank(task)):
             return kept[1]
-        text = json.dumps(self.registry.convert(task), separators=SEPARATORS)
-        # Its delta is taken against the parent's data: both must be final to reuse it.
-        if task.has_state(TaskState.FINISHED_MASK) and (
-                task.parent is None or task.parent.has_state(TaskState.FINISHED_MASK)):
-            cache[task.id] = (made_from, text)
+        text = f'"{task_id}":' + json.dumps(self.registry.convert(task), separators=SEPARATORS)
+        # Its delta is taken against the parent's data: both must be final to reuse it, or
+        # (a predicted task) both empty, checked again on each reuse.
+        final = task.has_state(TaskState.FINISHED_MASK) and (
+            task.parent is None or task.parent.has_state(TaskState.FINISHED_MASK))
+        if final or _blank(task):
+            cache[task_id] = (made_from, text, final)
         else:
-            cache.pop(task.id, None)
+            cache.pop(task_id, None)
         return text
 
     def restore(self, dct: dict[str, Any], spec: Any, script_engine: Any) -> BpmnWorkflow:
@@ -85,6 +89,13 @@ class PinnedWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+def _blank(task: Task) -> bool:
+    """No data and no internal data of its own, and a parent without data: the task's JSON
+    then follows from what `_task_json` compares (its delta is empty)."""
+    return not task.data and not task.internal_data and (
+        task.parent is None or not task.parent.data)
 
 
 def _make_converter() -> PinnedWorkflowConverter:

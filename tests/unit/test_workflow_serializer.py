@@ -87,3 +87,18 @@ def test_a_finished_task_changed_after_its_save_is_serialized_again(spec: Any) -
     task.last_state_change += 1.0
 
     assert saved(workflow) == from_scratch(workflow)
+
+
+@pytest.mark.parametrize("change", ["own data", "parent data", "internal data"])
+def test_a_predicted_task_whose_data_changed_after_its_save_is_serialized_again(
+        spec: Any, change: str) -> None:
+    workflow = BpmnWorkflow(spec)
+    workflow.do_engine_steps()
+    saved(workflow)  # the predicted tasks' JSON (no data, empty delta) is kept now
+    task = next(t for t in workflow.get_tasks(state=TaskState.PREDICTED_MASK)
+                if t.parent is not None and t.parent.has_state(TaskState.PREDICTED_MASK))
+    holder = {"own data": task.data, "parent data": task.parent.data,
+              "internal data": task.internal_data}[change]
+    holder["catatan"] = "diubah tanpa ganti status"
+
+    assert saved(workflow) == from_scratch(workflow)
