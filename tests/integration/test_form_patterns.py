@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from lxml import etree
 
@@ -21,9 +24,19 @@ from engine.messages import Message
 from engine.process.files import read_forms
 from engine.process.forms import check_submission, make_validator
 from engine.process.validation import BPMN_NS, NS, Budget, validate_diagram
-from tests.desk import Desk
+from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import Api
 from tests.integration.test_api_versions import BPMN, PROCESSES, XML, multipart, versions
+from tests.integration.test_hostile_server import (
+    ADMIN,
+    DESK,
+    PROBE_BOUND,
+    SERVERS,
+    Server,
+    probes_while,
+    started,
+    step_task,
+)
 from tests.integration.test_process_editor import Owner
 from tests.pages import field_errors, visitor
 
@@ -166,3 +179,32 @@ def test_the_shipped_diagram_still_validates_well_within_its_budget(api: Api) ->
     assert response.status_code == 200
     assert response.json["problems"] == []
     assert time.monotonic() - started < 2.0
+
+
+@pytest.fixture(params=list(SERVERS), ids=list(SERVERS))
+def server(request: pytest.FixtureRequest, database_url: str,
+           tmp_path: Path) -> Iterator[Server]:
+    """`eskalasi serve` and gunicorn on the test database (as in test_hostile_server)."""
+    yield from started(SERVERS[request.param], database_url, tmp_path)
+
+
+def test_a_backtracking_pattern_answers_at_once_under_a_real_server_that_keeps_answering(
+        server: Server, desk: Desk) -> None:
+    deploy_pattern(desk)
+    status, ticket = server.call("POST", "/tickets", ADMIN,
+                                 {"reporter": "pengguna.bandung",
+                                  "data": STEP_DATA["step01_eskalasi"]})
+    assert status == 201, ticket
+    task = step_task(ticket, "step02_terima")
+
+    (status, answer), took, probes = probes_while(server, lambda: server.call(
+        "POST", f"/tasks/{task}/complete", DESK, {"data": {FIELD: HOSTILE_ANSWER}}))
+
+    print(f"{took:.2f} s, {len(probes)} probes, slowest {max(probes or [0]):.2f} s")
+    assert status == 422, answer
+    assert set(answer["errors"]) == {FIELD}, answer
+    assert took < 2 * QUICK, f"{took:.2f} s"  # a real server on a busy machine
+    assert probes and max(probes) < PROBE_BOUND, f"slowest probe {max(probes):.1f} s"
+    status, done = server.call("POST", f"/tasks/{task}/complete", DESK,
+                               {"data": {FIELD: "aaaa"}})
+    assert status == 200, done
