@@ -31,7 +31,10 @@ def _advance(workflow: BpmnWorkflow) -> None:
     try:
         workflow.do_engine_steps()
     except SpiffWorkflowException as err:
-        raise SandboxError(text(str(err))) from err
+        cause = err.__context__  # the sandbox's reason; SpiffWorkflow names only the expression
+        detail = (f"{str(err).strip()} {cause}" if isinstance(cause, SandboxError)
+                  and str(cause) not in str(err) else str(err))
+        raise SandboxError(text(detail)) from err
 
 
 def start(definition: ProcessDefinition) -> BpmnWorkflow:

@@ -194,7 +194,7 @@ def test_a_hostile_condition_fails_fast_while_the_server_keeps_answering(
     print(f"{took:.2f} s, {len(probes)} probes, slowest {max(probes or [0]):.2f} s:",
           status, answer.get("detail") if isinstance(answer, dict) else answer)
     assert status == 422, answer
-    assert answer["detail"], answer
+    assert any(why in answer["detail"] for why in ("time limit", "memory", "CPU")), answer
     assert took < FAILS_WITHIN, f"the hostile completion took {took:.1f} s"
     assert probes and max(probes) < PROBE_BOUND, f"slowest probe {max(probes):.1f} s"
     status, after = server.call("GET", f"/tickets/{ticket['id']}", DESK)
