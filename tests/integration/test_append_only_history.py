@@ -327,3 +327,32 @@ def mailed(desk: Desk) -> list[tuple[str, str]]:
         return [(row[0], row[1]) for row in connection.execute(text(
             "SELECT u.username, n.subject FROM notifications n JOIN users u "
             "ON u.id = n.user_id WHERE n.kind = 'audit_checkpoint' ORDER BY n.id"))]
+
+
+def test_migration_0013_goes_down_and_up_again(empty_database_url: str) -> None:
+    from alembic import command
+
+    from engine.persistence import migrate
+
+    def move(to: str) -> None:
+        config = migrate.alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if to == "0012" else command.upgrade)(config, to)
+
+    def refuses_a_delete() -> bool:
+        try:
+            with database.engine.begin() as connection:
+                connection.execute(text("DELETE FROM events"))
+        except DBAPIError as err:
+            return "append-only" in str(err)
+        return False
+
+    with Database(empty_database_url) as database:
+        engine.init(database, demo=True)
+        assert refuses_a_delete()
+        move("0012")
+        assert not refuses_a_delete()           # the events went: no trigger stopped it
+        move("0013")
+        Desk(database).open()                   # an event to delete
+        assert refuses_a_delete()
