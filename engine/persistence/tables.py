@@ -391,7 +391,7 @@ class IncidentRow(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
     __table_args__ = (
-        Index("ix_diagram_incidents_open", "ticket_id", "spec_name",
+        Index("ix_diagram_incidents_open", "ticket_id", "spec_name", unique=True,
               sqlite_where=text("cleared_at IS NULL"),
               postgresql_where=text("cleared_at IS NULL")),
     )

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.errors import Forbidden, SandboxError
@@ -41,6 +42,13 @@ _CLEAR = (update(_INCIDENTS)
           .where(_INCIDENTS.c.ticket_id == bindparam("of_ticket"),
                  _INCIDENTS.c.spec_name == bindparam("spec"), _INCIDENTS.c.cleared_at.is_(None))
           .values(cleared_at=bindparam("at")))
+# Another attempt at a step whose incident is open: counted, its latest error kept.
+_COUNT_AGAIN = (update(_INCIDENTS)
+                .where(_INCIDENTS.c.ticket_id == bindparam("of_ticket"),
+                       _INCIDENTS.c.spec_name == bindparam("spec"),
+                       _INCIDENTS.c.cleared_at.is_(None))
+                .values(count=_INCIDENTS.c.count + 1, last_seen=bindparam("at"),
+                        error=bindparam("new_error"), process_version_id=bindparam("new_version")))
 
 
 @dataclass(frozen=True)
@@ -117,30 +125,37 @@ def record(uow: UnitOfWork, ticket_id: int, number: str, version_id: str, spec_n
     """Count an attempt at a stopped step in its own transaction; tell the process owners
     when the incident is new."""
     error = error[:MAX_ERROR]
-    with Session(uow.engine, expire_on_commit=False, info=dict(uow.session.info)) as session:
-        found = session.scalar(select(IncidentRow).where(
-            IncidentRow.ticket_id == ticket_id, IncidentRow.spec_name == spec_name,
-            IncidentRow.cleared_at.is_(None)).limit(1))
-        if found is not None:
-            found.count += 1
-            found.last_seen, found.error = now, error
-            found.process_version_id = version_id
-            session.commit()
-            return
-        session.add(IncidentRow(
-            ticket_id=ticket_id, process_version_id=version_id,
-            spec_name=spec_name, sop_step=sop_step, error=error, first_seen=now,
-            last_seen=now, count=1, cleared_at=None))
-        owners = session.scalars(select(UserRow.username).where(
-            UserRow.role == Role.PROCESS_OWNER.value, UserRow.active)
-            .order_by(UserRow.username)).all()
-        step = f"{sop_step}. {step_name}" if sop_step else step_name
-        notifications.notify(
-            session, recipients=list(owners), kind=NotificationKind.DIAGRAM_INCIDENT,
-            ticket_id=ticket_id, link=OWNERS_LINK, now=now,
-            subject=Message("incident_subject", number=number, step=step),
-            body=Message("incident_body", number=number, step=step, error=error))
-        session.commit()
+    values = {"of_ticket": ticket_id, "spec": spec_name, "at": now, "new_error": error,
+              "new_version": version_id}
+    for _ in range(2):  # a concurrent attempt may open the same incident first
+        with Session(uow.engine, expire_on_commit=False, info=dict(uow.session.info)) as session:
+            try:
+                if session.connection().execute(_COUNT_AGAIN, values).rowcount == 1:
+                    session.commit()
+                    return
+                session.add(IncidentRow(
+                    ticket_id=ticket_id, process_version_id=version_id, spec_name=spec_name,
+                    sop_step=sop_step, error=error, first_seen=now, last_seen=now, count=1,
+                    cleared_at=None))
+                session.flush()
+                _tell_owners(session, ticket_id, number, step_name, sop_step, error, now)
+                session.commit()
+                return
+            except IntegrityError:
+                session.rollback()
+
+
+def _tell_owners(session: Session, ticket_id: int, number: str, step_name: str,
+                 sop_step: int | None, error: str, now: datetime) -> None:
+    owners = session.scalars(select(UserRow.username).where(
+        UserRow.role == Role.PROCESS_OWNER.value, UserRow.active)
+        .order_by(UserRow.username)).all()
+    step = f"{sop_step}. {step_name}" if sop_step else step_name
+    notifications.notify(
+        session, recipients=list(owners), kind=NotificationKind.DIAGRAM_INCIDENT,
+        ticket_id=ticket_id, link=OWNERS_LINK, now=now,
+        subject=Message("incident_subject", number=number, step=step),
+        body=Message("incident_body", number=number, step=step, error=error))
 
 
 def clear(session: Session, ticket_id: int, spec_names: Iterable[str], now: datetime) -> None:

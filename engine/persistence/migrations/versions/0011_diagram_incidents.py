@@ -30,7 +30,9 @@ def upgrade() -> None:
         sa.Column('cleared_at', sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index('ix_diagram_incidents_ticket_id', 'diagram_incidents', ['ticket_id'])
+    # One open incident per ticket and step, even when two attempts fail at once.
     op.create_index('ix_diagram_incidents_open', 'diagram_incidents', ['ticket_id', 'spec_name'],
+                    unique=True,
                     sqlite_where=sa.text('cleared_at IS NULL'),
                     postgresql_where=sa.text('cleared_at IS NULL'))
 
