@@ -208,3 +208,16 @@ def test_a_backtracking_pattern_answers_at_once_under_a_real_server_that_keeps_a
     status, done = server.call("POST", f"/tasks/{task}/complete", DESK,
                                {"data": {FIELD: "aaaa"}})
     assert status == 200, done
+
+
+def test_333_heavy_scripts_are_refused_at_once_by_a_real_server_that_keeps_answering(
+        server: Server) -> None:
+    diagram = with_scripts([f"x{i} = {HEAVY}" for i in range(333)])
+    (status, answer), took, probes = probes_while(server, lambda: server.call(
+        "POST", "/process-versions/validate", OWNER, raw=diagram, content_type=XML))
+    print(f"{took:.2f} s, {len(probes)} probes, slowest {max(probes or [0]):.2f} s")
+    assert status == 200, answer
+    assert ("validation stopped: the diagram has 354 scripts and expressions, more than 200"
+            in [p["message"] for p in answer["problems"]]), answer["problems"][:3]
+    assert took < 2 * QUICK, f"{took:.2f} s"
+    assert probes and max(probes) < PROBE_BOUND, f"slowest probe {max(probes):.1f} s"
