@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from lxml import etree
+from sqlalchemy import func, select, update
 
 import engine
-from engine.persistence.tables import NotificationRow, ProcessVersionRow, TicketRow
+from engine import Database
+from engine.persistence.tables import NotificationRow, ProcessVersionRow, TicketRow, TimerRow
 from engine.process.definitions import content_hash
 from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.process.validation import NS
 from engine.tickets import runtime, store
 from tests.desk import STEP_DATA, Desk
 from tests.integration.api_client import Api
@@ -28,6 +31,7 @@ from tests.integration.test_scripts_at_run_time import with_script_after_step_2
 from tests.pages import visitor
 
 OWNER = "pemilik.proses"
+BPMN = NS["bpmn"]
 NOT_JSON = [
     "g = (i for i in [1])",
     "s = {1, 2}",
@@ -182,3 +186,48 @@ def test_the_store_refuses_a_step_leaving_a_set_whatever_evaluated_it(desk: Desk
     [incident] = engine.list_incidents(desk.database.uow(), desk.user(OWNER))
     assert (incident.spec_name, incident.count) == ("step02_terima", 1)
     assert "pilihan" in incident.error
+
+
+def with_script_on_the_reminder_of_step_2(script: str) -> bytes:
+    """The shipped diagram with a script task on step 2's reminder path (its boundary timer)."""
+    root = etree.fromstring(DEFAULT_DIAGRAM.read_bytes())
+    process = root.find("bpmn:process", NS)
+    flow = root.xpath("//bpmn:sequenceFlow[@id='Flow_02_batas_waktu']", namespaces=NS)[0]
+    flow.set("targetRef", "Script_pengingat")
+    task = etree.SubElement(process, f"{{{BPMN}}}scriptTask", id="Script_pengingat")
+    etree.SubElement(task, f"{{{BPMN}}}incoming").text = "Flow_02_batas_waktu"
+    etree.SubElement(task, f"{{{BPMN}}}outgoing").text = "Flow_pengingat_akhir"
+    etree.SubElement(task, f"{{{BPMN}}}script").text = script
+    etree.SubElement(process, f"{{{BPMN}}}sequenceFlow", id="Flow_pengingat_akhir",
+                     sourceRef="Script_pengingat", targetRef="EndEvent_02_pengingat")
+    end = root.xpath("//bpmn:endEvent[@id='EndEvent_02_pengingat']", namespaces=NS)[0]
+    end.find("bpmn:incoming", NS).text = "Flow_pengingat_akhir"
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def test_a_timer_whose_path_leaves_no_json_fails_alone_and_is_an_incident(
+        database: Database, desk: Desk) -> None:
+    diagram = with_script_on_the_reminder_of_step_2("x = float('na' + 'n')")
+    forms = {name: json.loads(text) for name, text in read_forms(DEFAULT_DIAGRAM).items()}
+    with database.uow() as uow:
+        uow.session.add(ProcessVersionRow(
+            id=content_hash(diagram, forms), number=99, process_id="eskalasi_lpse_support",
+            bpmn_xml=diagram.decode(), forms=forms, deployed_at=datetime.now(UTC),
+            deployed_by="intruder", note="", activation=99))
+        uow.commit()
+    ticket = desk.open()
+    before = events(desk, ticket)
+    with database.uow() as uow:
+        uow.session.execute(update(TimerRow).where(TimerRow.ticket_id == ticket.id)
+                            .values(due_at=datetime(2000, 1, 1, tzinfo=UTC)))
+        uow.commit()
+    assert engine.fire_due_timers(database) == 0
+    assert events(desk, ticket) == before
+    assert desk.pending(ticket) == ["step02_terima"]
+    with database.uow() as uow:
+        assert uow.session.scalars(select(TimerRow.state).where(
+            TimerRow.ticket_id == ticket.id)).all() == ["failed"]
+    [incident] = engine.list_incidents(database.uow(), desk.user(OWNER))
+    assert (incident.ticket_id, incident.spec_name, incident.count) == (
+        ticket.id, "step02_terima", 1)
+    assert owner_notices(desk) == 1
