@@ -64,7 +64,7 @@ def test_c_code_that_holds_the_gil_is_killed_at_the_time_limit_and_replaced(
         evaluate(expression, {"kewenangan": "LKPP"}, time_limit=0.5)
     assert time.monotonic() - started < 5
     assert not Path(f"/proc/{victim}").exists()  # killed and reaped
-    assert evaluate('kewenangan == "LKPP"', {"kewenangan": "LKPP"}) is True
+    assert evaluate('len(kewenangan) == 4', {"kewenangan": "LKPP"}) is True  # in the pool
     assert victim not in worker_pids() and worker_pids()
 
 
