@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import engine
 from web import api, audit, notifications, pages, process
 from web.config import configure
+from web.converters import CONVERTERS, refuse_odd_query
 from web.extensions import LANGUAGES, babel, csrf, login_manager, select_locale
 from web.pages import auth, errors
 from web.pages.common import here
@@ -28,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None,
     `config` overrides them (tests pass their database)."""
     settings = settings or engine.Settings.from_environment()
     app = Flask(__name__, instance_path=str(settings.instance))
+    app.url_map.converters.update(CONVERTERS)  # `<id:...>` before any route uses it
     configure(app, config or {}, settings)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -44,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None,
     app.register_blueprint(audit.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # the API takes bearer tokens, never cookies
+    app.before_request(refuse_odd_query)
     app.after_request(add_security_headers)
     if settings.trusted_proxies:  # the client address is what the proxies saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]

@@ -77,8 +77,8 @@ def unread_notifications() -> int:
 
 _ROUTES: tuple[Route, ...] = (
     ("", "index", index, ("GET",)),
-    ("/<int:notification_id>/dibaca", "mark_read", mark_read, ("POST",)),
-    ("/<int:notification_id>/buka", "open", open_notification, ("POST",)),
+    ("/<id:notification_id>/dibaca", "mark_read", mark_read, ("POST",)),
+    ("/<id:notification_id>/buka", "open", open_notification, ("POST",)),
     ("/dibaca-semua", "mark_all_read", mark_all_read, ("POST",)),
 )
 add_routes(bp, _ROUTES)

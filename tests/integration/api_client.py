@@ -23,7 +23,7 @@ USERS = ("pengguna.bandung", "admin.bandung", "pengguna.surabaya", "admin.suraba
 
 
 def openapi_path(rule: str) -> str:
-    """`/api/v1/tickets/<int:ticket_id>` -> `/tickets/{ticket_id}`."""
+    """`/api/v1/tickets/<id:ticket_id>` -> `/tickets/{ticket_id}`."""
     return re.sub(r"<(?:[^<>]*:)?([^<>:]+)>", r"{\1}", rule.removeprefix(PREFIX))
 
 

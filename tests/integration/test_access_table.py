@@ -261,30 +261,30 @@ def _ticket_cases() -> list[Case]:
         seen = expect(200, seers, others=404, anonymous=401)
         page = expect(200, seers, others=404, anonymous=302)
         cases += [
-            Case(f"api ticket {name}", "GET", "/api/v1/tickets/<int:ticket_id>",
+            Case(f"api ticket {name}", "GET", "/api/v1/tickets/<id:ticket_id>",
                  at("/api/v1/tickets/{}", ticket_id), seen),
-            Case(f"api events {name}", "GET", "/api/v1/tickets/<int:ticket_id>/events",
+            Case(f"api events {name}", "GET", "/api/v1/tickets/<id:ticket_id>/events",
                  at("/api/v1/tickets/{}/events", ticket_id), seen),
-            Case(f"api verify {name}", "GET", "/api/v1/tickets/<int:ticket_id>/verify",
+            Case(f"api verify {name}", "GET", "/api/v1/tickets/<id:ticket_id>/verify",
                  at("/api/v1/tickets/{}/verify", ticket_id), api_verify(name)),
-            Case(f"page ticket {name}", "GET", "/tiket/<int:ticket_id>",
+            Case(f"page ticket {name}", "GET", "/tiket/<id:ticket_id>",
                  at("/tiket/{}", ticket_id), page),
-            Case(f"page diagram {name}", "GET", "/tiket/<int:ticket_id>/diagram.json",
+            Case(f"page diagram {name}", "GET", "/tiket/<id:ticket_id>/diagram.json",
                  at("/tiket/{}/diagram.json", ticket_id), page),
         ]
     return cases
 
 
 MISSING = [
-    Case("api missing ticket", "GET", "/api/v1/tickets/<int:ticket_id>",
+    Case("api missing ticket", "GET", "/api/v1/tickets/<id:ticket_id>",
          lambda w: f"/api/v1/tickets/{MISSING_TICKET}", everyone(404, 401)),
     Case("api missing task", "GET", "/api/v1/tasks/<uuid:task_id>",
          lambda w: f"/api/v1/tasks/{MISSING_TASK}", everyone(404, 401)),
-    Case("page missing ticket", "GET", "/tiket/<int:ticket_id>",
+    Case("page missing ticket", "GET", "/tiket/<id:ticket_id>",
          lambda w: f"/tiket/{MISSING_TICKET}", everyone(404, 302)),
     Case("page missing task", "GET", "/tugas/<task_id>",
          lambda w: f"/tugas/{MISSING_TASK}", everyone(404, 302)),
-    Case("page attachment of another ticket", "GET", "/tiket/<int:ticket_id>/lampiran/<sha256>",
+    Case("page attachment of another ticket", "GET", "/tiket/<id:ticket_id>/lampiran/<sha256>",
          lambda w: f"/tiket/{w.tickets['bandung_admin']}/lampiran/{w.attachment}",
          everyone(404, 302)),
 ]
@@ -350,7 +350,7 @@ PAGES = [
     Case("new ticket invalid", "POST", "/tiket/baru", lambda w: "/tiket/baru",
          expect(422, (AB, AS), others=404, anonymous=302),
          lambda w, caller: {"data": {"reporter": "", "judul": ""}}),
-    Case("attachment", "GET", "/tiket/<int:ticket_id>/lampiran/<sha256>",
+    Case("attachment", "GET", "/tiket/<id:ticket_id>/lampiran/<sha256>",
          lambda w: f"/tiket/{w.tickets['bandung']}/lampiran/{w.attachment}",
          expect(200, BANDUNG_SEERS, others=404, anonymous=302)),
 ]
@@ -370,7 +370,7 @@ def _helpdesk_notification(world: World) -> int:
 NOTIFICATIONS = [
     Case("api notifications", "GET", "/api/v1/notifications", lambda w: "/api/v1/notifications",
          everyone(200, 401), listed=_api_items("notifications"), shown=_own_notifications),
-    Case("api notification read", "POST", "/api/v1/notifications/<int:notification_id>/read",
+    Case("api notification read", "POST", "/api/v1/notifications/<id:notification_id>/read",
          lambda w: f"/api/v1/notifications/{_helpdesk_notification(w)}/read",
          expect(200, (HD,), others=404, anonymous=401)),
     Case("api notifications all read", "POST", "/api/v1/notifications/read",
@@ -378,10 +378,10 @@ NOTIFICATIONS = [
     Case("notifications", "GET", "/notifikasi", lambda w: "/notifikasi", everyone(200, 302),
          listed=_page_items("/notifikasi", r'data-notification-id="(\d+)"'),
          shown=_own_notifications),
-    Case("notification read", "POST", "/notifikasi/<int:notification_id>/dibaca",
+    Case("notification read", "POST", "/notifikasi/<id:notification_id>/dibaca",
          lambda w: f"/notifikasi/{_helpdesk_notification(w)}/dibaca",
          expect(302, (HD,), others=404, anonymous=302)),
-    Case("notification open", "POST", "/notifikasi/<int:notification_id>/buka",
+    Case("notification open", "POST", "/notifikasi/<id:notification_id>/buka",
          lambda w: f"/notifikasi/{_helpdesk_notification(w)}/buka",
          expect(302, (HD,), others=404, anonymous=302)),
     Case("notifications all read", "POST", "/notifikasi/dibaca-semua",
@@ -420,15 +420,15 @@ PROCESS = [
          _owner_only(400), lambda w, caller: {"data": {"xml": "<x/>", "note": "x"}}),
     Case("process new draft not json", "POST", "/proses/draf", lambda w: "/proses/draf",
          _owner_only(400), lambda w, caller: {"data": {"name": "x"}}),
-    Case("process save missing draft", "POST", "/proses/draf/<int:draft_id>",
+    Case("process save missing draft", "POST", "/proses/draf/<id:draft_id>",
          _missing_draft(), _owner_only(400), lambda w, caller: {"data": {"name": "x"}}),
-    Case("process missing draft", "GET", "/proses/draf/<int:draft_id>", _missing_draft(),
+    Case("process missing draft", "GET", "/proses/draf/<id:draft_id>", _missing_draft(),
          everyone(404, 302)),
-    Case("process missing draft data", "GET", "/proses/draf/<int:draft_id>/data.json",
+    Case("process missing draft data", "GET", "/proses/draf/<id:draft_id>/data.json",
          _missing_draft("/data.json"), everyone(404, 302)),
-    Case("process missing draft zip", "GET", "/proses/draf/<int:draft_id>/unduh",
+    Case("process missing draft zip", "GET", "/proses/draf/<id:draft_id>/unduh",
          _missing_draft("/unduh"), everyone(404, 302)),
-    Case("process delete missing draft", "POST", "/proses/draf/<int:draft_id>/hapus",
+    Case("process delete missing draft", "POST", "/proses/draf/<id:draft_id>/hapus",
          _missing_draft("/hapus"), everyone(404, 302)),
 ]
 
@@ -438,7 +438,7 @@ def _audit_cases() -> list[Case]:
     def only_auditor(status: int = 200) -> Expect:
         return expect(status, (AUDITOR,), others=404, anonymous=302)
 
-    ticket = "/audit/tiket/<int:ticket_id>"
+    ticket = "/audit/tiket/<id:ticket_id>"
     cases = [Case("audit search", "GET", "/audit/", lambda w: "/audit/?status=open",
                   only_auditor()),
              Case("audit range export", "GET", "/audit/ekspor.csv",
@@ -473,9 +473,9 @@ CHANGES = [
     Case("compare version data", "GET", "/proses/versi/<version_id>/bandingkan.json",
          lambda w: f"/proses/versi/{_current_version(w)}/bandingkan.json",
          expect(200, (OWNER,), others=404, anonymous=302)),
-    Case("compare missing draft", "GET", "/proses/draf/<int:draft_id>/bandingkan",
+    Case("compare missing draft", "GET", "/proses/draf/<id:draft_id>/bandingkan",
          lambda w: "/proses/draf/987654/bandingkan", everyone(404, 302)),
-    Case("compare missing draft data", "GET", "/proses/draf/<int:draft_id>/bandingkan.json",
+    Case("compare missing draft data", "GET", "/proses/draf/<id:draft_id>/bandingkan.json",
          lambda w: "/proses/draf/987654/bandingkan.json", everyone(404, 302)),
     Case("migration dry run", "GET", "/proses/versi/<version_id>/migrasi",
          lambda w: f"/proses/versi/{_current_version(w)}/migrasi",

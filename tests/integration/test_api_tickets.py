@@ -83,7 +83,7 @@ NOT_JSON_OBJECTS: list[tuple[dict[str, Any], int]] = [
     ({"data": b"[1, 2]", "content_type": "application/json"}, 400),
     ({"data": b'{"reporter": NaN}', "content_type": "application/json"}, 400),
     ({"data": b"[" * 100_000 + b"]" * 100_000, "content_type": "application/json"}, 400),
-    ({"json": {"reporter": "pengguna.bandung\u0000", "data": START}}, 400),
+    ({"json": {"reporter": "pengguna.bandung\u0000", "data": START}}, 422),
     ({"data": b"reporter=pengguna.bandung",
       "content_type": "application/x-www-form-urlencoded"}, 415),
     ({"data": b'{"reporter": "pengguna.bandung"}'}, 415),

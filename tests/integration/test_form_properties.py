@@ -3,8 +3,9 @@
 Valid submissions (hypothesis-jsonschema) sent through the JSON API are accepted, stored
 as sent (the event holds exactly the data) and the ticket still verifies. Broken ones (a
 required field left out, a wrong type, a text too long, a choice not offered, a number out
-of range, an unknown or dangerous field name, not an object) are refused with 422 and a
-message on the field that is wrong, and change nothing.
+of range, an unknown or dangerous field name, not an object, a lone surrogate or a NUL in
+any field or name) are refused with 422 and a message on the field that is wrong, and
+change nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ FORMS: dict[str, dict[str, Any]] = {
     path.stem: json.loads(path.read_text(encoding="utf-8"))
     for path in sorted(FORMS_DIR.glob("*.json"))}
 START = "step01_eskalasi"
+# Text no database stores is refused on its field by every form, in values and in names.
+ODD_NAME, ODD_NAME_SHOWN = "kolom\ud800", "kolom\ufffd"
 FORM_ERROR = "_form"
 SETTINGS = settings(deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -100,10 +103,10 @@ def breakages(step: str) -> list[tuple[str, str]]:
     """Every way to break the step's form: (kind, the field whose message is expected)."""
     form = FORMS[step]
     found = [("unknown field", "kolom_asing"), ("dangerous name", "__class__"),
-             ("not an object", FORM_ERROR)]
+             ("not an object", FORM_ERROR), ("name not text", ODD_NAME_SHOWN)]
     found += [("missing", name) for name in form.get("required", [])]
     for name, prop in form.get("properties", {}).items():
-        found.append(("wrong type", name))
+        found += [("wrong type", name), ("lone surrogate", name), ("nul", name)]
         if "maxLength" in prop:
             found.append(("too long", name))
         if "enum" in prop:
@@ -129,6 +132,12 @@ def broken(step: str, data: dict[str, Any], kind: str, name: str) -> Any:
         changed[name] = "bukan pilihan"
     elif kind == "out of range":
         changed[name] = int(prop["maximum"]) + 1
+    elif kind == "lone surrogate":  # what the JSON escape "\udfff" decodes to
+        changed[name] = f"{data.get(name, '')}\udfff"[-300:]
+    elif kind == "nul":
+        changed[name] = f"cek\x00{data.get(name, '')}"[:300]
+    elif kind == "name not text":
+        changed[ODD_NAME] = "isi"
     else:
         changed[name] = "isi"
     return changed

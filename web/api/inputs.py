@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from flask import current_app, request
 
 from web.api.problems import ApiProblem, invalid
+from web.converters import not_text, not_text_message, odd_text_field
 from web.extensions import _
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024  # a diagram with all its forms fits many times over
@@ -17,6 +18,8 @@ XML_TYPES = {"", "application/xml", "text/xml", "application/bpmn+xml",
              "application/octet-stream"}
 WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
 MAX_NOTE = 1000
+
+
 
 
 def limit_body() -> None:
@@ -27,22 +30,6 @@ def limit_body() -> None:
 
 def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON number")
-
-
-def _has_nul(value: Any) -> bool:
-    """Whether any string in a parsed JSON value holds U+0000 (databases refuse it)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 def json_object() -> dict[str, Any]:
@@ -59,9 +46,9 @@ def json_object() -> dict[str, Any]:
                                 error=error)) from None
     if not isinstance(body, dict):
         raise ApiProblem(400, _("Isi permintaan harus berupa objek JSON ({...})."))
-    if _has_nul(body):
-        raise ApiProblem(400, _("Teks dalam isi permintaan tidak boleh memuat karakter NUL "
-                                "(\\u0000)."))
+    field = odd_text_field(body)
+    if field is not None:
+        raise invalid({field: [not_text_message()]})
     return body
 
 
@@ -96,7 +83,9 @@ def diagram() -> tuple[bytes, dict[str, bytes], str]:
 
 
 def _note(note: str) -> str:
-    if len(note) > MAX_NOTE or "\x00" in note:
+    if not_text(note):
+        raise invalid({"note": [not_text_message()]})
+    if len(note) > MAX_NOTE:
         raise invalid({"note": [_("Paling banyak %(limit)s karakter teks.", limit=MAX_NOTE)]})
     return note
 
@@ -108,6 +97,8 @@ def _multipart_diagram() -> tuple[bytes, dict[str, bytes], str]:
     forms: dict[str, bytes] = {}
     for upload in request.files.getlist("forms"):
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if not_text(name):
+            raise invalid({"forms": [not_text_message()]})
         if not name:
             raise invalid({"forms": [_("Setiap berkas formulir perlu nama berkas, mis. "
                                          "step01.json.")]})

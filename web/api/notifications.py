@@ -44,7 +44,7 @@ def index() -> dict[str, Any]:
             "unread": engine.count_unread(uow(), caller())}
 
 
-@bp.post("/notifications/<int:notification_id>/read")
+@bp.post("/notifications/<id:notification_id>/read")
 def mark_read(notification_id: int) -> dict[str, Any]:
     """Mark one of the caller's notifications read; 404 for anyone else's."""
     return notification_json(

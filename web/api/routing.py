@@ -44,7 +44,8 @@ def routing_error() -> HTTPException:
              for rule in current_app.url_map.iter_rules()
              if rule.endpoint.startswith("api.") and rule.endpoint != UNMATCHED]
     try:
-        Map(rules).bind("").match(request.path, method=request.method)
+        Map(rules, converters=current_app.url_map.converters).bind("").match(
+            request.path, method=request.method)
     except MethodNotAllowed as error:
         return error
     except HTTPException:

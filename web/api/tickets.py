@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, url_for
-from werkzeug.exceptions import NotFound
 
 import engine
 from web.api.auth import caller
@@ -14,15 +13,7 @@ from web.api.serialize import event_json, items, ticket_json
 from web.context import database
 
 bp = Blueprint("tickets", __name__)
-TICKET_ID = "<int:ticket_id>"
-MAX_ID = 2**31 - 1
-
-
-@bp.url_value_preprocessor
-def _in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """An id beyond the column's range is a ticket that does not exist, not a database error."""
-    if values and values.get("ticket_id", 0) > MAX_ID:
-        raise NotFound("no such ticket")
+TICKET_ID = "<id:ticket_id>"
 
 
 @bp.get("/tickets/start-form")

@@ -23,9 +23,9 @@ _ROUTES: tuple[Route, ...] = (
     ("/tugas/<task_id>", "task", tasks.task, ("GET", "POST")),
     ("/tiket", "tickets", tickets.tickets, ("GET",)),
     ("/tiket/baru", "new_ticket", tickets.new_ticket, ("GET", "POST")),
-    ("/tiket/<int:ticket_id>", "ticket", tickets.ticket, ("GET",)),
-    ("/tiket/<int:ticket_id>/diagram.json", "ticket_diagram", tickets.ticket_diagram, ("GET",)),
-    ("/tiket/<int:ticket_id>/lampiran/<sha256>", "attachment", tickets.attachment, ("GET",)),
+    ("/tiket/<id:ticket_id>", "ticket", tickets.ticket, ("GET",)),
+    ("/tiket/<id:ticket_id>/diagram.json", "ticket_diagram", tickets.ticket_diagram, ("GET",)),
+    ("/tiket/<id:ticket_id>/lampiran/<sha256>", "attachment", tickets.attachment, ("GET",)),
 )
 add_routes(bp, _ROUTES)
 

@@ -11,12 +11,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, abort, jsonify, request, url_for
+from flask import Response, abort, jsonify, make_response, request, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
 from engine import Problem
 from web.context import actor, database
+from web.converters import not_text_message, odd_text_field
 from web.extensions import _
 from web.pages.common import page
 from web.pages.formatting import translated
@@ -112,6 +113,8 @@ def _body() -> dict[str, Any]:
         body = None
     if not isinstance(body, dict):
         abort(400)
+    if (field := odd_text_field(body)) is not None:  # e.g. a "\udfff" escape: not storable
+        abort(make_response(_fail(422, f"{field}: {not_text_message()}", field=field)))
     return body
 
 
