@@ -89,6 +89,7 @@ from engine.tickets.use_cases import (
     start_form,
 )
 from engine.tickets.version_moves import migrate_tickets, plan_migration
+from engine.tickets.visibility import internal_fields, may_see_internal, public_data
 from engine.types import (
     DEFAULT_TIMEZONE,
     LANES,
@@ -238,6 +239,7 @@ __all__ = [
     "get_ticket",
     "get_user",
     "init",
+    "internal_fields",
     "latest_checkpoint",
     "list_drafts",
     "list_events",
@@ -254,10 +256,12 @@ __all__ = [
     "mail_waiting",
     "mark_all_notifications_read",
     "mark_notification_read",
+    "may_see_internal",
     "migrate_tickets",
     "open_ticket",
     "parse_time_limit",
     "plan_migration",
+    "public_data",
     "read_forms",
     "record_checkpoints",
     "refresh_report",

@@ -198,10 +198,40 @@ CATALOG: Mapping[str, str] = MappingProxyType({
                              "keduanya"),
     "upload_one_diagram": _("unggah tepat satu diagram BPMN (.bpmn); ditemukan %(count)s"),
     "upload_unknown_file": _("'%(name)s' bukan diagram .bpmn maupun formulir .json"),
+    # Intake requests (issue 12).
+    "request_not_found": _("Permintaan tidak ditemukan."),
+    "only_pengguna_reports": _("Hanya Pengguna SPSE yang dapat melaporkan masalah."),
+    "request_not_open": _("Permintaan ini sudah dijawab atau dieskalasi."),
     "upload_two_forms": _("dua formulir bernama %(name)s"),
     "zip_too_many": _("zip memuat lebih dari %(limit)s berkas"),
     "zip_unreadable": _("zip tidak dapat dibaca: %(detail)s"),
     "form_not_utf8": _("formulir bukan UTF-8 yang sah"),
+    # Invitations and passwords (issue 12).
+    "password_too_short": _("Kata sandi minimal %(limit)s karakter."),
+    "password_too_long": _("Kata sandi maksimal %(limit)s karakter."),
+    "password_guessable": _("Kata sandi ini mudah ditebak: %(reason)s"),
+    "guessable_personal": _("memuat nama, nama pengguna atau alamat email Anda."),
+    "guessable_common": _("termasuk kata sandi yang banyak dipakai orang."),
+    "guessable_pattern": _("pola atau urutan yang mudah ditebak (mis. 1234, qwerty, tanggal)."),
+    "guessable_words": _("buat lebih panjang, mis. beberapa kata yang tidak umum."),
+    "password_link_used": _("Tautan ini sudah dipakai atau sudah diganti tautan yang lebih "
+                            "baru."),
+    "password_link_expired": _("Tautan ini sudah kedaluwarsa (berlaku 48 jam)."),
+    "password_link_unknown": _("Tautan ini tidak berlaku."),
+    "current_password_wrong": _("Kata sandi sekarang salah."),
+    "too_many_password_requests": _("Terlalu banyak permintaan; tunggu, lalu coba lagi."),
+    # Internal fields and comments (issue 13).
+    "form_visibility": _("%(field)s: x-visibility harus \"internal\" atau \"public\", bukan "
+                         "%(value)s"),
+    # Single sign-on (issue 12).
+    "sso_no_email": _("Penyedia masuk tunggal tidak memberikan alamat email Anda."),
+    "sso_email_unverified": _("Alamat email %(email)s belum terverifikasi di penyedia masuk "
+                              "tunggal; verifikasi dulu di sana, atau masuk dengan kata sandi."),
+    "sso_no_account": _("Tidak ada akun Eskalasi dengan email %(email)s. Hubungi Admin LPSE "
+                        "Anda untuk dibuatkan akun."),
+    "sso_account_inactive": _("Akun dengan email %(email)s sudah dinonaktifkan."),
+    "sso_email_ambiguous": _("Email %(email)s dipakai lebih dari satu akun; masuk dengan nama "
+                             "pengguna dan kata sandi."),
 })
 
 Translate = Callable[[str], str]

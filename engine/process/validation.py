@@ -26,6 +26,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from engine.messages import Message
 from engine.process.calendar import time_limit_problem
 from engine.process.forms import pattern_problem
+from engine.process.visibility import visibility_problems
 from engine.sandbox import ChecksTimedOut, check_expression, check_script, checks_until
 from engine.sandbox.json_values import static_problems
 from engine.types import LANES, Problem
@@ -215,7 +216,9 @@ def read_form(name: str, raw: bytes | Mapping[str, Any]) -> tuple[dict[str, Any]
                                               detail=err.message), file)]
     if form.get("type") != "object":
         return None, [Problem(1, Message("form_not_type_object"), file)]
-    refused = english_text_problems(form) + pattern_problems(form)
+    refused = english_text_problems(form) + pattern_problems(form) + [
+        Message("form_visibility", field=field, value=value)
+        for field, value in visibility_problems(form)]
     return (None, [Problem(1, m, file) for m in refused]) if refused else (form, [])
 
 
