@@ -67,3 +67,7 @@ class TooManyAttempts(EskalasiError):
 
 class NoProcessDeployed(EskalasiError):
     """No process version has been deployed yet (run `eskalasi init`)."""
+
+
+class Gone(EskalasiError):
+    """A mailed link (invitation, password reset) was used, replaced or has expired."""

@@ -232,6 +232,12 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "sso_account_inactive": _("Akun dengan email %(email)s sudah dinonaktifkan."),
     "sso_email_ambiguous": _("Email %(email)s dipakai lebih dari satu akun; masuk dengan nama "
                              "pengguna dan kata sandi."),
+    # Task ownership (issue 13).
+    "task_held_by": _("Tugas ini sedang dikerjakan oleh %(holder)s."),
+    "task_release_not_holder": _("Hanya %(holder)s, yang memegang tugas ini, yang dapat "
+                                 "melepasnya."),
+    "assignee_may_not_complete": _("%(username)s tidak dapat mengerjakan tugas ini."),
+    "assignee_missing": _("Pilih orang yang akan mengerjakan tugas ini."),
 })
 
 Translate = Callable[[str], str]

@@ -53,6 +53,8 @@ class LpseRow(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
+    # The LPSE's own helpdesk address (0014), from the directory.
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class UserRow(Base):
@@ -131,6 +133,9 @@ class TaskRow(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Who holds the pending task (claimed or assigned; issue 13), or nobody.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True,
+                                                    index=True)
 
     __table_args__ = (
         Index("ix_tasks_pending_lane_lpse", "lane", "lpse_id", "created_at", "id",
@@ -395,3 +400,96 @@ class IncidentRow(Base):
               sqlite_where=text("cleared_at IS NULL"),
               postgresql_where=text("cleared_at IS NULL")),
     )
+
+
+class PasswordTokenRow(Base):
+    """A mailed invitation or password-reset link (0015): single use, expires after 48 h."""
+
+    __tablename__ = "password_tokens"
+
+    # The SHA-256 of the token the link carries: the table alone sets no password.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class IntakeRequestRow(Base):
+    """A Pengguna SPSE's request to their LPSE's helpdesk (issue 12): not an SOP ticket.
+
+    `status` is open, answered (locally, `answer` set) or escalated (`ticket_id` set). Every
+    change is an event of the stream `intake:<id>`, whose head the row keeps (0016).
+    """
+
+    __tablename__ = "intake_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    lpse_id: Mapped[int] = mapped_column(ForeignKey("lpse.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The attached files as the submission event names them (sha256, filename, type, size).
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True,
+                                                  unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    __table_args__ = (
+        Index("ix_intake_requests_lpse_status", "lpse_id", "status", "id"),
+        Index("ix_intake_requests_reporter_id", "reporter_id", "id"),
+    )
+
+
+class TicketSearchRow(Base):
+    """A ticket's text as search reads it (issue 13): what anyone who may see the ticket may
+    read (`public_text`) and the handlers' internal notes (`internal_text`), appended to in
+    the transaction of each event (engine.tickets.search).
+
+    The full-text index over it is the database's own, made by migration 0020 and not
+    modelled here (SEARCH_INDEX_OBJECTS): an FTS5 table kept by triggers on SQLite, stored
+    tsvector columns with GIN indexes on PostgreSQL.
+    """
+
+    __tablename__ = "ticket_search"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    public_text: Mapped[str] = mapped_column(Text)
+    internal_text: Mapped[str] = mapped_column(Text)
+
+
+class CommentRow(Base):
+    """A comment on a ticket outside the SOP steps (issue 13, 0018), for listing; the event
+    `comment_added` at `event_seq` in the ticket's chain is the record. `internal`: a
+    handlers' note, never shown to the Pengguna SPSE. Its files are attachments at that seq."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    event_seq: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("ticket_id", "event_seq",
+                                       name="uq_comments_ticket_id_event_seq"),)
+
+
+# The full-text index objects of 0020 that SQLAlchemy cannot declare (an FTS5 virtual table
+# and its shadow tables; generated tsvector columns and their GIN indexes): autogenerate's
+# comparison of models and migrations leaves these names out.
+SEARCH_INDEX_OBJECTS = frozenset({
+    "ticket_search_fts", "ticket_search_fts_data", "ticket_search_fts_idx",
+    "ticket_search_fts_content", "ticket_search_fts_docsize", "ticket_search_fts_config",
+    "public_tsv", "all_tsv", "ix_ticket_search_public_tsv", "ix_ticket_search_all_tsv",
+})
