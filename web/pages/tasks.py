@@ -8,12 +8,17 @@ from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
-from engine import Task
+from engine import Task, ThreadEntry, TicketHistory
 from web import forms_render
 from web.context import actor, database
 from web.extensions import _
 from web.pages.common import page, signed_in
+from web.pages.focus import focus_entry
 from web.pages.tickets import ATTACHMENTS, too_large_message
+
+
+def _task_focus(history: TicketHistory, task: Task) -> ThreadEntry | None:
+    return focus_entry(history.thread, task.lane)
 
 
 def _task_page(task: Task, status: int = 200, errors: Mapping[str, list[str]] | None = None,
@@ -22,6 +27,7 @@ def _task_page(task: Task, status: int = 200, errors: Mapping[str, list[str]] | 
     values = request.form if request.method == "POST" and status != 413 else {}
     history = engine.ticket_history(database().uow(), actor(), task.ticket_id)
     return page("task.html", status, task=task, history=history, ticket=history.ticket,
+                focus=_task_focus(history, task),
                 fields=forms_render.widgets(task.form, values, errors), errors=errors,
                 other_errors=forms_render.other_errors(task.form, errors, (ATTACHMENTS,)),
                 problem=problem)

@@ -14,6 +14,7 @@ from web import forms_render
 from web.context import actor, database
 from web.extensions import _
 from web.pages.common import page, paged, signed_in
+from web.pages.focus import ticket_focus
 
 ATTACHMENTS = "lampiran"
 REPORTER = "reporter"
@@ -90,6 +91,7 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
     history = engine.ticket_history(database().uow(), user, ticket_id)
     mine = {task.id for task in history.ticket.tasks if task.lane == user.role.value}
     return page("ticket.html", history=history, ticket=history.ticket, my_tasks=mine,
+                focus=ticket_focus(history, user),
                 diagram_url=url_for(".ticket_diagram", ticket_id=ticket_id))
 
 
