@@ -223,6 +223,9 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     # Internal fields and comments (issue 13).
     "form_visibility": _("%(field)s: x-visibility harus \"internal\" atau \"public\", bukan "
                          "%(value)s"),
+    "comment_not_allowed": _("Anda tidak dapat menulis komentar pada tiket ini."),
+    "comment_internal_handlers_only": _("Catatan internal hanya dapat ditulis oleh Admin LPSE "
+                                        "dan Helpdesk LKPP yang menangani tiket."),
     # Single sign-on (issue 12).
     "sso_no_email": _("Penyedia masuk tunggal tidak memberikan alamat email Anda."),
     "sso_email_unverified": _("Alamat email %(email)s belum terverifikasi di penyedia masuk "
@@ -238,6 +241,42 @@ CATALOG: Mapping[str, str] = MappingProxyType({
                                  "melepasnya."),
     "assignee_may_not_complete": _("%(username)s tidak dapat mengerjakan tugas ini."),
     "assignee_missing": _("Pilih orang yang akan mengerjakan tugas ini."),
+    # The LPSE directory and accounts (issue 12): CSV rows are `FILE:LINE: message`.
+    "only_administrator": _("Hanya administrator yang dapat melakukan ini."),
+    "admin_only_own_pengguna": _("Admin LPSE hanya dapat mengelola Pengguna SPSE dari LPSE-nya "
+                                 "sendiri."),
+    "cannot_deactivate_self": _("Anda tidak dapat menonaktifkan akun Anda sendiri."),
+    "user_inactive": _("Akun '%(username)s' sudah nonaktif."),
+    "csv_no_header": _("berkas kosong: baris judul kolom (%(columns)s) tidak ada"),
+    "csv_missing_columns": _("kolom %(columns)s tidak ada di baris judul"),
+    "csv_unknown_columns": _("kolom %(columns)s tidak dikenal (yang dikenal: %(known)s)"),
+    "csv_field_count": _("baris ini memuat %(count)s kolom, baris judul %(expected)s"),
+    "csv_unreadable": _("CSV tidak dapat dibaca: %(detail)s"),
+    "csv_too_many_problems": _("pembacaan dihentikan setelah %(limit)s masalah"),
+    "csv_too_large": _("berkas lebih besar dari %(megabytes)s MB; impor berkas sebesar ini "
+                       "dengan perintah `eskalasi`"),
+    "value_too_long": _("%(field)s lebih dari %(limit)s karakter"),
+    "email_invalid": _("alamat email '%(email)s' tidak sah"),
+    "email_required": _("alamat email wajib diisi"),
+    "email_taken": _("alamat email '%(email)s' sudah dipakai akun %(username)s"),
+    "email_duplicate": _("alamat email '%(email)s' sudah ada di baris %(line)s"),
+    "lpse_code_invalid": _("kode '%(code)s' tidak sah: huruf kecil, angka dan tanda hubung, "
+                           "paling banyak 64 karakter"),
+    "lpse_code_duplicate": _("kode '%(code)s' sudah ada di baris %(line)s"),
+    "lpse_code_taken": _("LPSE berkode '%(code)s' sudah ada"),
+    "lpse_name_empty": _("nama LPSE kosong"),
+    "lpse_not_found": _("LPSE '%(code)s' tidak ditemukan."),
+    "lpse_unknown": _("LPSE berkode '%(code)s' tidak ada di direktori"),
+    "lpse_required": _("peran %(role)s memerlukan LPSE (kodenya)"),
+    "lpse_not_for_role": _("peran %(role)s bersifat nasional; kosongkan LPSE"),
+    "zone_unknown": _("zona waktu '%(zone)s' tidak dikenal: gunakan WIB, WITA, WIT atau nama "
+                      "zona IANA (mis. Asia/Makassar)"),
+    "username_invalid": _("nama pengguna '%(username)s' tidak sah: huruf kecil, angka, titik, "
+                          "garis bawah dan tanda hubung, paling banyak 100 karakter"),
+    "username_taken": _("nama pengguna '%(username)s' sudah dipakai"),
+    "username_duplicate": _("nama pengguna '%(username)s' sudah ada di baris %(line)s"),
+    "user_name_empty": _("nama kosong"),
+    "role_unknown": _("peran '%(role)s' tidak dikenal; gunakan salah satu: %(roles)s"),
 })
 
 Translate = Callable[[str], str]

@@ -90,6 +90,7 @@ class Settings:
     oidc_issuer: str = ""                   # "": passwords only
     oidc_client_id: str = ""
     oidc_client_secret: str = field(default="", repr=False)
+    oidc_name: str = ""                     # "": the issuer's host names the button
     checkpoint_minutes: int = 15            # a checkpoint of the chain heads every 15 min
     witness_file: Path | None = None        # None: checkpoint hashes stay in the database
     instance: Path = field(default_factory=lambda: Path.cwd() / "instance")
@@ -110,6 +111,7 @@ class Settings:
             oidc_issuer=env.get("ESKALASI_OIDC_ISSUER", "").strip(),
             oidc_client_id=env.get("ESKALASI_OIDC_CLIENT_ID", "").strip(),
             oidc_client_secret=env.get("ESKALASI_OIDC_CLIENT_SECRET", ""),
+            oidc_name=env.get("ESKALASI_OIDC_NAME", "").strip(),
             checkpoint_minutes=_checkpoint_minutes(env),
             witness_file=Path(witness) if (witness := env.get(
                 "ESKALASI_WITNESS_FILE", "").strip()) else None,
@@ -125,3 +127,7 @@ class Settings:
     def resolved_attachments_dir(self) -> Path:
         """Where attachment files live: the configured folder or `instance/attachments`."""
         return self.attachments_dir or self.instance / "attachments"
+
+    def single_sign_on(self) -> bool:
+        """Whether sign-in through an OpenID Connect provider is set up (issuer and client)."""
+        return bool(self.oidc_issuer and self.oidc_client_id)

@@ -353,6 +353,11 @@ PAGES = [
     Case("attachment", "GET", "/tiket/<id:ticket_id>/lampiran/<sha256>",
          lambda w: f"/tiket/{w.tickets['bandung']}/lampiran/{w.attachment}",
          expect(200, BANDUNG_SEERS, others=404, anonymous=302)),
+    # Single sign-on (issue 12): the table's app has no ESKALASI_OIDC_*, so both are 404 for
+    # everyone (with a provider: tests/integration/test_single_sign_on.py).
+    Case("sso start", "GET", "/masuk/sso", lambda w: "/masuk/sso", everyone(404)),
+    Case("sso callback", "GET", "/masuk/sso/kembali", lambda w: "/masuk/sso/kembali?code=x",
+         everyone(404)),
 ]
 
 
@@ -497,8 +502,31 @@ CHANGES = [
 ]
 
 
+# Issue 13 (comments): the ticket's reporter, its LPSE's admins and the helpdesk may comment;
+# the auditor sees the ticket but may not (403); whoever may not see it gets 404. An empty
+# text is a 422 for those allowed, so nothing changes.
+def _comment_cases() -> list[Case]:
+    cases = []
+    for name, seers in (("bandung", BANDUNG_SEERS), ("surabaya", SURABAYA_SEERS)):
+        def ticket_id(world: World, name: str = name) -> int:
+            return world.tickets[name]
+
+        writers = tuple(who for who in seers if who != AUDITOR)
+        cases += [
+            Case(f"api comment {name}", "POST", "/api/v1/tickets/<id:ticket_id>/comments",
+                 at("/api/v1/tickets/{}/comments", ticket_id),
+                 {**expect(422, writers, others=404, anonymous=401), AUDITOR: 403},
+                 lambda w, caller: {"json": {"text": "", "internal": False}}),
+            Case(f"page comment {name}", "POST", "/tiket/<id:ticket_id>/komentar",
+                 at("/tiket/{}/komentar", ticket_id),
+                 {**expect(422, writers, others=404, anonymous=302), AUDITOR: 403},
+                 lambda w, caller: {"data": {"text": "  "}}),
+        ]
+    return cases
+
+
 CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
-                     *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS]
+                     *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS, *_comment_cases()]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:

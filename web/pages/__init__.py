@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.pages import auth, errors, inbox, tasks, tickets
+from web.pages import account, auth, comments, errors, inbox, intake, sso, tasks, tickets
 from web.pages.common import Route, add_routes
 
 bp = Blueprint("pages", __name__)
@@ -26,8 +26,14 @@ _ROUTES: tuple[Route, ...] = (
     ("/tiket/<id:ticket_id>", "ticket", tickets.ticket, ("GET",)),
     ("/tiket/<id:ticket_id>/diagram.json", "ticket_diagram", tickets.ticket_diagram, ("GET",)),
     ("/tiket/<id:ticket_id>/lampiran/<sha256>", "attachment", tickets.attachment, ("GET",)),
+    ("/masuk/sso", "sso_start", sso.start, ("GET",)),
+    ("/masuk/sso/kembali", "sso_callback", sso.callback, ("GET",)),
 )
 add_routes(bp, _ROUTES)
+intake.register(bp)  # Laporkan masalah (issue 12)
+account.register(bp)  # passwords by mail and /akun (issue 12)
+comments.register(bp)  # comments and internal notes on a ticket (issue 13)
+bp.record_once(sso.set_up)  # the OpenID Connect client, when ESKALASI_OIDC_* are set
 
 
 @bp.get("/healthz")

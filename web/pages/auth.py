@@ -76,6 +76,12 @@ def sign_in() -> ResponseReturnValue:
     if user is None:
         return page("sign_in.html", 200, next=target, username=username,
                     error=_("Nama pengguna atau kata sandi salah."))
+    return begin_page_session(user, target)
+
+
+def begin_page_session(user: engine.User, target: str) -> ResponseReturnValue:
+    """Sign `user` in (a new server-side page session) and go to `target` or their home;
+    after a password or after single sign-on (web/pages/sso.py)."""
     lifetime = timedelta(seconds=current_app.config.get("PAGE_SESSION_SECONDS",
                                                         PAGE_SESSION_SECONDS))
     secret, _expires = engine.start_session(database().uow(), user.username,
