@@ -19,6 +19,7 @@ class Role(StrEnum):
     HELPDESK = "Helpdesk LKPP"
     PROCESS_OWNER = "process owner"
     AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
 
 
 LANES: tuple[str, ...] = (Role.PENGGUNA.value, Role.ADMIN.value, Role.HELPDESK.value)
@@ -47,6 +48,23 @@ class EventType(StrEnum):
     STEP_OVERDUE = "step_overdue"
     # data {"from_version", "to_version", "from_number", "to_number"}
     TICKET_MIGRATED = "ticket_migrated"
+    # Task ownership (issue 13), data {"task_id", "assignee", "previous"}; replay skips them.
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TASK_ASSIGNED = "task_assigned"
+    # Stream `people` (the LPSE directory and accounts): data is the row as it became.
+    LPSE_ADDED = "lpse_added"
+    LPSE_UPDATED = "lpse_updated"
+    USER_ADDED = "user_added"
+    USER_UPDATED = "user_updated"
+    USER_DEACTIVATED = "user_deactivated"
+    # Stream `intake:<id>` (a Pengguna SPSE's request to their LPSE, issue 12).
+    REQUEST_SUBMITTED = "request_submitted"
+    REQUEST_ANSWERED = "request_answered"
+    REQUEST_ESCALATED = "request_escalated"
+    # A comment outside the SOP steps (issue 13), data {"comment", "text", "internal"[,
+    # "attachments"]}; replay skips it. An internal one is hidden from the Pengguna SPSE.
+    COMMENT_ADDED = "comment_added"
 
 
 class ReadKind(StrEnum):
@@ -72,6 +90,12 @@ class NotificationKind(StrEnum):
     REMINDER = "reminder"
     DIAGRAM_INCIDENT = "diagram_incident"
     AUDIT_CHECKPOINT = "audit_checkpoint"    # each day's last checkpoint, to the auditors
+    GUIDANCE_GIVEN = "guidance_given"        # step 4's guidance, to the Admin LPSE and reporter
+    TICKET_REOPENED = "ticket_reopened"      # step 16 "Tidak", with its reason
+    REQUEST_RECEIVED = "request_received"    # a Pengguna SPSE's request, to their admins
+    REQUEST_ANSWERED = "request_answered"    # the admin's answer, to the reporter
+    TICKET_OPENED = "ticket_opened"          # a ticket opened for a reporter, to them
+    COMMENT_ADDED = "comment_added"          # a comment, to the participants who may see it
 
 
 class ChangeKind(StrEnum):
@@ -155,6 +179,9 @@ class Task:
     time_limit: str = ""
     # The step's English name from the diagram (`nameEn`), "" when the owners gave none.
     name_en: str = ""
+    # Who holds the task (claimed or assigned), by username; None: in the queue.
+    assignee: str | None = None
+    assignee_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +232,7 @@ class Field:
     title: str
     value: Any
     title_en: str = ""  # the form's English title of the field (`x-title-en`), if any
+    internal: bool = False  # an `"x-visibility": "internal"` field (shown to handlers only)
 
 
 @dataclass(frozen=True)
@@ -223,6 +251,7 @@ class ThreadEntry:
     fields: tuple[Field, ...]
     attachments: tuple[Attachment, ...]
     step_name_en: str = ""  # the owners' English name of the step (`nameEn`), if any
+    internal: bool = False  # an internal comment (shown to handlers only)
 
 
 @dataclass(frozen=True)
@@ -585,3 +614,115 @@ class AuditReport:
     reopened: Share
     average_rating: float | None
     ratings: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Lpse:
+    """An LPSE of the directory: its `kode`, name, time zone (IANA) and helpdesk email."""
+
+    code: str
+    name: str
+    timezone: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the administrators see it (CONTRACT.md's user JSON, and the kode)."""
+
+    username: str
+    name: str
+    email: str | None
+    role: Role
+    lpse: str | None
+    lpse_code: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import of the directory or of accounts did (or, as a preview, would do):
+    keys added and updated, how many rows were already as the file says, and every bad row
+    (when there is any, nothing was changed)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: int = 0
+    problems: tuple[Problem, ...] = ()
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """No bad row."""
+        return not self.problems
+
+
+class IntakeStatus(StrEnum):
+    """An intake request's status: open, answered locally, or escalated to a ticket."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    ESCALATED = "escalated"
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """A Pengguna SPSE's request to their LPSE's helpdesk (issue 12); not an SOP ticket."""
+
+    id: int
+    number: str
+    title: str
+    status: IntakeStatus
+    lpse: str
+    reporter: str
+    reporter_name: str
+    data: dict[str, Any]
+    attachments: tuple[dict[str, Any], ...]
+    created_at: datetime
+    updated_at: datetime
+    answer: str | None = None
+    handled_by: str | None = None
+    ticket_id: int | None = None
+    ticket_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One person's pending tasks (or, with no username, a lane's unclaimed queue)."""
+
+    username: str
+    full_name: str
+    role: str
+    lpse: str | None
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment on a ticket outside the SOP steps (CONTRACT.md: POST /tickets/{id}/comments);
+    `internal` ones are the handlers' notes, never shown to the Pengguna SPSE."""
+
+    id: int
+    ticket_id: int
+    seq: int
+    author: str
+    author_name: str
+    role: str
+    text: str
+    internal: bool
+    created_at: datetime
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    """What a ticket list is narrowed and ordered by (issue 13; every part optional)."""
+
+    text: str = ""  # words, "quoted phrases", ticket numbers, error codes
+    lpse_id: int | None = None
+    sop_step: int | None = None  # a pending task at this SOP step
+    status: str = ""
+    sort: str = ""  # "due": earliest due time first; else best match, then newest
+    lpse_code: str = ""  # the LPSE by its `kode` (the API's `?lpse=`)
+    assignee: str = ""  # a pending task held by: "me", "none" (unclaimed) or a username

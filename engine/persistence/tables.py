@@ -234,11 +234,16 @@ class NotificationRow(Base):
     link: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # The task a notification is about (0019): read when that task is done, by anyone.
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     __table_args__ = (
         Index("ix_notifications_user_id", "user_id", "id"),
         Index("ix_notifications_unread", "user_id",
               sqlite_where=text("read_at IS NULL"), postgresql_where=text("read_at IS NULL")),
+        Index("ix_notifications_unread_task", "task_id",
+              sqlite_where=text("read_at IS NULL AND task_id IS NOT NULL"),
+              postgresql_where=text("read_at IS NULL AND task_id IS NOT NULL")),
     )
 
 
@@ -493,3 +498,24 @@ SEARCH_INDEX_OBJECTS = frozenset({
     "ticket_search_fts_content", "ticket_search_fts_docsize", "ticket_search_fts_config",
     "public_tsv", "all_tsv", "ix_ticket_search_public_tsv", "ix_ticket_search_all_tsv",
 })
+
+
+class NotificationSettingRow(Base):
+    """How one person wants mail of one notification kind (issue 13, 0019): `off`,
+    `immediate` or `digest` (the daily summary). No row: immediate."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(12))
+
+
+class NotificationDigestRow(Base):
+    """When a person's daily summary was last sent (issue 13, 0019): the next one covers the
+    digest-kind notifications after `sent_until`, a day later."""
+
+    __tablename__ = "notification_digests"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    sent_until: Mapped[datetime] = mapped_column(UtcDateTime())

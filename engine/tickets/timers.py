@@ -124,7 +124,8 @@ def _fire(uow: UnitOfWork, timer: TimerRow, task: TaskRow, ticket: TicketRow,
         _append(change, chain.TIMER_FIRED, task.spec_name, {
             "timer": timer.boundary, "task": task.spec_name,
             "due_at": chain.timestamp(timer.due_at)})
-    holder = _holder(session, ticket, task.lane)
+    # Whoever claimed or was given the task holds it; else the lane's usual holder.
+    holder = _assignee(session, task) or _holder(session, ticket, task.lane)
     _append(change, chain.STEP_OVERDUE, task.spec_name, {
         "task": task.spec_name, "sop_step": task.sop_step, "lane": task.lane,
         "holder": holder, "charged_to": charged_to(task.lane, task.sop_step),
@@ -161,6 +162,13 @@ def _holder(session: Session, ticket: TicketRow, lane: str) -> str | None:
     return user.username if user is not None else None
 
 
+def _assignee(session: Session, task: TaskRow) -> str | None:
+    """The username of whoever holds the task (issue 13), if anyone does."""
+    if task.assignee_id is None:
+        return None
+    return session.scalar(select(UserRow.username).where(UserRow.id == task.assignee_id))
+
+
 def _role_users(session: Session, ticket: TicketRow, role: str) -> list[str]:
     if role == Role.PROCESS_OWNER.value:
         return list(session.scalars(select(UserRow.username).where(
@@ -181,10 +189,12 @@ def _remind(session: Session, ticket: TicketRow, task: TaskRow, timer: TimerRow,
             + f" melewati batas waktu {_limit_words(timer.time_limit)} pada {step}.\n"
             f"Jatuh tempo: {due:%d-%m-%Y %H:%M} {zone_label(zone)}.")
     holders: Sequence[str] = [holder] if holder else _role_users(session, ticket, task.lane)
+    # A claimed or assigned task: its reminder says whose it is (it goes to them alone).
+    assigned = f"\nDitugaskan kepada: {holder}." if holder and task.assignee_id else ""
     notifications.notify(session, recipients=holders, kind=notifications.REMINDER,
                          ticket_id=ticket.id, subject=subject,
-                         body=body + "\nMohon segera diselesaikan.", link=f"/tugas/{task.id}",
-                         now=now)
+                         body=body + assigned + "\nMohon segera diselesaikan.",
+                         link=f"/tugas/{task.id}", now=now)
     supervisor = SUPERVISOR.get(task.lane)
     if supervisor is None:
         return

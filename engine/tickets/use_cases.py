@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,18 +14,21 @@ from engine.evidence import chain, checkpoints, read_log
 from engine.evidence.journal import ticket_stream
 from engine.messages import Message
 from engine.persistence import repository
-from engine.persistence.tables import EventRow, TaskRow, TicketRow
+from engine.persistence.tables import EventRow, TaskRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import current_definition, definition_of
-from engine.tickets import access, runtime, store
+from engine.tickets import access, notifications, runtime, store, visibility
 from engine.tickets.attachments import check_uploads
 from engine.tickets.store import CLOSED, COMPLETION_ATTEMPTS, OPEN, RACED
 from engine.types import Event, Role, Task, Ticket, Upload, User
 
 __all__ = ["CLOSED", "COMPLETION_ATTEMPTS", "OPEN", "RACED", "complete_task", "get_task",
            "get_ticket", "list_events", "list_tasks", "list_tickets", "open_ticket",
-           "start_form", "ticket_stream", "to_event", "to_ticket"]
+           "start_form", "ticket_stream", "to_event", "to_tasks", "to_ticket"]
+
+# GET /tasks?assignee=: the caller's own tasks, the unclaimed ones, or anyone's by username.
+MINE, NOBODY = "me", "none"
 
 
 def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
@@ -39,8 +42,14 @@ def start_form(uow: UnitOfWork, actor: User) -> dict[str, Any]:
 
 @store.one_writer
 def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
-                attachments: Sequence[Upload] = ()) -> Ticket:
-    """Step 1: an Admin LPSE escalates a Pengguna SPSE's problem; the ticket opens."""
+                attachments: Sequence[Upload] = (),
+                origin: Callable[[Session, TicketRow, datetime], dict[str, Any]] | None = None
+                ) -> Ticket:
+    """Step 1: an Admin LPSE escalates a Pengguna SPSE's problem; the ticket opens.
+
+    `origin`, when the ticket comes from something else (an intake request), records that in
+    the same transaction; what it returns is added to the ticket_opened event's data.
+    """
     if actor.role is not Role.ADMIN or actor.lpse_id is None:
         raise Forbidden(Message("only_admin_opens_tickets"))
     with uow:
@@ -69,11 +78,14 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
             sop_step=definition.steps[step].sop_step, lpse_id=actor.lpse_id,
             reporter_id=reporter_row.id, created_at=now, due_at=None, completed_at=now,
             completed_by_id=actor.id)])
+        linked = origin(session, ticket, now) if origin is not None else {}
         _record(change, actor, chain.TICKET_OPENED, step, {
             "number": ticket.number, "reporter": reporter_row.username,
-            "lpse": actor.lpse, "process_version": definition.version_id, "form": data},
-            files)
+            "lpse": actor.lpse, "process_version": definition.version_id, "form": data,
+            **linked}, files)
         pending = change.save()
+        notifications.notify_reporter_of_ticket(session, ticket, reporter_row.username,
+                                                actor.lpse or "", now)
         change.commit()
         checkpoints.after_change(uow)
         return _ticket_of(ticket, pending, actor.lpse or "", reporter_row.username, definition)
@@ -101,24 +113,38 @@ def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
         row, ticket, lpse_name, reporter = found
         if row.completed_at is not None:
             raise Conflict(RACED if raced else Message("task_done"))
+        if row.assignee_id is not None and row.assignee_id != actor.id:
+            raise Conflict(Message("task_held_by", holder=holder_name(uow.session, row)))
         change = store.begin(uow, ticket)
         _check(change.definition, row.spec_name, data)
         files = check_uploads(attachments)
         change.apply(lambda workflow: runtime.complete(
             workflow, runtime.find_ready(workflow, task_id=row.id), data))
-        change.complete(row, actor.id)
+        change.complete(row, actor.id, data)
         _record(change, actor, chain.TASK_COMPLETED, row.spec_name, {"form": data}, files)
         pending = change.save()
         change.commit()
         checkpoints.after_change(uow)
-        return _ticket_of(ticket, pending, lpse_name, reporter, change.definition)
+        return _ticket_of(ticket, pending, lpse_name, reporter, change.definition,
+                          holders(uow.session, pending))
 
 
 def list_tasks(uow: UnitOfWork, actor: User, *, limit: int = 100, offset: int = 0,
-               lpse_id: int | None = None, sop_step: int | None = None) -> list[Task]:
-    """The pending tasks the actor may complete, oldest first, from the task index."""
+               lpse_id: int | None = None, sop_step: int | None = None,
+               assignee: str | None = None) -> list[Task]:
+    """The pending tasks the actor may complete, oldest first, from the task index.
+
+    `assignee`: "me" (held by the actor), "none" (in the queue), or a username.
+    """
     with uow:
         query = select(TaskRow).where(access.completable_tasks(actor))
+        if assignee == MINE:
+            query = query.where(TaskRow.assignee_id == actor.id)
+        elif assignee == NOBODY:
+            query = query.where(TaskRow.assignee_id.is_(None))
+        elif assignee:
+            query = query.where(TaskRow.assignee_id == select(UserRow.id).where(
+                UserRow.username == assignee.replace("\x00", "")).scalar_subquery())
         if lpse_id is not None:
             query = query.where(TaskRow.lpse_id == lpse_id)
         if sop_step is not None:
@@ -168,8 +194,14 @@ def list_events(uow: UnitOfWork, actor: User, ticket_id: int) -> list[Event]:
         ticket = uow.session.get(TicketRow, ticket_id)
         if ticket is None or not access.may_see_ticket(actor, ticket):
             raise NotFound(Message("ticket_not_found"))
-        events = [to_event(row) for row in
-                  repository.stream_events(uow.session, ticket_stream(ticket.id))]
+        # The events as this reader may read them: the Pengguna SPSE without the handlers'
+        # internal fields and notes (the stored events, and their hashes, stay whole).
+        sees = visibility.may_see_internal(actor, ticket)
+        definition = definition_of(uow.session, ticket.process_version_id)
+        events = [event for event in (
+            visibility.event_for(sees, definition, to_event(row))
+            for row in repository.stream_events(uow.session, ticket_stream(ticket.id)))
+            if event is not None]
         read_log.log_if_auditor(uow, actor, read_log.READ_EVENTS, ticket.id, ticket.number)
         return events
 
@@ -196,26 +228,45 @@ def _record(change: store.TicketChange, actor: User, kind: str, step: str,
     change.append(kind, actor=actor.username, role=actor.role.value, step=step, data=data)
 
 
+def holders(session: Session, rows: Sequence[TaskRow]) -> dict[int, tuple[str, str]]:
+    """User id -> (username, full name) of the rows' assignees (no query when none has one)."""
+    ids = {row.assignee_id for row in rows if row.assignee_id is not None}
+    if not ids:
+        return {}
+    return {id_: (username, full_name) for id_, username, full_name in session.execute(
+        select(UserRow.id, UserRow.username, UserRow.full_name).where(UserRow.id.in_(ids)))}
+
+
+def holder_name(session: Session, row: TaskRow) -> str:
+    """Who holds a task, as people know them: full name (username)."""
+    username, full_name = holders(session, [row]).get(row.assignee_id or 0, ("?", "?"))
+    return f"{full_name} ({username})"
+
+
 def _task_of(row: TaskRow, ticket: TicketRow, lpse_name: str,
-             definition: ProcessDefinition) -> Task:
+             definition: ProcessDefinition,
+             assignees: dict[int, tuple[str, str]] | None = None) -> Task:
     step = definition.steps.get(row.spec_name)
+    holder = (assignees or {}).get(row.assignee_id) if row.assignee_id is not None else None
     return Task(
         id=row.id, ticket_id=ticket.id, ticket_number=ticket.number, ticket_title=ticket.title,
         spec_name=row.spec_name, name=row.name, lane=row.lane, sop_step=row.sop_step,
         form=definition.form(row.spec_name), documentation=step.documentation if step else "",
         lpse=lpse_name, created_at=row.created_at, due_at=row.due_at,
         completed_at=row.completed_at, lpse_timezone=repository.lpse_timezone(ticket),
-        time_limit=step.time_limit if step else "", name_en=step.name_en if step else "")
+        time_limit=step.time_limit if step else "", name_en=step.name_en if step else "",
+        assignee=holder[0] if holder else None, assignee_name=holder[1] if holder else None)
 
 
 def _ticket_of(ticket: TicketRow, pending: Sequence[TaskRow], lpse_name: str, reporter: str,
-               definition: ProcessDefinition) -> Ticket:
+               definition: ProcessDefinition,
+               assignees: dict[int, tuple[str, str]] | None = None) -> Ticket:
     return Ticket(
         id=ticket.id, number=ticket.number, title=ticket.title, status=ticket.status,
         lpse=lpse_name, reporter=reporter, process_version=ticket.process_version_id,
         created_at=ticket.created_at, closed_at=ticket.closed_at,
         lpse_timezone=repository.lpse_timezone(ticket),
-        tasks=tuple(_task_of(row, ticket, lpse_name, definition)
+        tasks=tuple(_task_of(row, ticket, lpse_name, definition, assignees)
                     for row in sorted(pending, key=lambda r: (r.created_at, r.id))))
 
 
@@ -225,9 +276,16 @@ def _tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:
     tickets = {t.id: t for t in session.scalars(
         select(TicketRow).where(TicketRow.id.in_({r.ticket_id for r in rows})))}
     lpses = repository.lpse_names(session, {r.lpse_id for r in rows})
+    assignees = holders(session, rows)
     return [_task_of(row, tickets[row.ticket_id], lpses.get(row.lpse_id, ""),
-                     definition_of(session, tickets[row.ticket_id].process_version_id))
+                     definition_of(session, tickets[row.ticket_id].process_version_id),
+                     assignees)
             for row in rows]
+
+
+def to_tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:
+    """The engine's view of task rows (with their tickets, LPSEs and assignees)."""
+    return _tasks(session, rows)
 
 
 def _tickets(session: Session, rows: Sequence[TicketRow]) -> list[Ticket]:
@@ -236,11 +294,17 @@ def _tickets(session: Session, rows: Sequence[TicketRow]) -> list[Ticket]:
         pending.setdefault(task.ticket_id, []).append(task)
     lpses = repository.lpse_names(session, {t.lpse_id for t in rows})
     users = repository.usernames(session, {t.reporter_id for t in rows})
+    assignees = holders(session, [task for tasks in pending.values() for task in tasks])
     return [_ticket_of(t, pending.get(t.id, []), lpses.get(t.lpse_id, ""),
                        users.get(t.reporter_id, ""),
-                       definition_of(session, t.process_version_id)) for t in rows]
+                       definition_of(session, t.process_version_id), assignees) for t in rows]
 
 
 def to_ticket(session: Session, row: TicketRow) -> Ticket:
     """The engine's view of a ticket row, with its pending tasks."""
     return _tickets(session, [row])[0]
+
+
+def to_tickets(session: Session, rows: Sequence[TicketRow]) -> list[Ticket]:
+    """The engine's view of ticket rows, in their order (a few queries for all of them)."""
+    return _tickets(session, rows)

@@ -62,16 +62,20 @@ SCHEMAS: dict[str, Schema] = {
                       reporter={"type": "string",
                                 "description": "username of a Pengguna SPSE of your LPSE"},
                       data={"type": "object", "description": "valid against the start form"}),
+    "AssignTask": obj(["username"], username={
+        "type": "string", "description": "someone who may complete the task"}),
     "CompleteTask": obj(["data"], data={"type": "object",
                                         "description": "valid against the task's form"}),
     "Task": obj(
-        ["id", "ticket_id", "name", "lane", "sop_step", "form", "due_at"],
+        ["id", "ticket_id", "name", "lane", "sop_step", "form", "due_at", "assignee"],
         id=STRING, ticket_id=INTEGER, name=STRING, lane={"enum": list(engine.LANES)},
         sop_step=SOP_STEP, form=ref("JsonSchema"), due_at=NULLABLE_TIME,
         step={"type": "string", "description": "the diagram's id of the step"},
         ticket_number=STRING, ticket_title=STRING, lpse=STRING,
         documentation={"type": "string", "description": "the step's instructions"},
-        created_at=TIME),
+        created_at=TIME,
+        assignee={"type": ["string", "null"],
+                  "description": "username of who holds the task; null: nobody"}),
     "Ticket": obj(
         ["id", "number", "status", "lpse", "reporter", "process_version", "created_at",
          "tasks"],
@@ -147,9 +151,28 @@ SCHEMAS: dict[str, Schema] = {
     "TaskList": listing("Task"),
     "EventList": listing("Event"),
     "VersionList": listing("Version"),
+    "PasswordResetRequest": obj(["email"], email=STRING),
+    "PasswordResetAccepted": obj(["detail"], detail=STRING),
+    "PasswordWithToken": obj(["token", "password"], token=STRING, password=STRING),
+    "OwnPassword": obj(["current_password", "new_password"], current_password=STRING,
+                       new_password=STRING),
+    "PasswordSet": obj(["username"], username=STRING),
+    "NewComment": obj(["text"], text={"type": "string", "minLength": 1, "maxLength": 5000},
+                      internal={"type": "boolean", "default": False,
+                                "description": "an internal note: handlers only, never "
+                                               "shown to the Pengguna SPSE"}),
+    "Comment": obj(
+        ["id", "ticket_id", "seq", "author", "text", "internal", "created_at"],
+        id=INTEGER, ticket_id=INTEGER,
+        seq={"type": "integer", "description": "its event's place in the ticket's chain"},
+        author=STRING, author_name=STRING, role=STRING, text=STRING,
+        internal={"type": "boolean"}, created_at=TIME,
+        attachments={"type": "array", "items": obj(
+            ["sha256", "filename", "content_type", "size"], sha256=STRING, filename=STRING,
+            content_type=STRING, size=INTEGER)}),
 }
 
-PROBLEM_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
+PROBLEM_STATUSES = (400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503)
 
 
 def problem_response(status: int) -> Schema:
@@ -219,6 +242,9 @@ PARAMETERS: dict[str, Schema] = {
                   "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}},
     "task_id": {"name": "task_id", "in": "path", "required": True,
                 "schema": {"type": "string", "format": "uuid"}},
+    "assignee": {"name": "assignee", "in": "query",
+                 "description": "me: held by me; none: held by nobody; else a username",
+                 "schema": {"type": "string"}},
     "limit": {"name": "limit", "in": "query",
               "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
     "offset": {"name": "offset", "in": "query",
@@ -229,6 +255,14 @@ PARAMETERS: dict[str, Schema] = {
                "schema": {"type": "boolean", "default": False}},
     "note": {"name": "note", "in": "query", "description": "why this version (raw XML body)",
              "schema": {"type": "string"}},
+    "q": {"name": "q", "in": "query", "description": "words, \"phrases\", ticket numbers, "
+          "error codes: the matching tickets, best match first", "schema": {"type": "string"}},
+    "lpse": {"name": "lpse", "in": "query", "description": "the LPSE's kode",
+             "schema": {"type": "string"}},
+    "step": {"name": "step", "in": "query", "description": "a pending task at this SOP step",
+             "schema": {"type": "integer", "minimum": 1, "maximum": 99}},
+    "sort": {"name": "sort", "in": "query", "description": "due: earliest due time first",
+             "schema": {"type": "string", "enum": ["due"]}},
 }
 
 
@@ -240,13 +274,28 @@ def paths() -> dict[str, Schema]:
             {200: answer(ref("Token")), **problems(401, 415, 422, 429)},
             body=json_body("TokenRequest"), anyone=True)},
         "/me": {"get": operation("getMe", "Who am I", "auth", {200: answer(ref("Me"))})},
+        "/auth/password-reset": {"post": operation(
+            "requestPasswordReset", "Ask for a password reset mail", "auth",
+            {202: answer(ref("PasswordResetAccepted"),
+                         "Accepted, whether or not the address is known"),
+             **problems(400, 415, 422, 429)},
+            body=json_body("PasswordResetRequest"), anyone=True)},
+        "/auth/password": {"post": operation(
+            "setPasswordWithToken", "Set a password with a mailed token", "auth",
+            {200: answer(ref("PasswordSet")), **problems(400, 410, 415, 422, 429)},
+            body=json_body("PasswordWithToken"), anyone=True)},
+        "/me/password": {"post": operation(
+            "changeOwnPassword", "Change my password", "auth",
+            {200: answer(ref("PasswordSet")), **problems(400, 415, 422, 429)},
+            body=json_body("OwnPassword"))},
         "/tickets/start-form": {"get": operation(
             "getStartForm", "Get the start form", "tickets",
             {200: answer(ref("StartForm")), **problems(403)})},
         "/tickets": {
             "get": operation("listTickets", "List the tickets I may see", "tickets",
                              {200: answer(ref("TicketList")), **problems(422)},
-                             parameters=("limit", "offset")),
+                             parameters=("limit", "offset", "q", "lpse", "step", "assignee",
+                                         "sort")),
             "post": operation(
                 "openTicket", "Open a ticket", "tickets",
                 {201: answer(ref("Ticket"), "Created; Location names the ticket"),
@@ -264,7 +313,8 @@ def paths() -> dict[str, Schema]:
             parameters=("ticket_id",))},
         "/tasks": {"get": operation(
             "listTasks", "List the tasks I may complete", "tasks",
-            {200: answer(ref("TaskList")), **problems(422)}, parameters=("limit", "offset"))},
+            {200: answer(ref("TaskList")), **problems(422)}, parameters=("limit", "offset",
+                                                                          "assignee"))},
         "/tasks/{task_id}": {"get": operation(
             "getTask", "Get a task", "tasks", {200: answer(ref("Task")), **problems(404)},
             parameters=("task_id",))},
@@ -272,6 +322,19 @@ def paths() -> dict[str, Schema]:
             "completeTask", "Complete a task", "tasks",
             {200: answer(ref("Ticket"), "The ticket as it now stands"),
              **problems(400, 404, 409, 415, 422)}, body=json_body("CompleteTask"),
+            parameters=("task_id",))},
+        "/tasks/{task_id}/claim": {"post": operation(
+            "claimTask", "Claim a task", "tasks",
+            {200: answer(ref("Task"), "The task, held by the caller"),
+             **problems(404, 409)}, parameters=("task_id",))},
+        "/tasks/{task_id}/release": {"post": operation(
+            "releaseTask", "Release a task I hold", "tasks",
+            {200: answer(ref("Task"), "The task, held by nobody"),
+             **problems(403, 404, 409)}, parameters=("task_id",))},
+        "/tasks/{task_id}/assign": {"post": operation(
+            "assignTask", "Assign a task to someone who may complete it", "tasks",
+            {200: answer(ref("Task"), "The task, held by that person"),
+             **problems(400, 404, 409, 415, 422)}, body=json_body("AssignTask"),
             parameters=("task_id",))},
         "/process-versions": {
             "get": operation("listProcessVersions", "List process versions",
@@ -310,6 +373,11 @@ def paths() -> dict[str, Schema]:
         "/notifications/read": {"post": operation(
             "markAllNotificationsRead", "Mark all my notifications read", "notifications",
             {200: answer(ref("MarkedRead"))})},
+        "/tickets/{ticket_id}/comments": {"post": operation(
+            "addComment", "Comment on a ticket (a public reply or an internal note)",
+            "tickets", {201: answer(ref("Comment"), "The comment"),
+                        **problems(400, 403, 404, 409, 415, 422)},
+            body=json_body("NewComment"), parameters=("ticket_id",))},
         "/openapi.json": {"get": operation(
             "getOpenApi", "Get this description", "meta", {200: answer(OBJECT, "OpenAPI 3.1")},
             anyone=True)},

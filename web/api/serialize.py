@@ -25,7 +25,8 @@ def task_json(task: engine.Task) -> dict[str, Any]:
             "sop_step": task.sop_step, "form": task.form, "due_at": iso(task.due_at),
             "step": task.spec_name, "ticket_number": task.ticket_number,
             "ticket_title": task.ticket_title, "lpse": task.lpse,
-            "documentation": task.documentation, "created_at": iso(task.created_at)}
+            "documentation": task.documentation, "created_at": iso(task.created_at),
+            "assignee": task.assignee}
 
 
 def ticket_json(ticket: engine.Ticket) -> dict[str, Any]:
