@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import engine
-from cli import audit_commands
+from cli import audit_commands, people_commands
 from cli.english import english
 from engine import (
     DEFAULT_WORKER_INTERVAL,
@@ -173,6 +173,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument("--by", default=getpass.getuser(), help="who deploys (for the audit)")
     deploy.set_defaults(run=cmd_deploy)
     audit_commands.add_parsers(commands)
+    people_commands.add_parsers(commands)
     work = commands.add_parser("worker", help="fire due timers and send mail, until stopped")
     work.add_argument("--interval", type=_seconds, default=DEFAULT_WORKER_INTERVAL,
                       help="seconds between rounds (default %(default)g)")

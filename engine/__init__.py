@@ -103,6 +103,7 @@ from engine.process.versions import command_line_operator, deploy, list_versions
 from engine.settings import Settings, SettingsError, SmtpSettings
 from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
 from engine.tickets.incidents import Incident, list_incidents
+from engine.tickets.mail_settings import mail_settings, set_mail_settings
 from engine.tickets.intake import (
     answer_request,
     count_open_requests,
@@ -397,4 +398,7 @@ __all__ = [
     "version_files",
     "workload",
     "zone_label",
+    # issue 13: mail settings and pre-filled forms
+    "mail_settings",
+    "set_mail_settings",
 ]

@@ -277,6 +277,10 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "username_duplicate": _("nama pengguna '%(username)s' sudah ada di baris %(line)s"),
     "user_name_empty": _("nama kosong"),
     "role_unknown": _("peran '%(role)s' tidak dikenal; gunakan salah satu: %(roles)s"),
+    # Mail settings (issue 13).
+    "unknown_notification_kind": _("Jenis notifikasi '%(kind)s' tidak dikenal."),
+    "unknown_mail_mode": _("Pilihan email '%(mode)s' tidak dikenal: pilih langsung, "
+                           "ringkasan harian, atau tidak dikirim."),
 })
 
 Translate = Callable[[str], str]

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from engine.audit.replay import compare, replay, replay_across_versions
 from engine.errors import NotFound
-from engine.evidence import chain, checkpoints
+from engine.evidence import chain, checkpoints, journal
 from engine.evidence.chain import canonical_json
 from engine.messages import Message
 from engine.persistence import repository
@@ -43,7 +43,7 @@ from engine.persistence.tables import EventRow, ProcessVersionRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import PROCESS_STREAM, definition_of
-from engine.tickets import runtime
+from engine.tickets import intake, runtime
 from engine.tickets.use_cases import CLOSED, OPEN, ticket_stream
 from engine.types import Event, Verification
 
@@ -297,7 +297,8 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
     names that are gone) come back as one extra result numbered "checkpoints", when every
     ticket is verified or an `anchor` (a checkpoint hash kept elsewhere) or a `witness` file
     (every line's hash; OSError or ValueError when it cannot be read) is given; when every
-    ticket is verified, so do problems of the deployments' chain, numbered "process".
+    ticket is verified, so do problems of the deployments' chain, numbered "process", and of
+    the directory's and accounts' chain, numbered "people".
     """
     results: list[Verification] = []
     anchors = ([anchor] if anchor else []) + (
@@ -321,6 +322,10 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
             process = _process_problems(session, heads)
             if process:
                 extra.append(Verification(0, PROCESS_STREAM, False, tuple(process)))
+            people = _stream_problems(session, journal.PEOPLE_STREAM, heads)
+            if people:
+                extra.append(Verification(0, journal.PEOPLE_STREAM, False, tuple(people)))
+            extra += intake.verify_requests(session, heads)
         if chain_problems and (references is None or anchors):
             extra.append(Verification(0, "checkpoints", False, tuple(chain_problems)))
         for result in extra:
@@ -336,6 +341,14 @@ def _process_problems(session: Session, heads: checkpoints.Heads) -> list[str]:
     problems = chain.check_chain(PROCESS_STREAM, events)
     problems += checkpoints.check_stream(PROCESS_STREAM, [e.hash for e in events], heads)
     return problems
+
+
+def _stream_problems(session: Session, stream: str, heads: checkpoints.Heads) -> list[str]:
+    """A stream of its own chain (the directory and accounts, `people`): edits, gaps, a
+    truncated tail."""
+    events = _events_of_stream(session, stream)
+    return [*chain.check_chain(stream, events),
+            *checkpoints.check_stream(stream, [e.hash for e in events], heads)]
 
 
 def _events_of_stream(session: Session, stream: str) -> list[Event]:

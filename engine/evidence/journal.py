@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from engine.evidence import chain
@@ -63,3 +63,31 @@ def append_to_process(session: Session, *, actor: str, role: str, type: str,
     seq, head = stream_head(session, PROCESS_STREAM)
     return append(session, PROCESS_STREAM, seq + 1, head, ticket_id=None, actor=actor,
                   role=role, type=type, data=data)
+
+
+PEOPLE_STREAM = "people"
+
+
+def append_to_people(session: Session, *, actor: str, role: str,
+                     changes: list[tuple[str, dict[str, Any]]]) -> list[Event]:
+    """Append directory and account changes (type, data) to the `people` stream, in order,
+    after its newest event, with one multi-row INSERT (an import brings thousands)."""
+    if not changes:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        # One writer of the stream at a time: the next writer waits, then reads the new head.
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext('eskalasi:people'))"))
+    seq, head = stream_head(session, PEOPLE_STREAM)
+    at = chain.timestamp()
+    events: list[Event] = []
+    for kind, data in changes:
+        seq += 1
+        event = chain.seal(PEOPLE_STREAM, seq, head, actor=actor, role=role, type=kind,
+                           data=data, at=at)
+        head = event.hash
+        events.append(event)
+    rows = [{"stream": PEOPLE_STREAM, "ticket_id": None, **chain.event_columns(event)}
+            for event in events]
+    for start in range(0, len(rows), 1000):
+        session.connection().execute(_INSERT_EVENT, rows[start:start + 1000])
+    return events

@@ -41,6 +41,8 @@ DEMO_USERS = (
     ("helpdesk.lkpp", "Helpdesk LKPP", Role.HELPDESK, None),
     ("pemilik.proses", "Pemilik Proses (Direktorat PSPSE)", Role.PROCESS_OWNER, None),
     ("auditor", "Auditor Inspektorat", Role.AUDITOR, None),
+    ("helpdesk2.lkpp", "Helpdesk LKPP 2", Role.HELPDESK, None),
+    ("admin.sistem", "Administrator Sistem", Role.ADMINISTRATOR, None),
 )
 
 

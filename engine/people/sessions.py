@@ -97,6 +97,11 @@ def _end_user_sessions(uow: UnitOfWork, user_id: int, keep: str | None) -> int:
     return uow.session.execute(statement).rowcount or 0  # type: ignore[attr-defined]
 
 
+def end_user_sessions(uow: UnitOfWork, user_id: int) -> int:
+    """Inside the caller's unit of work: end every session and token of the user (how many)."""
+    return _end_user_sessions(uow, user_id, None)
+
+
 def end_sessions(uow: UnitOfWork, username: str, keep: str | None = None) -> int:
     """End every session and token of the user but the one with secret `keep`; how many."""
     with uow:

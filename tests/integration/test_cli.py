@@ -35,7 +35,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 def test_init_demo_is_idempotent(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "init", "--demo")
     assert code == 0 and "deployed escalation.bpmn as version 1" in out
-    assert "7 account(s) added" in out
+    assert "9 account(s) added" in out
     code, out = run(capsys, "init", "--demo")
     assert code == 0 and "deployed" not in out and "0 account(s) added" in out
 

@@ -1,10 +1,16 @@
-"""the LPSE directory and account events (issue 12)
+"""the LPSE directory and account events (issue 12): each LPSE's helpdesk email
+
+Account and directory changes are events of the `people` stream in the existing `events`
+table (its own hash chain), so they need no table of their own.
 
 Revision ID: 0014
 Revises: 0013
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = '0014'
 down_revision = '0013'
@@ -13,8 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # reserved: filled in by the work on the LPSE directory and account events (issue 12)
+    op.add_column('lpse', sa.Column('email', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('lpse') as batch:
+        batch.drop_column('email')
