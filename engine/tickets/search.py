@@ -1,0 +1,183 @@
+"""Full-text search over tickets, and the ticket lists it feeds (issue 13).
+
+Each ticket's search document (engine.tickets.search_index: its public text and the
+handlers' internal text) is kept current by the ticket store in the transaction of each
+change.
+
+The database does the matching and ranking (migration 0020): PostgreSQL through stored
+tsvector columns with GIN indexes, `websearch_to_tsquery('simple', ...)` and `ts_rank`;
+SQLite through an FTS5 table (`unicode61 remove_diacritics 2`) ranked by bm25, queried
+with an expression built here from the words and "quoted phrases" typed, so no input is an
+FTS5 syntax error. A Pengguna SPSE's search reads the public text only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    column,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from engine.persistence.tables import LpseRow, TaskRow, TicketRow, UserRow
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.process.versions import current_definition
+from engine.tickets import access
+from engine.tickets.use_cases import to_tickets
+from engine.types import Role, Ticket, TicketQuery, User
+
+# Sorting a list by due time (earliest first, so the overdue come first).
+SORT_DUE = "due"
+MINE, NOBODY = "me", "none"  # `assignee` filters besides a username
+MAX_QUERY = 500  # characters of a search read (a longer one is cut, not refused)
+
+# A typed query: "a quoted phrase" (closing quote optional) or a run of non-blanks.
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+# PostgreSQL: the matches and their rank in the public text, or in all of it (True).
+_POSTGRES = {
+    False: "SELECT ticket_id, ts_rank(public_tsv, q) AS score FROM ticket_search, "
+           "websearch_to_tsquery('simple', :typed) AS q WHERE public_tsv @@ q",
+    True: "SELECT ticket_id, ts_rank(all_tsv, q) AS score FROM ticket_search, "
+          "websearch_to_tsquery('simple', :typed) AS q WHERE all_tsv @@ q",
+}
+
+
+def sees_internal_text(user: User) -> bool:
+    """Whether a user's search reads the handlers' internal text (on the tickets they may
+    see: the Pengguna SPSE never does)."""
+    return user.role in (Role.ADMIN, Role.HELPDESK, Role.AUDITOR)
+
+
+def _terms(typed: str) -> Iterator[tuple[str, list[str]]]:
+    """(operator, words) for each term typed: operator "" (must match), "or" (joins the
+    previous and next term), "-" (must not match)."""
+    for match in _TERM.finditer(typed[:MAX_QUERY]):
+        phrase, bare = match.group(1), match.group(2)
+        if bare is not None and bare.lower() == "or":
+            yield "or", []
+            continue
+        negated = bare is not None and bare.startswith("-") and len(bare) > 1
+        words = _WORD.findall(phrase if phrase is not None else bare)
+        if words:
+            yield ("-" if negated else ""), words
+
+
+def fts5_query(typed: str) -> str | None:
+    """An FTS5 expression for what was typed (every term must match, `or` between two terms,
+    `-term` excluded), each term a quoted phrase of its words, so nothing typed is FTS5
+    syntax; None when nothing searchable was typed."""
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    joining = False
+    for operator, words in _terms(typed):
+        if operator == "or":
+            joining = bool(groups)
+            continue
+        phrase = '"' + " ".join(words) + '"'
+        if operator == "-":
+            excluded.append(phrase)
+        elif joining:
+            groups[-1].append(phrase)
+        else:
+            groups.append([phrase])
+        joining = False
+    if not groups:
+        return None
+    wanted = " AND ".join(g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups)
+    return f"({wanted})" + "".join(f" NOT {phrase}" for phrase in excluded)
+
+
+def matches(session: Session, user: User, typed: str) -> Subquery | None:
+    """The tickets whose search document matches what was typed, as (ticket_id, score),
+    higher score better; only the public text unless the user reads internal text. None when
+    nothing searchable was typed."""
+    internal = sees_internal_text(user)
+    typed = typed.replace("\x00", " ")[:MAX_QUERY]
+    if session.get_bind().dialect.name == "postgresql":
+        if not _WORD.search(typed):
+            return None
+        query = text(_POSTGRES[internal]).bindparams(typed=typed)
+    else:
+        expression = fts5_query(typed)
+        if expression is None:
+            return None
+        if not internal:
+            expression = "{public_text} : " + expression
+        query = text("SELECT rowid AS ticket_id, -bm25(ticket_search_fts) AS score "
+                     "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression"
+                     ).bindparams(expression=expression)
+    return query.columns(column("ticket_id"), column("score")).subquery("found")
+
+
+def _pending(*conditions: ColumnElement[bool]) -> Select[int]:
+    return select(TaskRow.ticket_id).where(TaskRow.completed_at.is_(None), *conditions)
+
+
+def _held_by(user: User, assignee: str) -> ColumnElement[bool]:
+    if assignee == MINE:
+        return TaskRow.assignee_id == user.id
+    if assignee == NOBODY:
+        return TaskRow.assignee_id.is_(None)
+    return TaskRow.assignee_id == select(UserRow.id).where(
+        UserRow.username == assignee.replace("\x00", "")).scalar_subquery()
+
+
+def ticket_rows(session: Session, user: User, query: TicketQuery, *, limit: int,
+                offset: int) -> Sequence[TicketRow]:
+    """The ticket rows a user may see that match the query, in its order: best match first
+    when words were typed, earliest due first with `sort="due"`, else newest first."""
+    found = select(TicketRow).where(access.visible_tickets(user))
+    if query.lpse_id is not None:
+        found = found.where(TicketRow.lpse_id == query.lpse_id)
+    if query.sop_step is not None:
+        found = found.where(TicketRow.id.in_(_pending(TaskRow.sop_step == query.sop_step)))
+    if query.lpse_code:
+        found = found.where(TicketRow.lpse_id.in_(
+            select(LpseRow.id).where(LpseRow.code == query.lpse_code.replace("\x00", ""))))
+    if query.status:
+        found = found.where(TicketRow.status == query.status)
+    if query.assignee:
+        found = found.where(TicketRow.id.in_(_pending(_held_by(user, query.assignee))))
+    order: list[Any] = []
+    if query.sort == SORT_DUE:
+        due = (select(TaskRow.ticket_id, func.min(TaskRow.due_at).label("due_at"))
+               .where(TaskRow.completed_at.is_(None)).group_by(TaskRow.ticket_id)
+               .subquery("due"))
+        found = found.outerjoin(due, due.c.ticket_id == TicketRow.id)
+        order.append(due.c.due_at.asc().nulls_last())
+    if query.text.strip():
+        hits = matches(session, user, query.text)
+        if hits is None:
+            return []
+        found = found.join(hits, hits.c.ticket_id == TicketRow.id)
+        order.append(hits.c.score.desc())
+    order.append(TicketRow.id.desc())
+    return session.scalars(found.order_by(*order).limit(limit).offset(offset)).all()
+
+
+def find_tickets(uow: UnitOfWork, actor: User, query: TicketQuery, *, limit: int = 100,
+                 offset: int = 0) -> list[Ticket]:
+    """The tickets the actor may see that match the query (words, LPSE, current SOP step,
+    status), best match first, or by due time (`sort="due"`), else newest first."""
+    with uow:
+        session = uow.session
+        return to_tickets(session, ticket_rows(session, actor, query, limit=limit,
+                                               offset=offset))
+
+
+def step_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """The SOP steps of the current version as (number, name), for a list's step filter."""
+    with uow:
+        steps = current_definition(uow.session).steps.values()
+        named = {step.sop_step: step.name for step in steps if step.sop_step is not None}
+        return sorted(named.items())
