@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.audit import replay
@@ -34,7 +34,7 @@ from engine.persistence.tables import (
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
-from engine.tickets import runtime
+from engine.tickets import runtime, search
 from engine.tickets.use_cases import ticket_stream, to_event, to_ticket
 from engine.types import (
     DEFAULT_TIMEZONE,
@@ -113,10 +113,23 @@ def number_matches(typed: str) -> ColumnElement[bool]:
     return and_(TicketRow.number >= typed, TicketRow.number < typed + "\U0010ffff")
 
 
-def _conditions(session: Session, query: AuditQuery, now: datetime) -> list[Any]:
+def typed_matches(session: Session, actor: User, typed: str) -> ColumnElement[bool]:
+    """What an auditor typed in the search box: a ticket number (or its start) finds that
+    ticket as before, and any words, codes or "phrases" find the tickets whose text (every
+    answer, internal notes too) matches them."""
+    found = search.matches(session, actor, typed)
+    by_text = TicketRow.id.in_(select(found.c.ticket_id)) if found is not None else false()
+    typed = typed.strip().upper()
+    if typed.isascii() and (typed.isdigit() or typed.startswith("ESK")):
+        return or_(number_matches(typed), by_text)
+    return by_text
+
+
+def _conditions(session: Session, actor: User, query: AuditQuery,
+                now: datetime) -> list[Any]:
     conditions: list[Any] = created_between(query.date_from, query.date_to)
     if query.number.strip():
-        conditions.append(number_matches(query.number))
+        conditions.append(typed_matches(session, actor, query.number))
     if query.lpse_id is not None:
         conditions.append(TicketRow.lpse_id == query.lpse_id)
     if query.status:
@@ -139,7 +152,7 @@ def search_tickets(uow: UnitOfWork, actor: User, query: AuditQuery, *, limit: in
     now = datetime.now(UTC)
     with uow:
         session = uow.session
-        rows = session.scalars(select(TicketRow).where(*_conditions(session, query, now))
+        rows = session.scalars(select(TicketRow).where(*_conditions(session, actor, query, now))
                                .order_by(TicketRow.id.desc()).limit(limit).offset(offset)).all()
         ids = [row.id for row in rows]
         pending: dict[int, list[TaskRow]] = {}

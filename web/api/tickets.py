@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 
 import engine
 from web.api.auth import caller
 from web.api.inputs import json_object, query_int
+from web.api.problems import invalid
 from web.api.serialize import event_json, items, ticket_json
 from web.context import database
+from web.extensions import _
 
 bp = Blueprint("tickets", __name__)
 TICKET_ID = "<id:ticket_id>"
@@ -34,11 +36,23 @@ def open_ticket() -> tuple[dict[str, Any], int, dict[str, str]]:
 
 @bp.get("/tickets")
 def index() -> dict[str, Any]:
-    """The tickets the caller may see, newest first."""
-    tickets = engine.list_tickets(database().uow(), caller(),
+    """The tickets the caller may see, newest first; narrowed by `q` (words: best match
+    first), `lpse` (its kode), `step` (a pending SOP step), `assignee`; `sort=due`."""
+    tickets = engine.find_tickets(database().uow(), caller(), ticket_query(),
                                   limit=query_int("limit", 100, 1, 500),
                                   offset=query_int("offset", 0, 0, 10**9))
     return items([ticket_json(ticket) for ticket in tickets])
+
+
+def ticket_query() -> engine.TicketQuery:
+    """The list's search and filters from the query string (an unknown `sort` is 422)."""
+    sort = request.args.get("sort", "")
+    if sort not in ("", engine.SORT_DUE):
+        raise invalid({"sort": [_("Urutan yang dikenal: %(known)s.", known=engine.SORT_DUE)]})
+    step = query_int("step", 0, 1, 99)
+    return engine.TicketQuery(
+        text=request.args.get("q", ""), lpse_code=request.args.get("lpse", ""),
+        sop_step=step or None, assignee=request.args.get("assignee", ""), sort=sort)
 
 
 @bp.get(f"/tickets/{TICKET_ID}")

@@ -32,7 +32,7 @@ def _date(name: str) -> date | None:
 def _query() -> AuditQuery:
     status = request.args.get("status", "")
     return AuditQuery(
-        number=request.args.get("nomor", "").replace("\x00", "").strip()[:40],  # PG: no NUL
+        number=request.args.get("nomor", "").replace("\x00", "").strip()[:200],  # PG: no NUL
         lpse_id=number_arg("lpse", None, high=2**31 - 1),
         date_from=_date("dari"), date_to=_date("sampai"),
         status=status if status in STATUSES else "",
@@ -42,7 +42,8 @@ def _query() -> AuditQuery:
 
 
 def search() -> ResponseReturnValue:
-    """Cari Tiket: by number, LPSE, dates opened, status, current step, overdue, rating."""
+    """Cari Tiket: by number or words, LPSE, dates opened, status, current step, overdue,
+    rating."""
     query = _query()
     user = actor()
     args = {k: v for k, v in request.args.items() if k != "halaman"}

@@ -1,0 +1,58 @@
+"""Daftar Tiket's search box and filters (issue 13): read from the query string, kept in
+every page link, and the choices each role is offered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request
+
+import engine
+from engine import Role, User
+from web.context import database
+from web.pages.common import number_arg
+
+SEARCH = "q"
+LPSE = "lpse"
+STEP = "langkah"
+HOLDER = "penanggung"
+SORT = "urut"
+BY_DUE = "tenggat"
+MAX_TYPED = 500
+# The holder filter's values in the address (Indonesian) and what the engine calls them.
+HOLDERS = {"saya": "me", "belum": "none"}
+# Who chooses an LPSE (the others see one LPSE's tickets, or their own), and who a holder.
+CHOOSE_LPSE = (Role.HELPDESK, Role.AUDITOR)
+CHOOSE_HOLDER = (Role.ADMIN, Role.HELPDESK)
+
+
+@dataclass
+class ListFilters:
+    """What a ticket list was asked for, the engine's query, and the links' arguments."""
+
+    query: engine.TicketQuery
+    args: dict[str, Any] = field(default_factory=dict)
+    lpses: list[tuple[int, str]] = field(default_factory=list)
+    steps: list[tuple[int, str]] = field(default_factory=list)
+    holders: bool = False
+
+
+def read(user: User) -> ListFilters:
+    """The search and filters of this request (nonsense in one: that filter is left out)."""
+    typed = " ".join(request.args.get(SEARCH, "").replace("\x00", " ").split())[:MAX_TYPED]
+    lpse_id = number_arg(LPSE, None, high=2**31 - 1) if user.role in CHOOSE_LPSE else None
+    step = number_arg(STEP, None, high=99)
+    holder = request.args.get(HOLDER, "") if user.role in CHOOSE_HOLDER else ""
+    holder = holder if holder in HOLDERS else ""
+    by_due = request.args.get(SORT, "") == BY_DUE
+    args = {key: value for key, value in ((SEARCH, typed), (LPSE, lpse_id), (STEP, step),
+                                          (HOLDER, holder), (SORT, BY_DUE if by_due else ""))
+            if value}
+    query = engine.TicketQuery(text=typed, lpse_id=lpse_id, sop_step=step,
+                               assignee=HOLDERS.get(holder, ""),
+                               sort=engine.SORT_DUE if by_due else "")
+    return ListFilters(
+        query=query, args=args,
+        lpses=engine.list_lpse(database().uow()) if user.role in CHOOSE_LPSE else [],
+        steps=engine.step_choices(database().uow()), holders=user.role in CHOOSE_HOLDER)
