@@ -103,7 +103,6 @@ from engine.process.versions import command_line_operator, deploy, list_versions
 from engine.settings import Settings, SettingsError, SmtpSettings
 from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
 from engine.tickets.incidents import Incident, list_incidents
-from engine.tickets.mail_settings import mail_settings, set_mail_settings
 from engine.tickets.intake import (
     answer_request,
     count_open_requests,
@@ -115,6 +114,7 @@ from engine.tickets.intake import (
     request_of_ticket,
     submit_request,
 )
+from engine.tickets.mail_settings import mail_settings, set_mail_settings
 from engine.tickets.notifications import (
     count_unread,
     list_notifications,
@@ -354,6 +354,7 @@ __all__ = [
     "list_tickets",
     "list_versions",
     "local_time",
+    "mail_settings",
     "mail_waiting",
     "mark_all_notifications_read",
     "mark_notification_read",
@@ -378,6 +379,7 @@ __all__ = [
     "search_tickets",
     "send_invitation",
     "session_user",
+    "set_mail_settings",
     "set_password_with_token",
     "sop_document",
     "start_form",
@@ -398,7 +400,4 @@ __all__ = [
     "version_files",
     "workload",
     "zone_label",
-    # issue 13: mail settings and pre-filled forms
-    "mail_settings",
-    "set_mail_settings",
 ]

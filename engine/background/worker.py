@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from engine.audit import report_store
-from engine.background import outbox
+from engine.background import digests, outbox
 from engine.errors import EskalasiError
 from engine.evidence import checkpoints
 from engine.persistence.database import Database
@@ -81,6 +81,7 @@ class Worker:
                         "mail stays in the outbox until one is")
         closed = checkpoints.close_ended_periods(self.database.engine, now)
         self._mail_day_checkpoint(now)
+        digests.send_due(self.database, now)  # each person's daily digest, once a day
         report = outbox.send_due(self.database, self.settings, now=now)
         # The auditors' stored report (derived data) is recomputed when older than 10 minutes.
         refreshed = report_store.refresh_stale_reports(self.database.uow(), now)

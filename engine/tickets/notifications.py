@@ -18,17 +18,22 @@ from engine.errors import NotFound
 from engine.messages import Message
 from engine.persistence.tables import (
     NotificationRow,
+    NotificationSettingRow,
     OutboxRow,
     TaskRow,
     TicketRow,
     UserRow,
 )
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.tickets import answers
 from engine.types import Notification, NotificationKind, Role, User
 
 # The kinds of notification (NotificationRow.kind).
 TASK_ASSIGNED, DATA_REQUESTED = NotificationKind.TASK_ASSIGNED, NotificationKind.DATA_REQUESTED
 TICKET_SOLVED, REMINDER = NotificationKind.TICKET_SOLVED, NotificationKind.REMINDER
+TICKET_REOPENED, GUIDANCE_GIVEN = NotificationKind.TICKET_REOPENED, NotificationKind.GUIDANCE_GIVEN
+TASK_LINK = "/tugas/"
+COMMENT_ADDED = NotificationKind.COMMENT_ADDED
 KINDS = tuple(NotificationKind)
 
 MAX_ID = 2**31 - 1
@@ -84,8 +89,13 @@ def _write(session: Session, users: Sequence[Recipient], *, kind: str, ticket_id
     now = now or datetime.now(UTC)
     link = link or (f"/tiket/{ticket_id}" if ticket_id is not None else "/notifikasi")
     subject = " ".join(subject.split())[:300]  # one line: it becomes a mail header
+    # A notification about a task is read once that task is done (mark_task_done).
+    task_id = link[len(TASK_LINK):] if link.startswith(TASK_LINK) else None
     rows = [{"user_id": user.id, "kind": kind, "ticket_id": ticket_id, "subject": subject,
-             "body": body, "link": link, "created_at": now} for user in users]
+             "body": body, "link": link, "created_at": now, "task_id": task_id}
+            for user in users]
+    # Mail only to those who want this kind at once (mail settings: off, or the digest).
+    users = mail_now(session, users, kind)
     # Core statements on the session's connection: no ORM objects, and no autoflush of the
     # use case's pending changes (the ticket these rows refer to already has its id).
     connection = session.connection()
@@ -96,11 +106,12 @@ def _write(session: Session, users: Sequence[Recipient], *, kind: str, ticket_id
     # One INSERT ... RETURNING for all rows: the notifications' ids, for the outbox rows.
     ids = connection.execute(insert(notifications).returning(
         notifications.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    row_ids = dict(zip([row["user_id"] for row in rows], ids, strict=True))
     text = email_body(body, link, session.info.get("base_url", ""))
     connection.execute(insert(OutboxRow.metadata.tables[OutboxRow.__tablename__]), [
-        {"notification_id": row_id, "recipient": user.email, "subject": subject, "body": text,
-         "created_at": now, "next_attempt_at": now, "attempts": 0}
-        for user, row_id in zip(users, ids, strict=True) if user.email])
+        {"notification_id": row_ids[user.id], "recipient": user.email, "subject": subject,
+         "body": text, "created_at": now, "next_attempt_at": now, "attempts": 0}
+        for user in users if user.email])
 
 
 def email_body(body: str, link: str, base_url: str = "") -> str:
@@ -145,14 +156,33 @@ def lane_recipients(session: Session, *, lane: str, lpse_id: int,
 
 
 def notify_new_tasks(session: Session, ticket: TicketRow, tasks: Sequence[TaskRow],
-                     now: datetime | None = None) -> None:
-    """Tell the people who may complete each newly pending task that it is theirs."""
+                     now: datetime | None = None, *,
+                     answer: answers.Answer | None = None) -> list[Recipient]:
+    """Tell the people who may complete each newly pending task that it is theirs, with
+    the answer that made it (`answer`: the step just completed; its actor is not told of
+    their own action). Returns who was told."""
+    told: list[Recipient] = []
     for task in tasks:
-        kind, subject, body = task_message(ticket, task)
-        _write(session, lane_users(session, lane=task.lane, lpse_id=ticket.lpse_id,
-                                   reporter_id=ticket.reporter_id),
-               kind=kind, ticket_id=ticket.id, subject=subject, body=body,
-               link=f"/tugas/{task.id}", now=now)
+        kind, subject, body = task_message(ticket, task, answer)
+        users = [user for user in lane_users(session, lane=task.lane, lpse_id=ticket.lpse_id,
+                                             reporter_id=ticket.reporter_id)
+                 if answer is None or user.id != answer.actor_id]
+        _write(session, users, kind=kind, ticket_id=ticket.id, subject=subject, body=body,
+               link=f"{TASK_LINK}{task.id}", now=now)
+        told += users
+    return told
+
+
+def notify_reporter_of_ticket(session: Session, ticket: TicketRow, reporter: str, lpse: str,
+                              now: datetime | None = None) -> None:
+    """Tell the reporter that a ticket was opened for them: its number and a link."""
+    title = " ".join(ticket.title.split())
+    notify(session, recipients=[reporter], kind=NotificationKind.TICKET_OPENED,
+           ticket_id=ticket.id, subject=f"[{ticket.number}] Tiket dibuka untuk Anda",
+           body=(f"Admin {lpse} membuka tiket {ticket.number}"
+                 + (f" ({title})" if title else "")
+                 + " untuk permasalahan Anda. Ikuti perkembangannya di halaman tiket."),
+           link=f"/tiket/{ticket.id}", now=now)
 
 
 def notify_auditors_of_checkpoint(session: Session, *, label: str, hash_: str,
@@ -176,19 +206,30 @@ def notify_auditors_of_checkpoint(session: Session, *, label: str, hash_: str,
     return len(auditors)
 
 
-def task_message(ticket: TicketRow, task: TaskRow) -> tuple[str, str, str]:
-    """The kind, subject and body (Indonesian) of the notification about a new task."""
+def task_message(ticket: TicketRow, task: TaskRow,
+                 answer: answers.Answer | None = None) -> tuple[str, str, str]:
+    """The kind, subject and body (Indonesian) of the notification about a new task;
+    with the answer that made it (a request's data, the solution, a reopen's reason)."""
     step = f"Langkah {task.sop_step}: {task.name}" if task.sop_step else task.name
     title = " ".join(ticket.title.split())
     about = f"Tiket {ticket.number}" + (f" ({title})" if title else "")
+    # What the recipients may read of the answer: the Pengguna SPSE, its public part.
+    said = ""
+    if answer is not None:
+        said = answer.public_text if task.lane == Role.PENGGUNA.value else answer.text
+    quoted = f"\n\n{said}\n" if said else ""
+    if answers.reopens(answer, task.sop_step):
+        return (TICKET_REOPENED, f"[{ticket.number}] Tiket dibuka kembali",
+                f"Pengguna SPSE menyatakan permasalahan pada {about} belum terselesaikan; "
+                f"tiket kembali kepada Anda.{quoted}\n{step}")
     if task.sop_step in DATA_REQUEST_STEPS:
         asker = "Helpdesk LKPP" if task.lane == Role.ADMIN.value else "Admin LPSE"
         return (DATA_REQUESTED, f"[{ticket.number}] Permintaan data tambahan",
-                f"{asker} meminta data tambahan untuk {about}.\n{step}")
+                f"{asker} meminta data tambahan untuk {about}.{quoted}\n{step}")
     if task.sop_step == SOLVED_STEP:
         return (TICKET_SOLVED, f"[{ticket.number}] Permasalahan telah diselesaikan",
                 f"Helpdesk LKPP menyatakan permasalahan pada {about} telah diselesaikan. "
-                f"Mohon periksa dan konfirmasi hasilnya.\n{step}")
+                f"Mohon periksa dan konfirmasi hasilnya.{quoted}\n{step}")
     return (TASK_ASSIGNED, f"[{ticket.number}] Tugas baru: {task.name}",
             f"{about} menunggu tindakan Anda.\n{step}")
 
@@ -244,3 +285,73 @@ def mark_all_notifications_read(uow: UnitOfWork, actor: User) -> int:
             .values(read_at=datetime.now(UTC)))
         uow.commit()
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+# Mail settings (issue 13): per person and kind, off, immediate (no row) or the daily digest.
+MAIL_OFF, MAIL_NOW, MAIL_DIGEST = "off", "immediate", "digest"
+MAIL_MODES = (MAIL_NOW, MAIL_DIGEST, MAIL_OFF)
+
+
+def mail_now(session: Session, users: Sequence[Recipient], kind: str) -> list[Recipient]:
+    """Those of `users` with an address who want mail of `kind` at once (one query, only
+    when someone has an address)."""
+    mailed = [user for user in users if user.email]
+    if not mailed:
+        return []
+    with session.no_autoflush:
+        held = set(session.scalars(select(NotificationSettingRow.user_id).where(
+            NotificationSettingRow.user_id.in_([user.id for user in mailed]),
+            NotificationSettingRow.kind == kind,
+            NotificationSettingRow.mode != MAIL_NOW)))
+    return [user for user in mailed if user.id not in held]
+
+
+def notify_users(session: Session, users: Sequence[Recipient], *, kind: str,
+                 ticket_id: int | None, subject: str, body: str, link: str | None = None,
+                 now: datetime | None = None) -> None:
+    """Notify these recipients (already looked up) in the caller's transaction."""
+    _write(session, users, kind=kind, ticket_id=ticket_id, subject=subject, body=body,
+           link=link, now=now)
+
+
+def mark_task_done(session: Session, task_id: str, now: datetime) -> None:
+    """The notifications about a task are read once it is done, by whoever did it."""
+    notifications = NotificationRow.metadata.tables[NotificationRow.__tablename__]
+    session.connection().execute(
+        update(notifications)
+        .where(notifications.c.task_id == task_id, notifications.c.read_at.is_(None))
+        .values(read_at=now))
+
+
+def notify_answer(session: Session, ticket: TicketRow, answer: answers.Answer,
+                  tasks: Sequence[TaskRow], told: Sequence[Recipient],
+                  now: datetime | None = None) -> None:
+    """The guidance (step 4), the solution (step 14) and a reopen with its reason reach the
+    Admin LPSE of the ticket's LPSE and its reporter, with their text; not the one who
+    answered, nor anyone just told of a new task about it."""
+    reopened = any(answers.reopens(answer, task.sop_step) for task in tasks)
+    kind = answers.answer_kind(answer.sop_step, reopened)
+    if kind not in (GUIDANCE_GIVEN, TICKET_SOLVED, TICKET_REOPENED):
+        return
+    title = " ".join(ticket.title.split())
+    about = f"Tiket {ticket.number}" + (f" ({title})" if title else "")
+    if kind == GUIDANCE_GIVEN:
+        subject = f"[{ticket.number}] Panduan penyelesaian dari Helpdesk LKPP"
+        said = (f"Helpdesk LKPP menyatakan permasalahan pada {about} merupakan kewenangan "
+                f"LPSE dan memberikan panduan penyelesaian berikut. Tiket telah selesai.")
+    elif kind == TICKET_SOLVED:
+        subject = f"[{ticket.number}] Permasalahan telah diselesaikan"
+        said = f"Helpdesk LKPP menyatakan permasalahan pada {about} telah diselesaikan."
+    else:
+        subject = f"[{ticket.number}] Tiket dibuka kembali"
+        said = (f"Pengguna SPSE menyatakan permasalahan pada {about} belum terselesaikan; "
+                f"tiket kembali kepada Helpdesk LKPP.")
+    skip = {answer.actor_id, *(user.id for user in told)}
+    for lane, text in ((Role.ADMIN.value, answer.text),
+                       (Role.PENGGUNA.value, answer.public_text)):
+        users = [user for user in lane_users(session, lane=lane, lpse_id=ticket.lpse_id,
+                                             reporter_id=ticket.reporter_id)
+                 if user.id not in skip]
+        _write(session, users, kind=kind, ticket_id=ticket.id, subject=subject,
+               body=f"{said}\n\n{text}" if text else said, link=f"/tiket/{ticket.id}",
+               now=now)
