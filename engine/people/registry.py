@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.evidence import journal
 from engine.messages import Message
-from engine.people import sessions
+from engine.people import invitations, sessions
 from engine.people.csv_files import CsvFile, valid_email
 from engine.people.directory import require_administrator
 from engine.persistence.tables import LpseRow, UserRow
@@ -143,11 +143,10 @@ def _lpse_of(session: Session, code: str | None) -> LpseRow | None:
 
 
 def _invite(session: Session, rows: Sequence[UserRow], settings: Settings | None) -> None:
-    """Every new account gets an invitation mail (a link to set its password).
-
-    INVITATION CALL SITE: wired to engine.people.invitations.send_invitation (issue 12,
-    item 3) once it lands; until then new accounts are added without a mail.
-    """
+    """Every new account gets an invitation mail (a single-use link to set its password),
+    in the caller's transaction."""
+    for row in rows:
+        invitations.send_invitation(session, row, settings or Settings())
 
 
 def add_user(uow: UnitOfWork, actor: User, username: str, name: str, email: str,
@@ -158,8 +157,13 @@ def add_user(uow: UnitOfWork, actor: User, username: str, name: str, email: str,
     _may_manage_accounts(actor)
     with uow:
         session = uow.session
-        if actor.role is Role.ADMIN and not (lpse_code or "").strip():
-            lpse_code = _own_lpse_code(session, actor)
+        if actor.role is Role.ADMIN:
+            # Refused before any field is judged: an Admin LPSE adds Pengguna SPSE only.
+            own = _own_lpse_code(session, actor)
+            lpse_code = (lpse_code or "").strip() or own
+            parsed = role if isinstance(role, Role) else parse_role(role)
+            if (parsed is not None and parsed is not Role.PENGGUNA) or lpse_code != own:
+                raise Forbidden(Message("admin_only_own_pengguna"))
         checked, errors = check_account(username, name, email, role, lpse_code)
         if checked is None:
             raise InvalidData(errors)

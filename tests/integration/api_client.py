@@ -19,7 +19,7 @@ PREFIX = "/api/v1"
 DOC_URI = "urn:eskalasi:openapi"
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 USERS = ("pengguna.bandung", "admin.bandung", "pengguna.surabaya", "admin.surabaya",
-         "helpdesk.lkpp", "pemilik.proses", "auditor")
+         "helpdesk.lkpp", "pemilik.proses", "auditor", "helpdesk2.lkpp", "admin.sistem")
 
 
 def openapi_path(rule: str) -> str:

@@ -36,12 +36,13 @@ ANON = "anonymous"
 CALLERS = (ANON, *USERS)
 PB, AB, PS, AS = "pengguna.bandung", "admin.bandung", "pengguna.surabaya", "admin.surabaya"
 HD, OWNER, AUDITOR = "helpdesk.lkpp", "pemilik.proses", "auditor"
+HD2, SYS = "helpdesk2.lkpp", "admin.sistem"  # a second agent; the administrator (issue 12)
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 MISSING_TICKET = 987_654
 MISSING_TASK = "00000000-0000-4000-8000-000000000000"
 # Tables whose rows say what happened to tickets and processes (not sign-in attempts).
 STATE_TABLES = ("lpse", "users", "process_versions", "tickets", "tasks", "attachments",
-                "events", "notifications", "outbox")
+                "events", "notifications", "outbox", "intake_requests")
 XML = "application/xml"
 PUBLIC_PAGES = {"/keluar", "/bahasa"}  # answer signed-out visitors with a redirect elsewhere
 
@@ -111,6 +112,8 @@ def build_world(app: Flask) -> World:
         assert task.spec_name == step
         world.tasks[name] = task
     world.attachment = hashlib.sha256(PNG).hexdigest()
+    _intake_requests(world, desk)
+    _claims(world, desk)
     return world
 
 
@@ -147,9 +150,11 @@ def everyone(status: int, anonymous: int | None = None) -> Expect:
                   anonymous=status if anonymous is None else anonymous)
 
 
-BANDUNG_SEERS = (PB, AB, HD, AUDITOR)
-SURABAYA_SEERS = (PS, AS, HD, AUDITOR)
+BANDUNG_SEERS = (PB, AB, HD, AUDITOR, HD2)
+SURABAYA_SEERS = (PS, AS, HD, AUDITOR, HD2)
 TASK_HOLDER = {"helpdesk_b": HD, "admin_b": AB, "user_b": PB, "admin_s": AS, "user_s": PS}
+# Who else may complete each task: every Helpdesk LKPP may complete the helpdesk's.
+ALSO_HOLDS = {"helpdesk_b": (HD2,)}
 VISIBLE_TICKETS = {
     PB: {"bandung", "bandung_admin", "bandung_user"},
     AB: {"bandung", "bandung_admin", "bandung_user"},
@@ -158,6 +163,8 @@ VISIBLE_TICKETS = {
     HD: {"bandung", "bandung_admin", "bandung_user", "surabaya", "surabaya_user"},
     AUDITOR: {"bandung", "bandung_admin", "bandung_user", "surabaya", "surabaya_user"},
     OWNER: set(),
+    HD2: {"bandung", "bandung_admin", "bandung_user", "surabaya", "surabaya_user"},
+    SYS: set(),  # the administrator sees accounts, never ticket content
 }
 
 
@@ -207,7 +214,8 @@ def ticket_ids(world: World, names: set[str]) -> set[str]:
 
 
 def task_ids_of(world: World, caller: str) -> set[str]:
-    return {world.tasks[name].id for name, who in TASK_HOLDER.items() if who == caller}
+    return {world.tasks[name].id for name, who in TASK_HOLDER.items()
+            if caller in (who, *ALSO_HOLDS.get(name, ()))}
 
 
 def _api_items(key: str) -> Callable[[World, str], set[str]]:
@@ -226,6 +234,7 @@ def _page_items(path: str, pattern: str) -> Callable[[World, str], set[str]]:
 def _task_cases() -> list[Case]:
     cases = []
     for name, holder in TASK_HOLDER.items():
+        holders = (holder, *ALSO_HOLDS.get(name, ()))
         def task_id(world: World, name: str = name) -> str:
             return world.tasks[name].id
 
@@ -238,16 +247,16 @@ def _task_cases() -> list[Case]:
         cases += [
             Case(f"api task {name}", "GET", "/api/v1/tasks/<uuid:task_id>",
                  at("/api/v1/tasks/{}", task_id),
-                 expect(200, (holder,), others=404, anonymous=401)),
+                 expect(200, holders, others=404, anonymous=401)),
             Case(f"api complete {name}", "POST", "/api/v1/tasks/<uuid:task_id>/complete",
                  at("/api/v1/tasks/{}/complete", task_id),
-                 expect(422, (holder,), others=404, anonymous=401), bad_data),
+                 expect(422, holders, others=404, anonymous=401), bad_data),
             Case(f"page task {name}", "GET", "/tugas/<task_id>",
                  at("/tugas/{}", task_id),
-                 expect(200, (holder,), others=404, anonymous=302)),
+                 expect(200, holders, others=404, anonymous=302)),
             Case(f"page complete {name}", "POST", "/tugas/<task_id>",
                  at("/tugas/{}", task_id),
-                 expect(422, (holder,), others=404, anonymous=302), bad_form),
+                 expect(422, holders, others=404, anonymous=302), bad_form),
         ]
     return cases
 
@@ -503,7 +512,8 @@ CHANGES = [
 
 
 # Issue 13 (comments): the ticket's reporter, its LPSE's admins and the helpdesk may comment;
-# the auditor sees the ticket but may not (403); whoever may not see it gets 404. An empty
+# the auditor sees the ticket but may not (API 403; pages answer a refusal as 404, as for the
+# new-ticket form); whoever may not see it gets 404. An empty
 # text is a 422 for those allowed, so nothing changes.
 def _comment_cases() -> list[Case]:
     cases = []
@@ -519,14 +529,180 @@ def _comment_cases() -> list[Case]:
                  lambda w, caller: {"json": {"text": "", "internal": False}}),
             Case(f"page comment {name}", "POST", "/tiket/<id:ticket_id>/komentar",
                  at("/tiket/{}/komentar", ticket_id),
-                 {**expect(422, writers, others=404, anonymous=302), AUDITOR: 403},
+                 expect(422, writers, others=404, anonymous=302),
                  lambda w, caller: {"data": {"text": "  "}}),
         ]
     return cases
 
 
+# Issue 12 (passwords by mail, /akun): the mailed-link routes are for anyone holding a link
+# (an unknown one is 410 for everyone), a reset request is accepted alike for any address
+# (an unknown one here, so no mail), and one's own password needs a signed-in user (a wrong
+# current password is 422, nothing changed).
+NEW_PASSWORD = "kuda-lari-pagi-hijau"
+PASSWORDS = [
+    Case("api password reset", "POST", "/api/v1/auth/password-reset",
+         lambda w: "/api/v1/auth/password-reset", everyone(202),
+         lambda w, caller: {"json": {"email": "nobody@lkpp.test"}}),
+    Case("api password with token", "POST", "/api/v1/auth/password",
+         lambda w: "/api/v1/auth/password", everyone(410),
+         lambda w, caller: {"json": {"token": "no-such-token", "password": NEW_PASSWORD}}),
+    Case("api my password", "POST", "/api/v1/me/password", lambda w: "/api/v1/me/password",
+         everyone(422, 401),
+         lambda w, caller: {"json": {"current_password": "wrong",
+                                     "new_password": NEW_PASSWORD}}),
+    Case("password link", "GET", "/sandi/<token>", lambda w: "/sandi/no-such-token",
+         everyone(410)),
+    Case("password link set", "POST", "/sandi/<token>", lambda w: "/sandi/no-such-token",
+         everyone(410), lambda w, caller: {"data": {"password": NEW_PASSWORD,
+                                                     "password_again": NEW_PASSWORD}}),
+    Case("password link again", "POST", "/sandi/<token>/baru",
+         lambda w: "/sandi/no-such-token/baru", everyone(200)),
+    Case("forgot password form", "GET", "/lupa-sandi", lambda w: "/lupa-sandi", everyone(200)),
+    Case("forgot password", "POST", "/lupa-sandi", lambda w: "/lupa-sandi", everyone(200),
+         lambda w, caller: {"data": {"email": "nobody@lkpp.test"}}),
+    Case("account", "GET", "/akun", lambda w: "/akun", everyone(200, 302)),
+    Case("account wrong password", "POST", "/akun", lambda w: "/akun", everyone(422, 302),
+         lambda w, caller: {"data": {"current_password": "wrong",
+                                     "new_password": NEW_PASSWORD,
+                                     "new_password_again": NEW_PASSWORD}}),
+]
+
+
+# Issue 12 (Laporkan masalah): a Pengguna SPSE reports to their LPSE; its admins answer or
+# escalate; the auditor reads every request; everyone else (the helpdesk before escalation,
+# the process owner, other LPSEs) gets 404. An empty title or answer is 422: nothing changes.
+INTAKE_SEERS = (PB, AB, AUDITOR)
+
+
+def _intake_requests(world: World, desk: Desk) -> None:
+    """One open request of Bandung's Pengguna SPSE, with a screenshot."""
+    engine.submit_request(world.database.uow(), desk.user(PB), STEP_DATA["step01_eskalasi"],
+                          [Upload("layar.png", PNG)])
+
+
+def _bandung_request(world: World) -> int:
+    [found] = engine.list_requests(world.database.uow(), engine.get_user(
+        world.database.uow(), AUDITOR))
+    return found.id
+
+
+def _requests_listed(world: World, caller: str) -> set[str]:
+    return {str(_bandung_request(world))} if caller in INTAKE_SEERS else set()
+
+
+INTAKE = [
+    Case("requests", "GET", "/permintaan", lambda w: "/permintaan",
+         expect(200, (PB, AB, PS, AS, AUDITOR), others=404, anonymous=302),
+         listed=_page_items("/permintaan", r'data-request-id="(\d+)"'), shown=_requests_listed),
+    Case("report form", "GET", "/permintaan/baru", lambda w: "/permintaan/baru",
+         expect(200, (PB, PS), others=404, anonymous=302)),
+    Case("report invalid", "POST", "/permintaan/baru", lambda w: "/permintaan/baru",
+         expect(422, (PB, PS), others=404, anonymous=302),
+         lambda w, caller: {"data": {"judul": ""}}),
+    Case("request", "GET", "/permintaan/<id:request_id>",
+         at("/permintaan/{}", _bandung_request),
+         expect(200, INTAKE_SEERS, others=404, anonymous=302)),
+    Case("request answer empty", "POST", "/permintaan/<id:request_id>/jawab",
+         at("/permintaan/{}/jawab", _bandung_request),
+         expect(422, (AB,), others=404, anonymous=302),
+         lambda w, caller: {"data": {"jawaban": " "}}),
+    Case("request attachment", "GET", "/permintaan/<id:request_id>/lampiran/<sha256>",
+         lambda w: f"/permintaan/{_bandung_request(w)}/lampiran/{w.attachment}",
+         expect(200, INTAKE_SEERS, others=404, anonymous=302)),
+    Case("missing request", "GET", "/permintaan/<id:request_id>",
+         lambda w: "/permintaan/987654", everyone(404, 302)),
+]
+
+
+# Issue 12 (the directory and accounts): the administrator manages every account, an Admin
+# LPSE the Pengguna SPSE of their own LPSE, everyone else is refused (API 403, pages 404).
+# Invalid accounts (422) and a missing one (404) change nothing.
+MANAGERS = (AB, AS, SYS)
+MANAGED = {SYS: set(USERS), AB: {PB}, AS: {PS}}
+
+
+def _users_listed(world: World, caller: str) -> set[str]:
+    response = world.api.get("/users", caller)
+    if response.status_code != 200:
+        return set()
+    return {item["username"] for item in response.json["items"]}
+
+
+PEOPLE = [
+    Case("api users", "GET", "/api/v1/users", lambda w: "/api/v1/users",
+         expect(200, MANAGERS, others=403, anonymous=401), listed=_users_listed,
+         shown=lambda w, caller: MANAGED.get(caller, set())),
+    Case("api add user invalid", "POST", "/api/v1/users", lambda w: "/api/v1/users",
+         expect(422, MANAGERS, others=403, anonymous=401),
+         lambda w, caller: {"json": {"username": "", "name": "", "email": "x",
+                                     "role": "pengguna"}}),
+    Case("api deactivate missing user", "POST", "/api/v1/users/<username>/deactivate",
+         lambda w: "/api/v1/users/nobody.here/deactivate",
+         expect(404, MANAGERS, others=403, anonymous=401)),
+]
+
+
+# Issue 13, task ownership. The world's first three tasks are held by their holders (so a
+# claim by them changes nothing), the last two by nobody (so a release changes nothing); an
+# assignment to the auditor is refused (422) for whoever may complete the task.
+CLAIMED = ("helpdesk_b", "admin_b", "user_b")
+
+
+def _claims(world: World, desk: Desk) -> None:
+    for name in CLAIMED:
+        engine.claim_task(world.database.uow(), desk.user(TASK_HOLDER[name]),
+                          world.tasks[name].id)
+
+
+def _ownership_cases() -> list[Case]:
+    cases = [Case("workload", "GET", "/beban-kerja", lambda w: "/beban-kerja",
+                  expect(200, (HD, HD2, AB, AS), others=404, anonymous=302))]
+    for name, holder in TASK_HOLDER.items():
+        holders = (holder, *ALSO_HOLDS.get(name, ()))
+
+        def task_id(world: World, name: str = name) -> str:
+            return world.tasks[name].id
+
+        def auditor(world: World, caller: str) -> dict[str, Any]:
+            return {"json": {"username": AUDITOR}}
+
+        def auditor_form(world: World, caller: str) -> dict[str, Any]:
+            return {"data": {"username": AUDITOR}}
+
+        cases += [
+            Case(f"api assign {name}", "POST", "/api/v1/tasks/<uuid:task_id>/assign",
+                 at("/api/v1/tasks/{}/assign", task_id),
+                 expect(422, holders, others=404, anonymous=401), auditor),
+            Case(f"page assign {name}", "POST", "/tugas/<task_id>/tugaskan",
+                 at("/tugas/{}/tugaskan", task_id),
+                 expect(422, holders, others=404, anonymous=302), auditor_form),
+        ]
+        if name in CLAIMED:  # held by `holder`: theirs again; anyone else of the lane 409
+            claim = {**expect(200, (holder,), others=404, anonymous=401),
+                     **{other: 409 for other in holders if other != holder}}
+            cases += [
+                Case(f"api claim {name}", "POST", "/api/v1/tasks/<uuid:task_id>/claim",
+                     at("/api/v1/tasks/{}/claim", task_id), claim),
+                Case(f"page claim {name}", "POST", "/tugas/<task_id>/ambil",
+                     at("/tugas/{}/ambil", task_id),
+                     expect(303, holders, others=404, anonymous=302)),
+            ]
+        else:  # held by nobody: a release by who may complete it changes nothing
+            cases += [
+                Case(f"api release {name}", "POST", "/api/v1/tasks/<uuid:task_id>/release",
+                     at("/api/v1/tasks/{}/release", task_id),
+                     expect(200, holders, others=404, anonymous=401)),
+                Case(f"page release {name}", "POST", "/tugas/<task_id>/lepas",
+                     at("/tugas/{}/lepas", task_id),
+                     expect(303, holders, others=404, anonymous=302)),
+            ]
+    return cases
+
+
 CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
-                     *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS, *_comment_cases()]
+                     *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS, *_comment_cases(),
+                     *PASSWORDS, *INTAKE, *PEOPLE, *_ownership_cases()]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:

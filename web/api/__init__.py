@@ -8,6 +8,7 @@ from flask.sansio.blueprints import BlueprintSetupState
 from web.api import (
     auth,
     changes,
+    comments,
     inputs,
     notifications,
     openapi,
@@ -15,10 +16,12 @@ from web.api import (
     routing,
     tasks,
     tickets,
+    users,
     versions,
 )
 
-PARTS = (auth.bp, changes.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp)
+PARTS = (auth.bp, changes.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp,
+         comments.bp, users.bp)
 
 bp = Blueprint("api", __name__)
 for part in PARTS:

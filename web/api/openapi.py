@@ -170,6 +170,20 @@ SCHEMAS: dict[str, Schema] = {
         attachments={"type": "array", "items": obj(
             ["sha256", "filename", "content_type", "size"], sha256=STRING, filename=STRING,
             content_type=STRING, size=INTEGER)}),
+    "User": obj(["username", "name", "email", "role", "lpse", "active"], username=STRING,
+                name=STRING, email={"type": ["string", "null"]},
+                role={"enum": [role.value for role in engine.Role]},
+                lpse={"type": ["string", "null"], "description": "the LPSE's name"},
+                active={"type": "boolean"}),
+    "UserList": listing("User"),
+    "NewUser": obj(["username", "name", "email", "role"], username=STRING, name=STRING,
+                   email=STRING,
+                   role={"type": "string", "description": "a peran word (pengguna, "
+                         "admin_lpse, helpdesk, pemilik_proses, auditor, administrator) or "
+                         "the role's name"},
+                   lpse={"type": ["string", "null"],
+                         "description": "the LPSE's kode; empty for national roles (an "
+                                        "Admin LPSE's own LPSE when they leave it out)"}),
 }
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503)
@@ -261,6 +275,11 @@ PARAMETERS: dict[str, Schema] = {
              "schema": {"type": "string"}},
     "step": {"name": "step", "in": "query", "description": "a pending task at this SOP step",
              "schema": {"type": "integer", "minimum": 1, "maximum": 99}},
+    "role": {"name": "role", "in": "query",
+             "description": "a peran word or role name: only accounts of that role",
+             "schema": {"type": "string"}},
+    "username": {"name": "username", "in": "path", "required": True,
+                 "schema": {"type": "string"}},
     "sort": {"name": "sort", "in": "query", "description": "due: earliest due time first",
              "schema": {"type": "string", "enum": ["due"]}},
 }
@@ -378,6 +397,19 @@ def paths() -> dict[str, Schema]:
             "tickets", {201: answer(ref("Comment"), "The comment"),
                         **problems(400, 403, 404, 409, 415, 422)},
             body=json_body("NewComment"), parameters=("ticket_id",))},
+        "/users": {
+            "get": operation("listUsers", "List the accounts I manage", "users",
+                             {200: answer(ref("UserList")), **problems(403, 422)},
+                             parameters=("limit", "offset", "q", "role", "lpse")),
+            "post": operation("addUser", "Add an account and send its invitation", "users",
+                              {201: answer(ref("User"), "Added; the invitation is mailed"),
+                               **problems(400, 403, 409, 415, 422)},
+                              body=json_body("NewUser")),
+        },
+        "/users/{username}/deactivate": {"post": operation(
+            "deactivateUser", "Deactivate an account", "users",
+            {200: answer(ref("User"), "Deactivated; its sessions and tokens have ended"),
+             **problems(403, 404)}, parameters=("username",))},
         "/openapi.json": {"get": operation(
             "getOpenApi", "Get this description", "meta", {200: answer(OBJECT, "OpenAPI 3.1")},
             anyone=True)},
