@@ -41,8 +41,10 @@ TOKEN_LIFETIME = timedelta(hours=48)
 WINDOW = timedelta(minutes=15)
 # Reset mails to one account per window; further requests are dropped without a word.
 MAX_RESET_MAILS = 3
-# Reset requests and wrong tokens from one client address per window before it is refused.
-MAX_REQUESTS_PER_CLIENT = 20
+# Reset requests (and, counted apart, unknown tokens) from one client address per window
+# before it is refused: generous, as a whole LPSE office may share one address; the mail
+# itself is limited per account, and a 256-bit token is not guessed.
+MAX_REQUESTS_PER_CLIENT = 100
 SIGNATURE = "--\nEskalasi LPSE Support\nPesan ini dikirim otomatis; mohon tidak dibalas."
 
 
@@ -66,13 +68,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def _client_key(client: str) -> str:
-    return "password:" + hashlib.sha256(client.encode("utf-8", "replace")).hexdigest()
+class _Counted(StrEnum):
+    RESET = "reset"
+    LINK = "link"
 
 
-def _count_client(session: Session, client: str, now: datetime) -> None:
-    """Count one request (or wrong token) of this client; refuse it beyond the limit."""
-    key = _client_key(client)
+def _count_client(session: Session, kind: _Counted, client: str, now: datetime) -> None:
+    """Count one request (or unknown token) of this client; refuse it beyond the limit."""
+    key = f"{kind}:" + hashlib.sha256(client.encode("utf-8", "replace")).hexdigest()
     since = now - WINDOW
     count = session.scalar(select(func.count()).select_from(SignInAttemptRow).where(
         SignInAttemptRow.key == key, SignInAttemptRow.at >= since)) or 0
@@ -149,7 +152,7 @@ def request_password_reset(uow: UnitOfWork, email: str, settings: Settings,
     now = datetime.now(UTC)
     with uow:
         session = uow.session
-        _count_client(session, client, now)
+        _count_client(session, _Counted.RESET, client, now)
         users = [] if not address or "\x00" in address else session.scalars(
             select(UserRow).where(func.lower(UserRow.email) == address, UserRow.active)
             .order_by(UserRow.id)).all()
@@ -163,7 +166,7 @@ def _token_row(session: Session, token: str, client: str,
     row = session.get(PasswordTokenRow, _digest(token))
     user = session.get(UserRow, row.user_id) if row is not None else None
     if row is None or user is None:
-        _count_client(session, client, now)
+        _count_client(session, _Counted.LINK, client, now)
         return None
     return row, user
 
@@ -247,7 +250,7 @@ def resend_link(uow: UnitOfWork, token: str, settings: Settings, client: str = "
         session = uow.session
         found = _token_row(session, token, client, now)
         if found is not None:
-            _count_client(session, client, now)
+            _count_client(session, _Counted.RESET, client, now)
             _send_reset(session, found[1], settings, now)
         uow.commit()
 

@@ -53,6 +53,13 @@ def password_problems(password: str, personal: Iterable[str | None] = ()) -> lis
     if "\x00" in password:
         return [Message("field_nul")]
     result = zxcvbn.zxcvbn(password[:_ZXCVBN_MAX], user_inputs=_user_inputs(personal))
+    sequence = list(result["sequence"])
+    # zxcvbn rates "Bandung.Pengguna" well (the separator counts as brute force): a password
+    # mostly made of the user's own names is refused whatever its score.
+    personal_part = sum(len(str(match["token"])) for match in sequence
+                        if match.get("dictionary_name") == "user_inputs")
+    if personal_part * 2 >= len(password[:_ZXCVBN_MAX]):
+        return [Message("password_guessable", reason=Message("guessable_personal"))]
     if int(result["score"]) >= MIN_SCORE:
         return []
-    return [Message("password_guessable", reason=_reason(list(result["sequence"])))]
+    return [Message("password_guessable", reason=_reason(sequence))]

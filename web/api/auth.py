@@ -66,6 +66,7 @@ def _bearer_user() -> engine.User:
         raise unauthorized(_("Pengguna token ini tidak lagi aktif."), "invalid_token") from None
     if user is None:  # never issued, or its session ended (sign-out, new password)
         raise unauthorized(_("Token tidak sah."), "invalid_token")
+    g.api_secret = secret  # the session a password change keeps
     return user
 
 
@@ -110,3 +111,40 @@ def issue_token() -> dict[str, Any]:
 def me() -> dict[str, Any]:
     """Who the token belongs to."""
     return user_json(caller())
+
+
+def _client() -> str:
+    return request.remote_addr or ""
+
+
+@bp.post("/auth/password-reset")
+@public
+def password_reset() -> tuple[dict[str, Any], int]:
+    """Mail a password-reset link to the account with this address: 202 whether or not
+    there is one."""
+    (email,) = texts(json_object(), "email")
+    engine.request_password_reset(database().uow(), email[:320], database().settings,
+                                  client=_client())
+    return {"detail": _("Jika alamat itu terdaftar pada akun yang aktif, tautan untuk "
+                        "mengatur ulang kata sandi telah dikirim ke sana.")}, 202
+
+
+@bp.post("/auth/password")
+@public
+def password_with_token() -> dict[str, Any]:
+    """Set a password with a mailed token: 200; 410 used or expired; 422 weak."""
+    token, password = texts(json_object(), "token", "password")
+    username = engine.set_password_with_token(database().uow(), token[:200], password,
+                                              client=_client())
+    return {"username": username}
+
+
+@bp.post("/me/password")
+def own_password() -> dict[str, Any]:
+    """Change the caller's password, given the current one; every other session and token
+    of theirs ends (this token goes on)."""
+    current, new = texts(json_object(), "current_password", "new_password")
+    user = caller()
+    engine.change_own_password(database().uow(), user.username, current[:1024], new,
+                               keep=g.api_secret, client=_client())
+    return {"username": user.username}

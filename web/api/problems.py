@@ -27,6 +27,7 @@ STATUS_OF: tuple[tuple[type[engine.EskalasiError], int], ...] = (
     (engine.Conflict, 409),
     (engine.TooManyAttempts, 429),
     (engine.NoProcessDeployed, 503),
+    (engine.Gone, 410),
 )
 
 
