@@ -24,6 +24,7 @@ VERSION_DEPLOYED = EventType.VERSION_DEPLOYED
 TIMER_FIRED = EventType.TIMER_FIRED          # stream ticket:<id>
 STEP_OVERDUE = EventType.STEP_OVERDUE        # stream ticket:<id>
 TICKET_MIGRATED = EventType.TICKET_MIGRATED  # stream ticket:<id>
+COMMENT_ADDED = EventType.COMMENT_ADDED      # stream ticket:<id>
 
 
 def timestamp(moment: datetime | None = None) -> str:

@@ -59,8 +59,11 @@ def public_event_data(definition: ProcessDefinition, step: str | None,
     form = data.get("form")
     if not isinstance(form, Mapping):
         return dict(data)
-    schema = definition.form(step) if step is not None and step in definition.steps else {}
-    return {**data, "form": public_data(schema, form)}
+    if step is None or step not in definition.steps:
+        # A step the ticket's version no longer has (moved to another version): which of
+        # its fields were internal cannot be told, so none is shown.
+        return {**data, "form": {}}
+    return {**data, "form": public_data(definition.form(step), form)}
 
 
 def event_for(sees_internal: bool, definition: ProcessDefinition, event: Event) -> Event | None:

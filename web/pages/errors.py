@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 import engine
 from web.extensions import _
-from web.pages import tasks, tickets
+from web.pages import comments, tasks, tickets
 from web.pages.common import page
 from web.pages.formatting import translated
 
@@ -22,6 +22,7 @@ STATUSES = (400, 403, 404, 405, 409, 413, 422, 429, 500, 503)
 _FORM_PAGES: dict[str, Callable[..., ResponseReturnValue]] = {
     "pages.new_ticket": tickets.new_ticket_too_large,
     "pages.task": tasks.task_too_large,
+    "pages.add_comment": comments.comment_too_large,
 }
 
 
