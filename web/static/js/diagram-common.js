@@ -51,10 +51,11 @@
     container.setAttribute('data-ready', 'error');
   }
 
-  /* A new viewer drawing into the (emptied) container. */
-  function viewer(container) {
+  /* A new viewer drawing into the (emptied) container; `options` are bpmn-js's (e.g.
+   * `{ zoomScroll: { enabled: false } }`: the mouse wheel scrolls the page). */
+  function viewer(container, options) {
     container.textContent = '';
-    return new window.BpmnJS({ container: container });
+    return new window.BpmnJS(Object.assign({ container: container }, options || {}));
   }
 
   /* Add `marker` to each of `ids` the diagram has; the [id, marker] pairs added. */
