@@ -11,14 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select
 
 import engine
 from engine import Database, InvalidData, SessionKind, Settings
 from engine.background import outbox
 from engine.errors import Gone
 from engine.people import invitations
-from engine.persistence import repository
+from engine.persistence import migrate, repository
 from engine.persistence.tables import OutboxRow, PasswordTokenRow
 from tests.integration.smtp import SmtpServer, address
 
@@ -194,3 +195,30 @@ def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_session
     assert engine.session_user(database.uow(), here, SessionKind.PAGE) is not None
     assert engine.session_user(database.uow(), there, SessionKind.API) is None
     assert engine.authenticate(database.uow(), "auditor", GOOD) is not None
+
+
+
+def test_migration_0015_goes_down_and_up_again(empty_database_url: str) -> None:
+    def move(to: str) -> None:
+        config = migrate.alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if to == "0014" else command.upgrade)(config, to)
+
+    def tables() -> list[str]:
+        return inspect(database.engine).get_table_names()
+
+    with Database(empty_database_url) as database:
+        engine.init(database, demo=True)
+        assert "password_tokens" in tables()
+        move("0014")
+        assert "password_tokens" not in tables()
+        move("head")
+        engine.request_password_reset(database.uow(), "nobody@lkpp.test", BASE)
+        with database.uow() as uow:
+            user = repository.user_by_username(uow.session, "pengguna.bandung")
+            assert user is not None
+            user.email = address("pengguna.bandung")
+            uow.commit()
+        invite(database, "pengguna.bandung")
+        assert outbox_count(database) == 1
