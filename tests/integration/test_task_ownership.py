@@ -19,7 +19,7 @@ from tests.desk import Desk
 from tests.integration.api_client import USERS, Api
 
 HD, HD2 = "helpdesk.lkpp", "helpdesk2.lkpp"
-CALLERS = (*USERS, HD2)
+CALLERS = tuple(dict.fromkeys((*USERS, HD2)))
 WIB = ZoneInfo("Asia/Jakarta")
 
 

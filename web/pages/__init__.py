@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.pages import account, auth, comments, errors, inbox, intake, sso, tasks, tickets
+from web.pages import (
+    account,
+    attachment_files,
+    auth,
+    comments,
+    errors,
+    inbox,
+    intake,
+    ownership,
+    sso,
+    tasks,
+    tickets,
+)
 from web.pages.common import Route, add_routes
 
 bp = Blueprint("pages", __name__)
@@ -33,7 +45,9 @@ add_routes(bp, _ROUTES)
 intake.register(bp)  # Laporkan masalah (issue 12)
 account.register(bp)  # passwords by mail and /akun (issue 12)
 comments.register(bp)  # comments and internal notes on a ticket (issue 13)
+ownership.register(bp)  # Ambil / Lepas / Tugaskan ke and /beban-kerja (issue 13)
 bp.record_once(sso.set_up)  # the OpenID Connect client, when ESKALASI_OIDC_* are set
+bp.record_once(attachment_files.set_up)  # each file once, thumbnails, PDF (templates)
 
 
 @bp.get("/healthz")
