@@ -30,8 +30,11 @@ def test_a_user_sees_their_own_notifications_with_an_unread_badge(app: Flask,
     assert ticket.number in subject
     assert texts(page, '//li[@data-notification-id]//span[contains(@class, "status")]') == [
         "Tugas baru"]
-    # The others were told nothing about this ticket.
-    for username in ("admin.bandung", "pengguna.bandung", "admin.surabaya", "auditor"):
+    # The reporter is told the ticket was opened for them (issue 12); the others nothing.
+    reporter = visitor(app, "pengguna.bandung").get("/notifikasi")
+    assert texts(reporter, '//li[@data-notification-id]//span[contains(@class, "status")]') == [
+        "Tiket dibuka"]
+    for username in ("admin.bandung", "admin.surabaya", "auditor"):
         other = visitor(app, username)
         assert ids(html(other.get("/notifikasi"))) == [], username
         assert texts(other.get("/tugas"), UNREAD_BADGE) == []

@@ -13,6 +13,7 @@ from engine import Role, User
 from web import forms_render
 from web.context import actor, database
 from web.extensions import _
+from web.pages import intake
 from web.pages.common import page, paged, signed_in
 from web.pages.focus import ticket_focus
 
@@ -33,13 +34,16 @@ def tickets() -> ResponseReturnValue:
 
 
 def _new_ticket_page(user: User, form: Mapping[str, Any], status: int = 200,
-                     errors: Mapping[str, list[str]] | None = None) -> ResponseReturnValue:
+                     errors: Mapping[str, list[str]] | None = None,
+                     origin: engine.IntakeRequest | None = None) -> ResponseReturnValue:
     errors = errors or {}
-    values = request.form if request.method == "POST" and status != 413 else {}
+    values: Mapping[str, Any] = request.form if request.method == "POST" and status != 413 else {}
+    if origin is not None and not values:  # escalating a request: its answers, its reporter
+        values = {**origin.data, REPORTER: origin.reporter}
     return page("ticket_new.html", status, form=form,
                 fields=forms_render.widgets(form, values, errors),
                 reporters=engine.list_reporters(database().uow(), user),
-                reporter=values.get(REPORTER, ""), errors=errors,
+                reporter=values.get(REPORTER, ""), errors=errors, origin=origin,
                 other_errors=forms_render.other_errors(form, errors, (REPORTER, ATTACHMENTS)))
 
 
@@ -57,17 +61,23 @@ def new_ticket() -> ResponseReturnValue:
     """Step 1 (Admin LPSE): the start form, the reporting user and attachments."""
     user = actor()
     form = engine.start_form(database().uow(), user)
+    origin = intake.escalation(user)  # opened from an intake request (?permintaan=ID)
     if request.method == "GET":
-        return _new_ticket_page(user, form)
+        return _new_ticket_page(user, form, origin=origin)
     submission = forms_render.parse(form, request.form, request.files, user.lpse_timezone)
     submission.uploads += forms_render.uploads(request.files, ATTACHMENTS)
     if submission.errors:
-        return _new_ticket_page(user, form, 422, submission.errors)
+        return _new_ticket_page(user, form, 422, submission.errors, origin)
     try:
-        ticket = engine.open_ticket(database().uow(), user, request.form.get(REPORTER, ""),
-                                    submission.data, submission.uploads)
+        if origin is not None:
+            ticket = engine.escalate_request(database().uow(), user, origin.id,
+                                             submission.data, submission.uploads)
+        else:
+            ticket = engine.open_ticket(database().uow(), user,
+                                        request.form.get(REPORTER, ""), submission.data,
+                                        submission.uploads)
     except engine.InvalidData as invalid:
-        return _new_ticket_page(user, form, 422, invalid.errors)
+        return _new_ticket_page(user, form, 422, invalid.errors, origin)
     flash(_("Tiket %(number)s berhasil dibuat.", number=ticket.number), "success")
     return redirect(url_for(".ticket", ticket_id=ticket.id))
 
@@ -91,6 +101,7 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
     history = engine.ticket_history(database().uow(), user, ticket_id)
     mine = {task.id for task in history.ticket.tasks if task.lane == user.role.value}
     return page("ticket.html", history=history, ticket=history.ticket, my_tasks=mine,
+                origin=engine.request_of_ticket(database().uow(), user, ticket_id),
                 focus=ticket_focus(history, user),
                 diagram_url=url_for(".ticket_diagram", ticket_id=ticket_id))
 
