@@ -43,7 +43,8 @@ def _restart_session() -> None:
 
 
 # Where each role starts; everyone else starts in the inbox.
-_HOMES = {engine.Role.PROCESS_OWNER: "process.index", engine.Role.AUDITOR: "audit.search"}
+_HOMES = {engine.Role.PROCESS_OWNER: "process.index", engine.Role.AUDITOR: "audit.search",
+          engine.Role.ADMINISTRATOR: "people.accounts"}
 
 
 def home(user: engine.User) -> str:

@@ -102,6 +102,7 @@ def role_label(role: Role | str) -> str:
         Role.HELPDESK.value: _("Helpdesk LKPP"),
         Role.PROCESS_OWNER.value: _("Pemilik Proses"),
         Role.AUDITOR.value: _("Auditor"),
+        Role.ADMINISTRATOR.value: _("Administrator"),
         "system": _("Sistem"),  # timers fired by `eskalasi worker`
     }
     key = role.value if isinstance(role, Role) else str(role)
