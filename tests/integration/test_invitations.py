@@ -7,6 +7,7 @@ the delivered mail, as the person who receives it would.
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -222,3 +223,29 @@ def test_migration_0015_goes_down_and_up_again(empty_database_url: str) -> None:
             uow.commit()
         invite(database, "pengguna.bandung")
         assert outbox_count(database) == 1
+
+
+def test_two_people_racing_with_one_link_set_one_password(
+        database: Database, with_emails: None, smtp: SmtpServer) -> None:
+    invite(database, "pengguna.bandung")
+    token = token_in_mail(database, smtp, "pengguna.bandung")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def set_password(password: str) -> None:
+        barrier.wait()
+        try:
+            invitations.set_password_with_token(database.uow(), token, password)
+            outcomes.append(password)
+        except Gone:
+            outcomes.append("gone")
+
+    threads = [threading.Thread(target=set_password, args=(password,))
+               for password in (GOOD, "sepeda-biru-malam-sunyi")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[0] == "gone" and len(outcomes) == 2, outcomes
+    [winner] = [password for password in outcomes if password != "gone"]
+    assert engine.authenticate(database.uow(), "pengguna.bandung", winner) is not None
