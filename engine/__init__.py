@@ -115,6 +115,7 @@ from engine.tickets.intake import (
     submit_request,
 )
 from engine.tickets.mail_settings import mail_settings, set_mail_settings
+from engine.tickets.new_reporter import open_ticket_for_new_reporter
 from engine.tickets.notifications import (
     count_unread,
     list_notifications,
@@ -361,6 +362,7 @@ __all__ = [
     "may_see_internal",
     "migrate_tickets",
     "open_ticket",
+    "open_ticket_for_new_reporter",
     "parse_role",
     "parse_time_limit",
     "parse_zone",

@@ -275,3 +275,61 @@ def test_the_request_count_is_zero_for_other_lpses(app: Flask, desk: Desk) -> No
         assert uow.session.scalar(select(func.count()).select_from(OutboxRow)) is not None
     assert engine.count_open_requests(desk.database.uow(), desk.user(AS)) == 0
     assert engine.count_open_requests(desk.database.uow(), desk.user(AB)) == 1
+
+
+# --- the reporter added on the spot at ticket opening ----------------------------------------
+
+def new_ticket(person: Visitor, **values: Any) -> Any:
+    return person.post("/tiket/baru", {**FIELDS, **values}, content_type="multipart/form-data")
+
+
+def users_named(desk: Desk, username_prefix: str) -> list[tuple[Any, ...]]:
+    """(username, role, LPSE name) of the accounts whose username starts so, oldest first."""
+    with desk.database.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(
+            "SELECT u.username, u.role, l.name FROM users u LEFT JOIN lpse l ON l.id = u.lpse_id "
+            "WHERE u.username LIKE :p ORDER BY u.id"), {"p": f"{username_prefix}%"})]
+
+
+def test_an_admin_adds_the_reporter_on_the_spot_who_is_invited_and_told_of_the_ticket(
+        app: Flask, desk: Desk, smtp: SmtpServer) -> None:
+    admin = visitor(app, AB)
+    form = admin.get("/tiket/baru")
+    assert html(form).xpath("//input[@name='reporter_email']")
+    opened = new_ticket(admin, reporter="", reporter_name="Siti Rahma",
+                        reporter_email="Siti.Rahma+spse@pemkot.test")
+    assert opened.status_code == 302, field_errors(opened)
+    ticket_id = int(opened.headers["Location"].rsplit("/", 1)[1])
+    assert users_named(desk, "siti.rahma") == [
+        ("siti.rahma.spse", "Pengguna SPSE", "LPSE Kota Bandung")]
+    ticket = engine.get_ticket(desk.database.uow(), desk.user(HD), ticket_id)
+    assert ticket.reporter == "siti.rahma.spse"
+    outbox.send_due(desk.database, smtp.settings)
+    mails = smtp.to("Siti.Rahma+spse@pemkot.test")
+    assert any("/sandi/" in mail.body for mail in mails)          # the invitation
+    assert any(ticket.number in mail.subject and f"/tiket/{ticket_id}" in mail.body
+               for mail in mails)                                   # the ticket opened
+
+
+def test_a_derived_username_that_is_taken_gets_a_number(app: Flask, desk: Desk) -> None:
+    opened = new_ticket(visitor(app, AB), reporter_name="Pengguna Kedua",
+                        reporter_email="pengguna.bandung@lain.test")
+    assert opened.status_code == 302, field_errors(opened)
+    assert [u for u, _, _ in users_named(desk, "pengguna.bandung")] == [
+        "pengguna.bandung", "pengguna.bandung.2"]
+
+
+def test_a_bad_new_reporter_or_bad_ticket_creates_neither_account_nor_ticket(
+        app: Flask, desk: Desk) -> None:
+    admin = visitor(app, AB)
+    before = counts(desk)
+    bad_email = new_ticket(admin, reporter_name="Budi", reporter_email="bukan-email")
+    assert bad_email.status_code == 422
+    assert set(field_errors(bad_email)) == {"reporter_email"}
+    no_name = new_ticket(admin, reporter_email="budi@pemkot.test")
+    assert no_name.status_code == 422 and set(field_errors(no_name)) == {"reporter_name"}
+    bad_ticket = new_ticket(admin, reporter_name="Budi", reporter_email="budi@pemkot.test",
+                            judul="")
+    assert bad_ticket.status_code == 422 and "judul" in field_errors(bad_ticket)
+    assert users_named(desk, "budi") == []
+    assert counts(desk) == before

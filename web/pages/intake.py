@@ -143,6 +143,15 @@ def escalation(user: User) -> engine.IntakeRequest | None:
     return found
 
 
+NEW_NAME, NEW_EMAIL = "reporter_name", "reporter_email"
+
+
+def new_reporter_typed() -> bool:
+    """Whether the ticket form names a reporter to add on the spot (and picks none)."""
+    return not request.form.get("reporter") and any(
+        request.form.get(name, "").strip() for name in (NEW_NAME, NEW_EMAIL))
+
+
 def open_requests() -> int:
     """How many requests wait for the signed-in Admin LPSE (0 for everyone else)."""
     user = actor()
@@ -170,4 +179,5 @@ def register(bp: Blueprint) -> None:
         return {"open_requests": open_requests}
 
 
-__all__ = ["ROUTES", "escalation", "open_requests", "register"]
+__all__ = ["NEW_EMAIL", "NEW_NAME", "ROUTES", "escalation", "new_reporter_typed", "open_requests",
+           "register"]

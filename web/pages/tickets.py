@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
@@ -44,7 +44,8 @@ def _new_ticket_page(user: User, form: Mapping[str, Any], status: int = 200,
                 fields=forms_render.widgets(form, values, errors),
                 reporters=engine.list_reporters(database().uow(), user),
                 reporter=values.get(REPORTER, ""), errors=errors, origin=origin,
-                other_errors=forms_render.other_errors(form, errors, (REPORTER, ATTACHMENTS)))
+                other_errors=forms_render.other_errors(
+                    form, errors, (REPORTER, ATTACHMENTS, intake.NEW_NAME, intake.NEW_EMAIL)))
 
 
 def _admin() -> User:
@@ -72,6 +73,11 @@ def new_ticket() -> ResponseReturnValue:
         if origin is not None:
             ticket = engine.escalate_request(database().uow(), user, origin.id,
                                              submission.data, submission.uploads)
+        elif intake.new_reporter_typed():  # added on the spot: account, invitation, ticket
+            ticket = engine.open_ticket_for_new_reporter(
+                database().uow(), user, request.form.get(intake.NEW_NAME, ""),
+                request.form.get(intake.NEW_EMAIL, ""), submission.data, submission.uploads,
+                settings=current_app.config.get("SETTINGS"))
         else:
             ticket = engine.open_ticket(database().uow(), user,
                                         request.form.get(REPORTER, ""), submission.data,
