@@ -66,7 +66,8 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "file_too_large": _("%(name)s: lebih besar dari %(megabytes)s MB."),
     "file_empty": _("%(name)s: berkas kosong."),
     "file_type_refused": _("%(name)s: jenis berkas tidak diterima (hanya gambar PNG/JPEG/GIF/"
-                           "WebP, PDF, atau rekaman MP4/WebM)."),
+                           "WebP, PDF, rekaman MP4/WebM, teks/log/CSV, ZIP, atau dokumen "
+                           "Office/OpenDocument)."),
     "field_required": _("Wajib diisi."),
     "field_choose_one": _("Pilih salah satu: %(choices)s."),
     "field_type": _("Harus berupa %(kind)s."),
@@ -281,6 +282,17 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "unknown_notification_kind": _("Jenis notifikasi '%(kind)s' tidak dikenal."),
     "unknown_mail_mode": _("Pilihan email '%(mode)s' tidak dikenal: pilih langsung, "
                            "ringkasan harian, atau tidak dikirim."),
+    # Attachments by content (issue 13).
+    "file_not_text": _("%(name)s: bukan berkas teks (isinya data biner)."),
+    "file_not_zip": _("%(name)s: bukan arsip ZIP yang utuh."),
+    "file_not_office": _("%(name)s: isinya bukan dokumen .%(kind)s yang sah."),
+    "file_zip_too_many": _("%(name)s: ZIP memuat lebih dari %(limit)s berkas."),
+    "file_zip_bomb": _("%(name)s: isi ZIP terlalu besar bila dibuka (lebih dari %(megabytes)s "
+                       "MB)."),
+    "file_not_forwardable": _("Berkas yang diteruskan bukan lampiran tiket ini."),
+    # Forms pre-filled from earlier steps (issue 13).
+    "prefill_unknown_field": _("%(element)s: x-prefill-from pada kolom '%(field)s' menyebut "
+                               "'%(source)s', yang tidak ada di formulir langkah lain"),
 })
 
 Translate = Callable[[str], str]

@@ -32,6 +32,8 @@ from web.pages.formatting import english, translated
 
 TEXTAREA_ABOVE = 200  # strings allowed to be longer than this get a textarea
 RADIO_UP_TO = 4       # enums with at most this many options are radio buttons
+SCALE_UP_TO = 10      # an integer range this short (a rating) is radio buttons too
+RATING = range(1, 6)  # 1–5 with words, from "sangat buruk" to "sangat baik"
 _INPUT_TYPES = {"email": "email", "date": "date", "date-time": "datetime-local", "uri": "url"}
 _DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
@@ -74,6 +76,7 @@ class Widget:
     max_length: int | None = None
     errors: tuple[str, ...] = ()
     input_type: str = "text"
+    internal: bool = False  # `"x-visibility": "internal"`: never shown to the Pengguna SPSE
 
     @property
     def described_by(self) -> str:
@@ -110,13 +113,30 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _scale(prop: Mapping[str, Any]) -> range | None:
+    """An integer from a short range (a rating 1–5): its values, to offer as choices."""
+    low, high = prop.get("minimum"), prop.get("maximum")
+    if (prop.get("type") != "integer" or "enum" in prop or not isinstance(low, int)
+            or not isinstance(high, int) or isinstance(low, bool) or isinstance(high, bool)):
+        return None
+    return range(low, high + 1) if 0 < high - low + 1 <= SCALE_UP_TO else None
+
+
+def _scale_label(number: int, scale: range) -> str:
+    if scale == RATING:
+        words = {1: _("Sangat buruk"), 2: _("Buruk"), 3: _("Cukup"), 4: _("Baik"),
+                 5: _("Sangat baik")}
+        return f"{number} – {words[number]}"
+    return str(number)
+
+
 def _kind(prop: Mapping[str, Any]) -> str:
     kind = str(prop.get("type", "string"))
     if _is_file(prop):
         return "file"
     if "enum" in prop:
         return "radio" if len(prop["enum"]) <= RADIO_UP_TO else "select"
-    if kind == "boolean":
+    if kind == "boolean" or _scale(prop) is not None:
         return "radio"
     if kind in ("integer", "number"):
         return "number"
@@ -155,6 +175,9 @@ def _choices(prop: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         return options
     if prop.get("type") == "boolean":
         return (("true", _("Ya")), ("false", _("Tidak")))
+    scale = _scale(prop)
+    if scale is not None:
+        return tuple((str(number), _scale_label(number, scale)) for number in scale)
     return ()
 
 
@@ -173,6 +196,7 @@ def widget(name: str, prop: Mapping[str, Any], required: bool, value: str = "",
         max_length=prop.get("maxLength") if kind not in ("number", "file") else None,
         errors=tuple(translated(message) for message in errors),
         input_type=_INPUT_TYPES.get(str(prop.get("format")), "text"),
+        internal=prop.get("x-visibility") == "internal",
     )
 
 
@@ -180,9 +204,13 @@ def widgets(schema: Mapping[str, Any], values: FormLike | Mapping[str, Any] | No
             errors: Mapping[str, list[str]] | None = None) -> list[Widget]:
     """Every field of the form, in the schema's order, with entered values and errors."""
     required = set(schema.get("required", []))
+    # Nothing entered yet: a field starts on its `default` (pre-filled from an earlier step).
+    fresh = not values
     values = values or {}
     errors = errors or {}
-    return [widget(name, prop, name in required, _text(values.get(name)), errors.get(name, ()))
+    return [widget(name, prop, name in required,
+                   _text(prop.get("default") if fresh else values.get(name)),
+                   errors.get(name, ()))
             for name, prop in _properties(schema).items()]
 
 

@@ -26,6 +26,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from engine.messages import Message
 from engine.process.calendar import time_limit_problem
 from engine.process.forms import pattern_problem
+from engine.process.prefill import prefill_sources
 from engine.process.visibility import visibility_problems
 from engine.sandbox import ChecksTimedOut, check_expression, check_script, checks_until
 from engine.sandbox.json_values import static_problems
@@ -440,11 +441,13 @@ class _Checker:
             self.add(process, Message("steps_uncovered", steps=", ".join(missing)))
 
     def check_forms(self, nodes: Iterable[Tree]) -> None:
+        named: list[tuple[Tree, str]] = []
         for node in nodes:
             if local(node.tag) != "userTask":
                 continue
             self.in_time()
             name = properties(node).get("formJsonSchemaFilename", "").strip()
+            named.append((node, name))
             if not name:
                 self.add(node, Message("no_form", element=label(node)))
             elif not FORM_NAME.match(name):
@@ -459,6 +462,18 @@ class _Checker:
                 self.resolved_forms[name] = dict(self.fallback[name])
             else:
                 self.add(node, Message("form_missing", element=label(node), name=name))
+        self.check_prefill(named)
+
+    def check_prefill(self, named: Iterable[tuple[Tree, str]]) -> None:
+        """`x-prefill-from` names a field of another step's form (issue 13)."""
+        named = [(node, name) for node, name in named if name in self.resolved_forms]
+        for node, name in named:
+            for field, source in prefill_sources(self.resolved_forms[name]).items():
+                earlier = {other for _node, other_name in named if other_name != name
+                           for other in self.resolved_forms[other_name].get("properties", {})}
+                if not isinstance(source, str) or source not in earlier:
+                    self.add(node, Message("prefill_unknown_field", element=label(node),
+                                           field=field, source=str(source)))
 
     def check_time_limits(self, nodes: Mapping[str, Tree]) -> None:
         """`timeLimit` is working hours or days; a timer on a step runs on its limit."""

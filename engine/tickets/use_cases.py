@@ -18,7 +18,7 @@ from engine.persistence.tables import EventRow, TaskRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import current_definition, definition_of
-from engine.tickets import access, notifications, runtime, store, visibility
+from engine.tickets import access, notifications, prefill, runtime, store, visibility
 from engine.tickets.attachments import check_uploads
 from engine.tickets.store import CLOSED, COMPLETION_ATTEMPTS, OPEN, RACED
 from engine.types import Event, Role, Task, Ticket, Upload, User
@@ -277,10 +277,13 @@ def _tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:
         select(TicketRow).where(TicketRow.id.in_({r.ticket_id for r in rows})))}
     lpses = repository.lpse_names(session, {r.lpse_id for r in rows})
     assignees = holders(session, rows)
-    return [_task_of(row, tickets[row.ticket_id], lpses.get(row.lpse_id, ""),
-                     definition_of(session, tickets[row.ticket_id].process_version_id),
-                     assignees)
-            for row in rows]
+    definitions = {ticket_id: definition_of(session, ticket.process_version_id)
+                   for ticket_id, ticket in tickets.items()}
+    tasks = [_task_of(row, tickets[row.ticket_id], lpses.get(row.lpse_id, ""),
+                      definitions[row.ticket_id], assignees)
+             for row in rows]
+    # Forms pre-filled from earlier steps where the diagram says so (x-prefill-from).
+    return prefill.prefill_tasks(session, tasks, definitions)
 
 
 def to_tasks(session: Session, rows: Sequence[TaskRow]) -> list[Task]:

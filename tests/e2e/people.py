@@ -153,7 +153,11 @@ class Person:
         task_url = self.page.url
         fill_form(self.page, step, data)
         with self.page.expect_navigation(wait_until="domcontentloaded"):
-            self.page.get_by_role("button", name="Kirim").click()
+            self.page.get_by_role("button", name="Kirim", exact=True).click()
+        if self.page.url == task_url and self.page.locator("#konfirmasi-kosong").count():
+            # Nothing filled in an all-optional form: the page asks first (issue 13).
+            with self.page.expect_navigation(wait_until="domcontentloaded"):
+                self.page.get_by_role("button", name="Kirim tanpa isian").click()
         assert self.page.url != task_url, (
             f"{self.username}'s {step} was not accepted: "
             + " / ".join(self.page.locator(".error, .errors, [role=alert]").all_inner_texts()))

@@ -53,7 +53,8 @@ TEXT = st.characters(exclude_characters="\x00", exclude_categories=["Cs"])
 URL_PART = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=20)
 ENGLISH_TEXTS = {"x-title-en", "x-description-en"}  # annotations: no effect on what is valid
 PROPERTY_KEYWORDS = {"type", "title", "description", "minLength", "maxLength", "minimum",
-                     "maximum", "format", "enum", "x-enum-titles-en", *ENGLISH_TEXTS}
+                     "maximum", "format", "enum", "x-enum-titles-en", *ENGLISH_TEXTS,
+                     "x-prefill-from"}  # names the earlier field giving the default
 FORM_KEYWORDS = {"$schema", "title", "description", "type", "properties", "required",
                  "additionalProperties", "if", "then", *ENGLISH_TEXTS}
 

@@ -76,9 +76,13 @@ def test_each_widget_kind_is_rendered_from_the_real_forms(app: Flask, desk: Desk
                        "step12_penanganan", "step13_cek_selesai", "step14_balas_selesai",
                        "step15_periksa", "step16_konfirmasi")
     step17 = html(admin.get(f"/tugas/{desk.task(closing, 'step17_tutup').id}"))
-    number = step17.xpath('//input[@id="rating"]')[0]
-    assert (number.get("type"), number.get("min"), number.get("max"), number.get("step")) == (
-        "number", "1", "5", "1")
+    # The rating is a choice of 1 to 5 with words, not a number box.
+    assert step17.xpath('//input[@id="rating"]') == []
+    assert step17.xpath('//fieldset[@id="rating"]//input[@type="radio"]/@value') == [
+        "1", "2", "3", "4", "5"]
+    assert [" ".join(label.text_content().split()) for label in
+            step17.xpath('//fieldset[@id="rating"]//label')] == [
+        "1 – Sangat buruk", "2 – Buruk", "3 – Cukup", "4 – Baik", "5 – Sangat baik"]
 
 
 def test_completing_a_task_goes_to_the_ticket_with_a_message(app: Flask, desk: Desk) -> None:
@@ -125,7 +129,7 @@ def test_an_unreadable_number_is_refused_without_the_engine(app: Flask, desk: De
         "rating": "lima", "komentar": "Bagus"})
     assert response.status_code == 422
     assert field_errors(response) == {"rating": "Harus berupa angka."}
-    assert html(response).xpath('//input[@id="rating"]/@value') == ["lima"]
+    assert html(response).xpath('//input[@name="rating"][@checked]') == []
     assert len(events(desk, closing.id)) == before
 
 
