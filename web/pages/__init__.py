@@ -20,6 +20,7 @@ from web.pages import (
     ownership,
     sso,
     tasks,
+    ticket_list,
     tickets,
 )
 from web.pages.common import Route, add_routes
@@ -33,7 +34,7 @@ _ROUTES: tuple[Route, ...] = (
     ("/bahasa", "switch_language", auth.switch_language, ("POST",)),
     ("/tugas", "inbox", inbox.inbox, ("GET",)),
     ("/tugas/<task_id>", "task", tasks.task, ("GET", "POST")),
-    ("/tiket", "tickets", tickets.tickets, ("GET",)),
+    ("/tiket", "tickets", ticket_list.tickets, ("GET",)),
     ("/tiket/baru", "new_ticket", tickets.new_ticket, ("GET", "POST")),
     ("/tiket/<id:ticket_id>", "ticket", tickets.ticket, ("GET",)),
     ("/tiket/<id:ticket_id>/diagram.json", "ticket_diagram", tickets.ticket_diagram, ("GET",)),

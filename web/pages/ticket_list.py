@@ -1,17 +1,20 @@
-"""Daftar Tiket's search box and filters (issue 13): read from the query string, kept in
-every page link, and the choices each role is offered."""
+"""Daftar Tiket (issue 13): search, filters and the columns people work by (current step,
+whose turn, holder, due time). The search and filters are read from the query string, kept
+in every page link; each role is offered the choices that narrow what they see."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
+from flask.typing import ResponseReturnValue
 
 import engine
 from engine import Role, User
-from web.context import database
-from web.pages.common import number_arg
+from web.context import actor, database
+from web.pages.common import number_arg, page, paged, signed_in
 
 SEARCH = "q"
 LPSE = "lpse"
@@ -56,3 +59,14 @@ def read(user: User) -> ListFilters:
         query=query, args=args,
         lpses=engine.list_lpse(database().uow()) if user.role in CHOOSE_LPSE else [],
         steps=engine.step_choices(database().uow()), holders=user.role in CHOOSE_HOLDER)
+
+
+@signed_in
+def tickets() -> ResponseReturnValue:
+    """Daftar Tiket: the tickets the user may see, newest first (best match first when
+    searched, or by due time), narrowed by LPSE, SOP step and holder, 25 a page."""
+    user = actor()
+    chosen = read(user)
+    rows, pager = paged(lambda limit, offset: engine.find_tickets(
+        database().uow(), user, chosen.query, limit=limit, offset=offset), chosen.args)
+    return page("tickets.html", tickets=rows, **pager, chosen=chosen, now=datetime.now(UTC))
