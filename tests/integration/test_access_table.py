@@ -566,6 +566,11 @@ PASSWORDS = [
          lambda w, caller: {"data": {"current_password": "wrong",
                                      "new_password": NEW_PASSWORD,
                                      "new_password_again": NEW_PASSWORD}}),
+    # Issue 13: each person's own mail settings; an unknown choice is 422, nothing saved.
+    Case("mail settings", "GET", "/akun/notifikasi", lambda w: "/akun/notifikasi",
+         everyone(200, 302)),
+    Case("mail settings invalid", "POST", "/akun/notifikasi", lambda w: "/akun/notifikasi",
+         everyone(422, 302), lambda w, caller: {"data": {"task_assigned": "kadang"}}),
 ]
 
 

@@ -17,6 +17,7 @@ from web.pages import (
     errors,
     inbox,
     intake,
+    mail_settings,
     ownership,
     sso,
     tasks,
@@ -46,6 +47,7 @@ add_routes(bp, _ROUTES)
 intake.register(bp)  # Laporkan masalah (issue 12)
 account.register(bp)  # passwords by mail and /akun (issue 12)
 comments.register(bp)  # comments and internal notes on a ticket (issue 13)
+mail_settings.register(bp)  # Pengaturan email, /akun/notifikasi (issue 13)
 ownership.register(bp)  # Ambil / Lepas / Tugaskan ke and /beban-kerja (issue 13)
 bp.record_once(sso.set_up)  # the OpenID Connect client, when ESKALASI_OIDC_* are set
 bp.record_once(attachment_files.set_up)  # each file once, thumbnails, PDF (templates)
