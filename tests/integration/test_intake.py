@@ -8,11 +8,14 @@ import re
 from typing import Any
 
 import pytest
+from alembic import command
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 import engine
+from engine import Database
 from engine.background import outbox
+from engine.persistence import migrate
 from engine.persistence.tables import IntakeRequestRow, NotificationRow, OutboxRow, UserRow
 from tests.desk import STEP_DATA, Desk
 from tests.integration.smtp import SmtpServer, address
@@ -333,3 +336,24 @@ def test_a_bad_new_reporter_or_bad_ticket_creates_neither_account_nor_ticket(
     assert bad_ticket.status_code == 422 and "judul" in field_errors(bad_ticket)
     assert users_named(desk, "budi") == []
     assert counts(desk) == before
+
+
+def test_migration_0016_goes_down_and_up_again(empty_database_url: str) -> None:
+    def move(to: str) -> None:
+        config = migrate.alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if to == "0015" else command.upgrade)(config, to)
+
+    def tables() -> list[str]:
+        return inspect(database.engine).get_table_names()
+
+    with Database(empty_database_url) as database:
+        engine.init(database, demo=True)
+        assert "intake_requests" in tables()
+        move("0015")
+        assert "intake_requests" not in tables()
+        move("head")
+        desk = Desk(database)
+        found = engine.submit_request(database.uow(), desk.user(PB), FIELDS)
+        assert engine.get_request(database.uow(), desk.user(AB), found.id).status == "open"
