@@ -52,6 +52,10 @@ def fill_form(page: Page, step: str, data: dict[str, Any]) -> None:
             page.check(f'input[type=radio][name="{name}"][value="{value}"]')
         elif "enum" in spec:
             page.select_option(f'select[name="{name}"]', str(value))
+        elif (spec.get("type") == "integer" and isinstance(spec.get("minimum"), int)
+              and isinstance(spec.get("maximum"), int)
+              and spec["maximum"] - spec["minimum"] < 10):  # a rating: radio choices
+            page.check(f'input[type=radio][name="{name}"][value="{value}"]')
         elif spec.get("format") == "date-time":
             page.fill(f'input[type="datetime-local"][name="{name}"]', to_datetime_local(value))
         else:
