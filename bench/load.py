@@ -11,7 +11,15 @@ are taken at random, so tickets also loop (data requests, not solved, reopened).
 Prints completions per second, p50/p95/p99 per endpoint, and errors (5xx, broken
 connections, any 4xx other than a lost race); then runs `eskalasi verify --all`.
 
+With --claiming (issue 13) Helpdesk LKPP work as a team does with ownership: go on with the
+tasks they hold (`?assignee=me`), else claim one of the ten oldest unclaimed
+(`?assignee=none`) before filling it in; a 409 on the claim means someone was quicker, so
+they pick another. A lost race is then a completion refused with 409 (work thrown away);
+a refused claim costs nothing. --compare runs both ways, one after the other, on fresh
+databases and prints the two counts side by side.
+
     .venv/bin/python bench/load.py [--duration 180] [--users 50] [--workers 4] \
+        [--claiming | --compare] \
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench_load]
 """
 
@@ -148,6 +156,7 @@ class User:
     role: str
     username: str
     reporter: str = ""  # for an Admin LPSE: the Pengguna SPSE of their LPSE
+    claiming: bool = False  # Helpdesk LKPP: claim a task before filling it in
 
     def run(self, client: Client, until: float, stats: Stats, seed: int) -> None:
         rng = random.Random(seed)
@@ -199,7 +208,33 @@ class User:
 
     def act_helpdesk(self, client: Client, rng: random.Random, stats: Stats) -> bool:
         # Several people work one inbox: each takes one of the oldest ten, so races happen.
+        if self.claiming:
+            return self.claim_and_work(client, rng, stats)
         return self.work_task(client, rng, stats, pick_from=10)
+
+    def claim_and_work(self, client: Client, rng: random.Random, stats: Stats) -> bool:
+        """My held task first; else claim one of the ten oldest unclaimed (409: someone was
+        quicker, pick another next round), then complete it."""
+        status, found = client.call("GET", "/tasks?assignee=me&limit=1")
+        if status != 200:
+            return False
+        if not found["items"]:
+            status, found = client.call("GET", "/tasks?assignee=none&limit=10")
+            if status != 200 or not found["items"]:
+                return False
+            task = rng.choice(found["items"])
+            status, _ = client.call("POST", f"/tasks/{task['id']}/claim", ok=(404, 409))
+            if status != 200:
+                return True
+        else:
+            task = found["items"][0]
+        status, ticket = client.call("POST", f"/tasks/{task['id']}/complete",
+                                     {"data": form_data(task["step"], rng)}, ok=(404, 409))
+        if status == 200:
+            with stats.lock:
+                stats.completed.append((task["id"], task["ticket_id"], task["step"]))
+                stats.closed += ticket["status"] == "closed"
+        return True
 
     def act_auditor(self, client: Client, rng: random.Random, stats: Stats) -> bool:
         status, found = client.call("GET", "/tickets?limit=50")
@@ -217,7 +252,7 @@ class User:
         return False
 
 
-def cast(users: int) -> list[User]:
+def cast(users: int, claiming: bool = False) -> list[User]:
     """About half the users are LPSE pairs (admin + user); the rest Helpdesk LKPP, auditors
     and process owners."""
     pairs = max(1, users * 12 // 50)
@@ -228,7 +263,8 @@ def cast(users: int) -> list[User]:
     for number in range(pairs):
         cast.append(User("admin", f"admin.load{number:02d}", f"pengguna.load{number:02d}"))
         cast.append(User("pengguna", f"pengguna.load{number:02d}"))
-    cast += [User("helpdesk", f"helpdesk.load{n:02d}") for n in range(helpdesk)]
+    cast += [User("helpdesk", f"helpdesk.load{n:02d}", claiming=claiming)
+             for n in range(helpdesk)]
     cast += [User("auditor", f"auditor.load{n:02d}") for n in range(auditors)]
     cast += [User("owner", f"pemilik.load{n:02d}") for n in range(owners)]
     return cast
@@ -334,17 +370,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+COMPLETE, CLAIM = "POST /tasks/{id}/complete", "POST /tasks/{id}/claim"
+
+
+def lost_races(stats: Stats) -> int:
+    """Completions refused with 409: work someone filled in and lost."""
+    return stats.statuses[COMPLETE][409]
+
+
 def report(stats: Stats, elapsed: float) -> int:
     """Print the figures; the number of errors."""
     completions = len(stats.completed) + len(stats.opened)
     requests = sum(len(v) for v in stats.latency.values())
-    conflicts = sum(c[409] for c in stats.statuses.values())
+    conflicts = lost_races(stats)
     errors = sum(stats.failures.values())
     print(f"ran {elapsed:.0f} s: {requests:,} requests ({requests / elapsed:.1f}/s), "
           f"{completions:,} completions = {len(stats.opened):,} tickets opened + "
           f"{len(stats.completed):,} tasks completed ({completions / elapsed:.1f}/s), "
           f"{stats.closed:,} tickets closed")
-    print(f"lost races (409, expected when two people take one task): {conflicts}")
+    print(f"lost races (completions refused with 409: work thrown away): {conflicts}")
+    print(f"claims refused (409 on claim: someone was quicker, nothing lost): "
+          f"{stats.statuses[CLAIM][409]}")
     print(f"errors (5xx, broken connections, other 4xx): {errors}")
     print(f"{'endpoint':44s} {'count':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s}  "
           f"statuses")
@@ -381,12 +427,29 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=180, help="seconds of load")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--claiming", action="store_true",
+                        help="Helpdesk LKPP claim a task before completing it (issue 13)")
+    parser.add_argument("--compare", action="store_true",
+                        help="run without claiming, then with, and compare lost races")
     parser.add_argument("--postgres", default=os.environ.get(
         "ESKALASI_LOAD_DATABASE_URL",
         "postgresql+psycopg://postgres@127.0.0.1:5432/bench_load"))
     args = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    people = cast(args.users)
+    modes = [False, True] if args.compare else [args.claiming]
+    results = []
+    for claiming in modes:
+        print(f"--- {'with' if claiming else 'without'} claiming ---")
+        results.append(run_once(args, claiming))
+    if args.compare:
+        (lost_before, _), (lost_after, _) = results
+        print(f"lost races: {lost_before} without claiming, {lost_after} with claiming")
+    sys.exit(1 if any(failed for _, failed in results) else 0)
+
+
+def run_once(args: argparse.Namespace, claiming: bool) -> tuple[int, bool]:
+    """One load run on a fresh database: (lost races, whether anything failed)."""
+    people = cast(args.users, claiming)
     print(f"{len(people)} users: " + ", ".join(
         f"{n} {role}" for role, n in Counter(p.role for p in people).items()))
     recreate_database(args.postgres)
@@ -406,7 +469,7 @@ def main() -> None:
     errors = report(stats, elapsed)
     status, line = verify_all(args.postgres)
     print(f"eskalasi verify --all: exit {status}: {line}")
-    sys.exit(1 if errors or status else 0)
+    return lost_races(stats), bool(errors or status)
 
 
 if __name__ == "__main__":

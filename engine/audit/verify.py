@@ -45,7 +45,7 @@ from engine.process.definitions import ProcessDefinition
 from engine.process.versions import PROCESS_STREAM, definition_of
 from engine.tickets import intake, runtime
 from engine.tickets.use_cases import CLOSED, OPEN, ticket_stream
-from engine.types import Event, Verification
+from engine.types import Event, EventType, Verification
 
 BATCH = 500
 FORM_EVENTS = (chain.TICKET_OPENED, chain.TASK_COMPLETED)
@@ -61,6 +61,9 @@ _PLAIN = frozenset({
 # that fired is the same to replay whenever it was due; an overdue step changes nothing.
 _REPLAY_READS: dict[str, tuple[str, ...]] = {chain.TIMER_FIRED: ("task", "timer"),
                                              chain.STEP_OVERDUE: ()}
+# Who holds a task (issue 13) changes nothing replay sees either.
+_REPLAY_READS.update({kind: () for kind in (EventType.TASK_CLAIMED, EventType.TASK_RELEASED,
+                                            EventType.TASK_ASSIGNED)})
 _EXPRESSIONS = frozenset({"conditionExpression", "timeDuration", "timeDate", "timeCycle"})
 
 

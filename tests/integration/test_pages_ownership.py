@@ -156,3 +156,16 @@ def test_a_pengguna_task_page_has_no_ownership_panel(app: Flask, desk: Desk) -> 
     task = desk.task(ticket, "step09_kirim_data_pengguna")
     page = visitor(app, "pengguna.bandung").get(f"/tugas/{task.id}")
     assert page.status_code == 200 and 'id="kepemilikan"' not in page.text
+
+
+def test_the_ticket_history_tells_who_took_released_and_assigned_the_task(
+        app: Flask, desk: Desk) -> None:
+    ticket = desk.open()
+    task_id = step2(ticket)
+    agent = visitor(app, HD)
+    agent.post(f"/tugas/{task_id}/ambil")
+    agent.post(f"/tugas/{task_id}/lepas")
+    agent.post(f"/tugas/{task_id}/tugaskan", {"username": HD2, "ambil_alih": "1"})
+    page = agent.get(f"/tiket/{ticket.id}")
+    assert texts(page, '//strong[@class="ownership-event"]') == [
+        "Tugas diambil", "Tugas dilepas", "Tugas ditugaskan"]
