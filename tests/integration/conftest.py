@@ -38,3 +38,14 @@ def with_emails(database: Database) -> None:
             if user.username != "admin.surabaya":
                 user.email = address(user.username)
         uow.commit()
+
+
+@pytest.fixture
+def helpdesk_mail_only(database: Database) -> None:
+    """Only `helpdesk.lkpp` has an address, so a new ticket makes exactly one mail (for tests
+    of the outbox's mechanics); the others it tells (the second helpdesk user, the reporter
+    the ticket was opened for) read it in the app."""
+    with database.uow() as uow:
+        for user in uow.session.scalars(select(UserRow)):
+            user.email = address(user.username) if user.username == "helpdesk.lkpp" else None
+        uow.commit()

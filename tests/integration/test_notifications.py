@@ -46,7 +46,7 @@ def counts(database: Database) -> tuple[int, int]:
 
 
 def test_a_new_ticket_tells_helpdesk_in_app_and_by_mail_to_a_real_smtp_server(
-        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+        desk: Desk, helpdesk_mail_only: None, smtp: SmtpServer) -> None:
     ticket = desk.open()
     task = desk.task(ticket, "step02_terima")
 
@@ -66,7 +66,7 @@ def test_a_new_ticket_tells_helpdesk_in_app_and_by_mail_to_a_real_smtp_server(
 
 
 def test_mail_waits_in_the_outbox_while_the_server_is_down_and_goes_when_it_returns(
-        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+        desk: Desk, helpdesk_mail_only: None, smtp: SmtpServer) -> None:
     smtp.stop()
     desk.open()
 
@@ -86,7 +86,7 @@ def test_mail_waits_in_the_outbox_while_the_server_is_down_and_goes_when_it_retu
     assert len(smtp.to(address("helpdesk.lkpp"))) == 1
 
 
-def test_retries_back_off_exponentially_up_to_an_hour(desk: Desk, with_emails: None) -> None:
+def test_retries_back_off_exponentially_up_to_an_hour(desk: Desk, helpdesk_mail_only: None) -> None:
     nowhere = SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
     desk.open()
     moment = datetime.now(UTC)
@@ -104,7 +104,7 @@ def test_retries_back_off_exponentially_up_to_an_hour(desk: Desk, with_emails: N
     assert outbox.backoff(30) == timedelta(hours=1)
 
 
-def test_a_refused_recipient_is_not_retried(desk: Desk, with_emails: None,
+def test_a_refused_recipient_is_not_retried(desk: Desk, helpdesk_mail_only: None,
                                             smtp: SmtpServer) -> None:
     desk.open()
     with desk.database.uow() as uow:
@@ -116,7 +116,8 @@ def test_a_refused_recipient_is_not_retried(desk: Desk, with_emails: None,
     assert row.failed_at is not None and row.sent_at is None and row.last_error
 
 
-def test_without_an_smtp_host_mail_stays_in_the_outbox(desk: Desk, with_emails: None) -> None:
+def test_without_an_smtp_host_mail_stays_in_the_outbox(desk: Desk,
+                                                      helpdesk_mail_only: None) -> None:
     desk.open()
     assert SmtpSettings.from_environment({}) is None
     assert outbox.send_due(desk.database, None).sent == 0
@@ -179,8 +180,10 @@ def test_each_new_task_tells_the_people_of_its_lane(desk: Desk, with_emails: Non
     desk.run(ticket, "step07_terima_permintaan",
              ("step08_data_pengguna", {"perlu_data_pengguna": True,
                                       "permintaan_ke_pengguna": "Tangkapan layar galat"}))
-    # Step 9 (Pengguna SPSE): a request for data, to the reporter.
-    [asked] = notification_rows(desk.database, "pengguna.bandung")
+    # Step 9 (Pengguna SPSE): a request for data, to the reporter (told first that the
+    # ticket was opened for them).
+    opened, asked = notification_rows(desk.database, "pengguna.bandung")
+    assert opened.kind == engine.NotificationKind.TICKET_OPENED
     assert asked.kind == notifications.DATA_REQUESTED
     assert "Admin LPSE meminta data tambahan" in asked.body
 
@@ -195,7 +198,8 @@ def test_each_new_task_tells_the_people_of_its_lane(desk: Desk, with_emails: Non
     # Mail only to those with an address; each mail belongs to one notification.
     mails = outbox_rows(desk.database)
     assert {row.recipient for row in mails} == {
-        address("helpdesk.lkpp"), address("admin.bandung"), address("pengguna.bandung")}
+        address("helpdesk.lkpp"), address("helpdesk2.lkpp"), address("admin.bandung"),
+        address("pengguna.bandung")}
     assert len(mails) == len({row.notification_id for row in mails})
 
 
@@ -254,7 +258,7 @@ def test_two_workers_over_postgresql_never_send_one_mail_twice(
 
 
 def test_a_title_with_line_breaks_and_non_ascii_makes_one_clean_mail(
-        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+        desk: Desk, helpdesk_mail_only: None, smtp: SmtpServer) -> None:
     ticket = desk.open(judul="Gagal unggah\r\nBcc: penyusup@lkpp.test — “penawaran” é")
 
     assert outbox.send_due(desk.database, smtp.settings).sent == 1
@@ -267,7 +271,7 @@ def test_a_title_with_line_breaks_and_non_ascii_makes_one_clean_mail(
 
 
 def test_a_mail_that_cannot_be_built_fails_and_does_not_block_the_others(
-        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+        desk: Desk, helpdesk_mail_only: None, smtp: SmtpServer) -> None:
     desk.open()
     desk.open()
     with desk.database.uow() as uow:
@@ -319,7 +323,8 @@ def test_racing_completions_of_one_task_notify_once(desk: Desk, with_emails: Non
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
-def test_mail_goes_through_a_server_that_wants_a_login(desk: Desk, with_emails: None) -> None:
+def test_mail_goes_through_a_server_that_wants_a_login(desk: Desk,
+                                                       helpdesk_mail_only: None) -> None:
     server = SmtpServer(login=("eskalasi", "rahasia"))
     server.start()
     try:

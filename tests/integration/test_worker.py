@@ -51,7 +51,8 @@ def eskalasi(environment: dict[str, str], *args: str) -> subprocess.CompletedPro
 
 
 def test_worker_once_sends_a_new_task_mail_end_to_end(
-        desk: Desk, with_emails: None, smtp: SmtpServer, environment: dict[str, str]) -> None:
+        desk: Desk, helpdesk_mail_only: None, smtp: SmtpServer,
+        environment: dict[str, str]) -> None:
     ticket = desk.open()
 
     done = eskalasi({**environment, **smtp_environment(smtp)}, "worker", "--once")
@@ -65,7 +66,7 @@ def test_worker_once_sends_a_new_task_mail_end_to_end(
 
 
 def test_worker_without_an_smtp_host_says_so_and_keeps_the_mail(
-        desk: Desk, with_emails: None, environment: dict[str, str],
+        desk: Desk, helpdesk_mail_only: None, environment: dict[str, str],
         capsys: pytest.CaptureFixture[str]) -> None:
     desk.open()
     assert main(["worker", "--once"]) == 0
@@ -156,7 +157,7 @@ def test_worker_refuses_a_nonsense_interval(environment: dict[str, str],
 
 
 def test_one_round_fires_an_overdue_step_and_mails_the_reminder(
-        desk: Desk, with_emails: None, smtp: SmtpServer) -> None:
+        desk: Desk, helpdesk_mail_only: None, smtp: SmtpServer) -> None:
     ticket = desk.open()
     round_one = worker.Worker(desk.database, smtp.settings).run_once()
     assert (round_one.fired, round_one.sent) == (0, 1)  # the new task's mail, no timer yet
