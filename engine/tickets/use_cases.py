@@ -19,7 +19,7 @@ from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import current_definition, definition_of
 from engine.tickets import access, notifications, prefill, runtime, store, visibility
-from engine.tickets.attachments import check_uploads
+from engine.tickets.attachments import ForwardedFile, check_uploads, forwarded_files
 from engine.tickets.store import CLOSED, COMPLETION_ATTEMPTS, OPEN, RACED
 from engine.types import Event, Role, Task, Ticket, Upload, User
 
@@ -92,7 +92,7 @@ def open_ticket(uow: UnitOfWork, actor: User, reporter: str, data: Any,
 
 
 def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
-                  attachments: Sequence[Upload] = ()) -> Ticket:
+                  attachments: Sequence[Upload] = (), forwarded: Sequence[str] = ()) -> Ticket:
     """Complete a pending task the actor may complete; the ticket moves on.
 
     Saving checks the ticket's revision. Losing that race to a change that left the task
@@ -101,11 +101,13 @@ def complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
     longer pending is a Conflict.
     """
     return store.with_retries(
-        lambda raced: _complete_task(uow, actor, task_id, data, attachments, raced=raced))
+        lambda raced: _complete_task(uow, actor, task_id, data, attachments, forwarded,
+                                     raced=raced))
 
 
 def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
-                   attachments: Sequence[Upload], *, raced: bool) -> Ticket:
+                   attachments: Sequence[Upload], forwarded: Sequence[str], *,
+                   raced: bool) -> Ticket:
     with uow:
         found = store.find_task(uow, str(task_id))
         if found is None or not access.may_complete(actor, found[0]):
@@ -118,10 +120,12 @@ def _complete_task(uow: UnitOfWork, actor: User, task_id: str, data: Any,
         change = store.begin(uow, ticket)
         _check(change.definition, row.spec_name, data)
         files = check_uploads(attachments)
+        carried = forwarded_files(uow.session, actor, ticket, forwarded)
         change.apply(lambda workflow: runtime.complete(
             workflow, runtime.find_ready(workflow, task_id=row.id), data))
         change.complete(row, actor.id, data)
-        _record(change, actor, chain.TASK_COMPLETED, row.spec_name, {"form": data}, files)
+        _record(change, actor, chain.TASK_COMPLETED, row.spec_name, {"form": data}, files,
+                carried)
         pending = change.save()
         change.commit()
         checkpoints.after_change(uow)
@@ -220,9 +224,11 @@ def _check(definition: ProcessDefinition, spec_name: str, data: Any) -> None:
 
 
 def _record(change: store.TicketChange, actor: User, kind: str, step: str,
-            data: dict[str, Any], files: Sequence[Any]) -> None:
-    """The actor's event on the ticket's chain, naming the files they attached."""
-    stored = change.attach(files, actor.id)
+            data: dict[str, Any], files: Sequence[Any],
+            carried: Sequence[ForwardedFile] = ()) -> None:
+    """The actor's event on the ticket's chain, naming the files they attached and the
+    earlier ones they carried into this step."""
+    stored = change.attach(files, actor.id) + change.carry(carried, actor.id)
     if stored:
         data = {**data, "attachments": stored}
     change.append(kind, actor=actor.username, role=actor.role.value, step=step, data=data)

@@ -41,7 +41,9 @@ def test_the_admin_opens_a_ticket_with_a_screenshot(app: Flask, desk: Desk) -> N
     assert texts(page, '//p[contains(@class, "flash")]') == [
         f"Tiket {ticket.number} berhasil dibuat."]
     assert re.fullmatch(r"ESK-\d{4}-\d{6}", ticket.number)
-    links = html(page).xpath('//article[@class="entry"]//a/@href')
+    # The entry names its file, linking to the file's one place in the list of files.
+    [anchor] = html(page).xpath('//article[@class="entry"]//a/@href')
+    links = html(page).xpath(f'//li[@id="{anchor[1:]}"]//p[@class="file-name"]/a/@href')
     assert len(links) == 1 and links[0].startswith(f"/tiket/{ticket.id}/lampiran/")
     picture = admin.get(links[0])
     assert picture.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
@@ -13,15 +13,12 @@ from engine import Role, User
 from web import forms_render
 from web.context import actor, database
 from web.extensions import _
-from web.pages import intake
+from web.pages import attachment_files, intake
 from web.pages.common import page, paged, signed_in
 from web.pages.focus import ticket_focus
 
 ATTACHMENTS = "lampiran"
 REPORTER = "reporter"
-# Shown in the browser; every other accepted type (screen recordings) is downloaded.
-INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp",
-                          "application/pdf"})
 
 
 @signed_in
@@ -126,9 +123,4 @@ def ticket_diagram(ticket_id: int) -> ResponseReturnValue:
 def attachment(ticket_id: int, sha256: str) -> ResponseReturnValue:
     """An attachment of a ticket the user may see; images and PDF shown, others downloaded."""
     found, path = engine.attachment_file(database().uow(), actor(), ticket_id, sha256)
-    response = send_file(path, mimetype=found.content_type, download_name=found.filename,
-                         as_attachment=found.content_type not in INLINE_TYPES,
-                         conditional=True, etag=found.sha256, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return attachment_files.send(found, path)
