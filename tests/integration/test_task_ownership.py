@@ -254,3 +254,35 @@ def task_id_ticket(database: Database, task_id: str) -> int:
         assert row is not None
         return row.ticket_id
 
+
+
+def test_migration_0017_goes_down_and_up_again(empty_database_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from engine.persistence import migrate
+    from tests.integration.test_models_and_migrations import differences
+
+    database = create_engine(empty_database_url)
+
+    def move(to: str) -> None:
+        config = migrate.alembic_config()
+        with database.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if to == "0016" else command.upgrade)(config, to)
+
+    def columns() -> set[str]:
+        return {column["name"] for column in inspect(database).get_columns("tasks")}
+
+    try:
+        migrate.upgrade(database)
+        assert "assignee_id" in columns()
+        move("0016")
+        assert "assignee_id" not in columns()
+        indexes = {index["name"] for index in inspect(database).get_indexes("tasks")}
+        assert "ix_tasks_pending_lane_lpse" in indexes  # the table's other indexes stay
+        move("head")
+        assert "assignee_id" in columns()
+    finally:
+        database.dispose()
+    assert differences(empty_database_url) == []
