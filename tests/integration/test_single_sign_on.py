@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 import engine
 from engine import Database
+from engine.persistence.tables import UserRow
 from tests.oidc.provider import (
     CALLBACK,
     PROVIDER_NAME,
@@ -113,3 +116,37 @@ def test_without_the_settings_there_is_no_button_and_the_routes_are_404(
     assert "Masuk dengan" not in page.text
     assert client.get(f"{CALLBACK}?code=x&state=y").status_code == 404
     assert client.get("/masuk/sso").status_code == 404
+
+
+def test_the_account_is_matched_only_by_an_email_the_provider_verified(
+        database: Database) -> None:
+    give_emails(database)
+    found = engine.user_for_verified_email(database.uow(), " HELPDESK.lkpp@LKPP.test ", True)
+    assert found.username == "helpdesk.lkpp"
+    for verified in ("true", 1, None, False):  # only the JSON true verifies
+        with pytest.raises(engine.Forbidden):
+            engine.user_for_verified_email(database.uow(), "helpdesk.lkpp@lkpp.test", verified)
+    for nothing in (None, "", 42, "a\x00b@lkpp.test", "x" * 300):
+        with pytest.raises(engine.Forbidden):
+            engine.user_for_verified_email(database.uow(), nothing, True)
+
+
+def test_an_address_two_accounts_share_signs_in_neither(database: Database) -> None:
+    give_emails(database)
+    with database.uow() as uow:
+        for user in uow.session.scalars(select(UserRow).where(
+                UserRow.username.in_(["helpdesk2.lkpp", "helpdesk.lkpp"]))):
+            user.email = "bersama@lkpp.test"
+        uow.commit()
+    with pytest.raises(engine.Forbidden) as refused:
+        engine.user_for_verified_email(database.uow(), "bersama@lkpp.test", True)
+    assert refused.value.message.code == "sso_email_ambiguous"
+
+
+def test_after_single_sign_on_the_page_asked_for_opens(base: str) -> None:
+    session = requests.Session()
+    asked = session.get(f"{base}/tiket", timeout=30)
+    assert asked.url.startswith(f"{base}/masuk?next=")
+    assert 'href="/masuk/sso?next=/tiket"' in asked.text
+    landing = sign_in_through(base, "helpdesk", start=asked.url)
+    assert landing.response.url == f"{base}/tiket"

@@ -8,6 +8,7 @@ presses the button), then the provider starts with the live server's callback UR
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -51,6 +52,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
 }
 EMAILS = {"helpdesk.lkpp": "helpdesk.lkpp@lkpp.test", "admin.bandung": "admin.bandung@lkpp.test",
           "auditor": "auditor@lkpp.test"}
+_SSO_LINK = re.compile(r'id="sso-sign-in"[^>]*href="([^"]+)"')
 _FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
 
 
@@ -135,13 +137,14 @@ class Landing:
     session: requests.Session
 
 
-def sign_in_through(base: str, login: str) -> Landing:
-    """Press "Masuk dengan ..." on the sign-in page, log in at the provider's dev login page
-    as `login`, and follow every redirect back to the app (with `requests`)."""
+def sign_in_through(base: str, login: str, start: str = "") -> Landing:
+    """Press "Masuk dengan ..." on the sign-in page (`start`, default /masuk), log in at the
+    provider's dev login page as `login`, and follow every redirect back to the app."""
     session = requests.Session()
-    form = session.get(f"{base}/masuk", timeout=30)
-    assert 'href="/masuk/sso"' in form.text, form.text
-    login_page = session.get(f"{base}/masuk/sso", timeout=30)
+    form = session.get(start or f"{base}/masuk", timeout=30)
+    button = _SSO_LINK.search(form.text)
+    assert button, form.text
+    login_page = session.get(urljoin(form.url, html.unescape(button.group(1))), timeout=30)
     assert login_page.status_code == 200, login_page.text
     action = _FORM_ACTION.search(login_page.text)
     assert action, login_page.text
