@@ -135,11 +135,15 @@ def test_the_ticket_list_shows_status_and_lpse(app: Flask, desk: Desk) -> None:
              "step04_panduan")
     second = desk.open(judul="Tiket kedua")
     page = visitor(app, "admin.bandung").get("/tiket")
-    assert [texts(page, f"//tbody/tr[{n}]/td") for n in (1, 2)] == [
-        [second.number, "Tiket kedua", "Terbuka", "LPSE Kota Bandung",
-         texts(page, "//tbody/tr[1]/td[5]")[0]],
-        [first.number, "Gagal unggah dokumen penawaran", "Ditutup", "LPSE Kota Bandung",
-         texts(page, "//tbody/tr[2]/td[5]")[0]]]
+    # Nomor, Judul, Langkah saat ini, Giliran, Penanggung jawab, Batas waktu, Status, LPSE,
+    # Dibuat (issue 13's columns).
+    rows = [texts(page, f"//tbody/tr[{n}]/td") for n in (1, 2)]
+    assert rows[0][:5] + rows[0][6:8] == [
+        second.number, "Tiket kedua", "2. Menerima dan mempelajari permasalahan",
+        "Helpdesk LKPP", "—", "Terbuka", "LPSE Kota Bandung"]
+    assert rows[0][5].endswith("WIB") and rows[0][8].endswith("WIB")
+    assert rows[1][:8] == [first.number, "Gagal unggah dokumen penawaran", "—", "—", "—",
+                           "—", "Ditutup", "LPSE Kota Bandung"]
     assert texts(visitor(app, "pengguna.surabaya").get("/tiket"), '//p[@class="empty"]') == [
         "Tidak ada tiket."]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,8 @@ from web.extensions import _
 
 # A date-time as a date-time form field stores it (RFC 3339 with a zone designator).
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+# A timer's label as the process editor writes it: name="Batas waktu 4h".
+LIMIT_LABEL = re.compile(r'(<bpmn:boundaryEvent\b[^>]*?\bname=")Batas waktu ([^"<>]{1,10})"')
 
 
 def _moment(value: datetime | str) -> datetime:
@@ -84,6 +87,18 @@ def time_limit(value: str) -> str:
     return str(ngettext("%(num)s hari kerja", "%(num)s hari kerja", number))
 
 
+def readable_limits(bpmn_xml: str) -> str:
+    """A diagram to show people: its timers' labels say their limit in words ("Batas waktu
+    4 jam kerja", as the editor writes "Batas waktu 4h"); everything else as it is."""
+    def words(found: re.Match[str]) -> str:
+        limit = time_limit(found.group(2))
+        if limit == found.group(2):  # not a time limit: the owners' own words
+            return found.group(0)
+        return found.group(1) + html.escape(str(_("Batas waktu %(limit)s", limit=limit)),
+                                            quote=True) + '"'
+    return LIMIT_LABEL.sub(words, bpmn_xml)
+
+
 def age(value: datetime, now: datetime | None = None) -> str:
     """How long ago, e.g. "2 jam"."""
     return str(format_timedelta((now or datetime.now(UTC)) - _moment(value)))
@@ -133,17 +148,18 @@ def read_kind(what: str) -> str:
 
 
 def field_value(value: Any, timezone: str | None = None) -> str:
-    """A submitted value as text: booleans as Ya/Tidak, lists joined; with the ticket's
-    `timezone`, a date-time (RFC 3339, as date-time fields are stored) in that zone."""
+    """A submitted value as text: booleans as Ya/Tidak, lists joined; a date-time (RFC 3339,
+    as date-time fields are stored) as people write it, in the ticket's `timezone` (WIB when
+    none is given), never as `2026-12-03T23:30:00+07:00`."""
     if isinstance(value, bool):
         return _("Ya") if value else _("Tidak")
     if value is None or value == "":
         return "—"
     if isinstance(value, list | tuple):
         return ", ".join(field_value(item, timezone) for item in value)
-    if timezone and isinstance(value, str) and DATE_TIME.match(value):
+    if isinstance(value, str) and DATE_TIME.match(value):
         with contextlib.suppress(ValueError):  # not a real date: shown as it was typed
-            return local_when(value, timezone)
+            return local_when(value, timezone or engine.DEFAULT_TIMEZONE)
     return str(value)
 
 

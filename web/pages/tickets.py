@@ -1,4 +1,5 @@
-"""Tickets: the list, opening one (Admin LPSE), its page, its diagram and its attachments."""
+"""Tickets: opening one (Admin LPSE), its page, its diagram and its attachments (the list is
+web/pages/ticket_list.py)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,12 @@ from engine import Role, User
 from web import forms_render
 from web.context import actor, database
 from web.extensions import _
-from web.pages import attachment_files, intake
-from web.pages.common import page, paged, signed_in
+from web.pages import attachment_files, formatting, intake
+from web.pages.common import page, signed_in
 from web.pages.focus import ticket_focus
 
 ATTACHMENTS = "lampiran"
 REPORTER = "reporter"
-
-
-@signed_in
-def tickets() -> ResponseReturnValue:
-    """Daftar Tiket: the tickets the user may see, newest first, 25 a page."""
-    user = actor()
-    rows, pager = paged(lambda limit, offset: engine.list_tickets(
-        database().uow(), user, limit=limit, offset=offset))
-    return page("tickets.html", tickets=rows, **pager)
 
 
 def _new_ticket_page(user: User, form: Mapping[str, Any], status: int = 200,
@@ -113,7 +105,8 @@ def ticket(ticket_id: int) -> ResponseReturnValue:
 def ticket_diagram(ticket_id: int) -> ResponseReturnValue:
     """The ticket's pinned diagram and what to highlight, for the bpmn-js viewer."""
     view = engine.ticket_diagram(database().uow(), actor(), ticket_id)
-    response = jsonify(xml=view.bpmn_xml, completed=list(view.completed),
+    response = jsonify(xml=formatting.readable_limits(view.bpmn_xml),
+                       completed=list(view.completed),
                        taken_flows=list(view.taken_flows), current=list(view.current))
     response.headers["Cache-Control"] = "private, no-store"
     return response
