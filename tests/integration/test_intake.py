@@ -89,7 +89,7 @@ def test_the_lpse_admin_sees_the_open_requests_and_their_count(app: Flask, desk:
     assert html(page).xpath("//a[@id='eskalasi']/@href") == [f"/tiket/baru?permintaan={request}"]
 
 
-@pytest.mark.parametrize("caller", [AS, PS, HD, OWNER])
+@pytest.mark.parametrize("caller", [AS, PS, HD, OWNER, "admin.sistem", "helpdesk2.lkpp"])
 def test_others_get_404_for_a_request(app: Flask, caller: str) -> None:
     request = request_id(report(visitor(app, PB)))
     other = visitor(app, caller)
@@ -102,7 +102,7 @@ def test_others_get_404_for_a_request(app: Flask, caller: str) -> None:
 
 
 def test_only_a_pengguna_may_report(app: Flask) -> None:
-    for caller in (AB, HD, OWNER, AUDITOR):
+    for caller in (AB, HD, OWNER, AUDITOR, "admin.sistem"):
         assert visitor(app, caller).get("/permintaan/baru").status_code == 404
         assert report(visitor(app, caller)).status_code == 404
 
@@ -118,8 +118,8 @@ def test_the_auditor_reads_every_request_but_cannot_answer(app: Flask) -> None:
     assert auditor.post(f"/permintaan/{first}/jawab", {"jawaban": "Halo"}).status_code == 404
 
 
-def test_the_helpdesk_and_process_owner_have_no_request_list(app: Flask) -> None:
-    for caller in (HD, OWNER):
+def test_the_helpdesk_process_owner_and_administrator_have_no_request_list(app: Flask) -> None:
+    for caller in (HD, OWNER, "admin.sistem"):
         assert visitor(app, caller).get("/permintaan").status_code == 404
 
 
@@ -357,3 +357,20 @@ def test_migration_0016_goes_down_and_up_again(empty_database_url: str) -> None:
         desk = Desk(database)
         found = engine.submit_request(database.uow(), desk.user(PB), FIELDS)
         assert engine.get_request(database.uow(), desk.user(AB), found.id).status == "open"
+
+
+def test_the_command_verify_all_exits_1_naming_a_tampered_request(
+        desk: Desk, database_url: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.main import main
+
+    found = engine.submit_request(desk.database.uow(), desk.user(PB), FIELDS)
+    engine.answer_request(desk.database.uow(), desk.user(AB), found.id, "Sudah beres.")
+    monkeypatch.setenv("ESKALASI_DATABASE_URL", database_url)
+    assert main(["verify", "--all"]) == 0
+    assert "all verified" in capsys.readouterr().out
+    desk.tamper("UPDATE events SET actor = 'someone' WHERE stream = :s AND seq = 1",
+                s=f"intake:{found.id}")
+    assert main(["verify", "--all"]) == 1
+    out = capsys.readouterr().out
+    assert f"{found.number}: FAILED" in out and "event 1" in out
