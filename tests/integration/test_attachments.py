@@ -177,3 +177,25 @@ def test_forwarding_a_file_that_is_not_the_tickets_is_refused_and_changes_nothin
             "Berkas yang diteruskan bukan lampiran tiket ini.")
     assert desk.pending(ticket_id) == ["step02_terima"]
     assert other != ticket_id
+
+
+def test_a_reporter_cannot_forward_the_file_of_an_internal_note(app: Flask) -> None:
+    database: engine.Database = app.extensions["eskalasi.database"]  # the app's file store
+    desk = Desk(database)
+    ticket = desk.run(desk.open(), "step02_terima", "step03_kewenangan",
+                      ("step05_kelengkapan", {"perlu_data_tambahan": True}), "step06_minta_data")
+    ticket = desk.do(ticket, "step07_terima_permintaan")
+    ticket = desk.do(ticket, "step08_data_pengguna", perlu_data_pengguna=True,
+                     permintaan_ke_pengguna="Mohon kirim tangkapan layar.")
+    engine.add_comment(database.uow(), desk.user("helpdesk.lkpp"), ticket.id,
+                       "Log server untuk tim", internal=True,
+                       attachments=[engine.Upload("server.log", samples.LOG)])
+    reporter = visitor(app, "pengguna.bandung")
+    task = desk.task(ticket, "step09_kirim_data_pengguna")
+    form = html(reporter.get(f"/tugas/{task.id}"))
+    assert form.xpath('//input[@name="teruskan"]') == []
+    sent = reporter.post(f"/tugas/{task.id}", {**STEP_DATA["step09_kirim_data_pengguna"],
+                                               "teruskan": sha(samples.LOG)})
+    assert sent.status_code == 422
+    assert field_errors(sent)["lampiran"] == "Berkas yang diteruskan bukan lampiran tiket ini."
+    assert desk.pending(ticket) == ["step09_kirim_data_pengguna"]
