@@ -149,6 +149,19 @@ def _invite(session: Session, rows: Sequence[UserRow], settings: Settings | None
         invitations.send_invitation(session, row, settings or Settings())
 
 
+def _invite_many(session: Session, usernames: Sequence[str], settings: Settings | None) -> None:
+    """Invite the imported accounts, a thousand at a time (set-based, not row by row)."""
+    session.flush()
+    for start in range(0, len(usernames), 1000):
+        found = session.execute(select(UserRow.id, UserRow.username, UserRow.full_name,
+                                       UserRow.email).where(
+            UserRow.username.in_(usernames[start:start + 1000]))).all()
+        # Detached copies of the rows: what the invitation reads, nothing to flush.
+        invitations.send_invitations(session, [
+            UserRow(id=user.id, username=user.username, full_name=user.full_name,
+                    email=user.email) for user in found], settings or Settings())
+
+
 def add_user(uow: UnitOfWork, actor: User, username: str, name: str, email: str,
              role: str | Role, lpse_code: str | None = None,
              settings: Settings | None = None) -> Account:
@@ -368,9 +381,6 @@ def import_accounts(uow: UnitOfWork, actor: User, stream: IO[bytes], apply: bool
                 for item in plan.added[start:start + 1000]])
         session.flush()
         _record(session, actor, plan.changes)
-        names = [item.username for item in plan.added]
-        _invite(session, [row for start in range(0, len(names), 1000)
-                          for row in session.scalars(select(UserRow).where(
-                              UserRow.username.in_(names[start:start + 1000])))], settings)
+        _invite_many(session, [item.username for item in plan.added], settings)
         uow.commit()
     return ImportResult(result.added, result.updated, result.unchanged, applied=True)

@@ -4,14 +4,18 @@ and the `people` stream that `verify --all` checks."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+import engine
 from cli.main import main
 from engine import Database
+from engine.background import outbox
 from tests.desk import Desk
+from tests.integration.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "lpse_sample.csv"
@@ -165,6 +169,10 @@ def test_users_import_is_all_or_nothing_and_a_second_import_changes_nothing(
     code, out = run(capsys, "users", "import", str(path))
     assert code == 0 and "0 account(s) added, 0 updated, 3 unchanged" in out
     assert people_events(database) == events == 3
+    # Each new account got one invitation mail; the re-import sent none.
+    assert count(database, "SELECT COUNT(*) FROM outbox WHERE recipient IN ('budi@bandung.go.id',"
+                           " 'rina@surabaya.go.id', 'agus@lkpp.go.id')") == 3
+    assert count(database, "SELECT COUNT(*) FROM password_tokens") == 3
     changed = write(cli_env / "changed.csv", good.replace("Budi Santoso", "Budi S."))
     code, out = run(capsys, "users", "import", str(changed))
     assert code == 0 and "0 account(s) added, 1 updated, 2 unchanged" in out
@@ -208,3 +216,19 @@ def test_verify_all_checks_the_people_stream_and_fails_on_a_tampered_account_eve
     code, out = run(capsys, "verify", "--all")
     assert code == 1
     assert "people: FAILED" in out and "event 1 (user_added): content does not match" in out
+
+
+def test_an_imported_account_gets_a_mail_whose_link_sets_its_password(
+        cli_env: Path, database: Database, smtp: SmtpServer,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(cli_env / "users.csv", "username,nama,email,peran,lpse\n"
+                 "budi.bandung,Budi Santoso,budi@bandung.go.id,pengguna,kota-bandung\n")
+    assert run(capsys, "users", "import", str(path))[0] == 0
+    outbox.send_due(database, smtp.settings)
+    [mail] = smtp.to("budi@bandung.go.id")
+    found = re.search(r"/sandi/([A-Za-z0-9_-]+)", mail.body)
+    assert found and "budi.bandung" in mail.body
+    assert engine.check_link(database.uow(), found.group(1)).username == "budi.bandung"
+    engine.set_password_with_token(database.uow(), found.group(1), "kuda-lari-pagi-hijau")
+    assert engine.authenticate(database.uow(), "budi.bandung",
+                               "kuda-lari-pagi-hijau") is not None
