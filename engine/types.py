@@ -79,6 +79,7 @@ class ReadKind(StrEnum):
     TICKET_PAGE = "ticket-page"
     EVENTS_API = "events-api"
     ATTACHMENT = "attachment"
+    REQUEST_PAGE = "request-page"            # an intake request (issue 12)
 
 
 class NotificationKind(StrEnum):

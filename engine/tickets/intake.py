@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.orm import Session, aliased
 
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.evidence import chain, checkpoints, journal
+from engine.evidence import chain, checkpoints, journal, read_log
 from engine.messages import Message
 from engine.persistence.tables import EventRow, IntakeRequestRow, LpseRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
@@ -40,6 +40,7 @@ from engine.types import (
     IntakeRequest,
     IntakeStatus,
     NotificationKind,
+    ReadKind,
     Role,
     Ticket,
     Upload,
@@ -297,8 +298,10 @@ def count_open_requests(uow: UnitOfWork, actor: User) -> int:
                 IntakeRequestRow.status == OPEN)) or 0)
 
 
-def get_request(uow: UnitOfWork, actor: User, request_id: int) -> IntakeRequest:
-    """One request the actor may see; NotFound for anyone else."""
+def get_request(uow: UnitOfWork, actor: User, request_id: int, *,
+                log_auditor: bool = True) -> IntakeRequest:
+    """One request the actor may see; NotFound for anyone else. An auditor's read is
+    logged (unless `log_auditor` is off: a file of the request logs its own read)."""
     visible = _visible(actor)
     if visible is None or not 0 < request_id <= MAX_ID:
         raise NotFound(Message("request_not_found"))
@@ -307,17 +310,27 @@ def get_request(uow: UnitOfWork, actor: User, request_id: int) -> IntakeRequest:
             _query(IntakeRequestRow.id == request_id, visible)).one_or_none()
         if found is None:
             raise NotFound(Message("request_not_found"))
-        return _to_request(found)
+        request = _to_request(found)
+        if log_auditor and actor.role is Role.AUDITOR:  # personal data: the read log says so
+            read_log.log_read(uow.session, actor, ReadKind.REQUEST_PAGE,
+                              request.ticket_id, request.number)
+            uow.commit()
+        return request
 
 
 def request_attachment(uow: UnitOfWork, actor: User, request_id: int,
                        sha256: str) -> tuple[dict[str, Any], Any]:
     """A file of a request the actor may see and where its bytes are; else NotFound."""
-    found = get_request(uow, actor, request_id)
+    found = get_request(uow, actor, request_id, log_auditor=False)
     for file in found.attachments:
         if file.get("sha256") == sha256 and uow.store is not None:
             path = uow.store.path(sha256)
             if path.is_file():
+                if actor.role is Role.AUDITOR:
+                    with uow:
+                        read_log.log_read(uow.session, actor, ReadKind.ATTACHMENT,
+                                          found.ticket_id, f"{found.number}: {file['filename']}")
+                        uow.commit()
                 return file, path
     raise NotFound(Message("attachment_not_found"))
 

@@ -20,6 +20,7 @@ from engine.persistence.tables import IntakeRequestRow, NotificationRow, OutboxR
 from tests.desk import STEP_DATA, Desk
 from tests.integration.smtp import SmtpServer, address
 from tests.pages import PNG, Visitor, field_errors, html, texts, visitor
+from web.config import DATABASE_EXTENSION
 
 PB, AB, PS, AS = "pengguna.bandung", "admin.bandung", "pengguna.surabaya", "admin.surabaya"
 HD, OWNER, AUDITOR = "helpdesk.lkpp", "pemilik.proses", "auditor"
@@ -115,6 +116,10 @@ def test_the_auditor_reads_every_request_but_cannot_answer(app: Flask) -> None:
     assert set(html(listed).xpath("//tr/@data-request-id")) == {str(first), str(second)}
     page = auditor.get(f"/permintaan/{first}")
     assert page.status_code == 200 and not html(page).xpath("//textarea[@name='jawaban']")
+    number = texts(page, "//*[@class='request-number']")[0]
+    database: Database = app.extensions[DATABASE_EXTENSION]
+    reads = engine.list_reads(database.uow(), engine.get_user(database.uow(), AUDITOR))
+    assert [(r.what, r.detail) for r in reads] == [("request-page", number)]
     assert auditor.post(f"/permintaan/{first}/jawab", {"jawaban": "Halo"}).status_code == 404
 
 

@@ -28,7 +28,7 @@ STORED: dict[type[StrEnum], list[str]] = {
                 "user_added", "user_updated", "user_deactivated", "request_submitted",
                 "request_answered", "request_escalated", "comment_added"],
     ReadKind: ["history", "replay", "print", "export-json", "export-csv", "export-range-csv",
-               "ticket-page", "events-api", "attachment"],
+               "ticket-page", "events-api", "attachment", "request-page"],
     NotificationKind: ["task_assigned", "data_requested", "ticket_solved", "reminder",
                        "diagram_incident", "audit_checkpoint",
                        # issue 12 and 13

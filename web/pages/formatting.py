@@ -143,6 +143,7 @@ def read_kind(what: str) -> str:
         engine.ReadKind.EVENTS_API: _("Peristiwa lewat API"),
         engine.ReadKind.ATTACHMENT: _("Berkas lampiran"),
         engine.ReadKind.PRINT: _("Cetak"),
+        engine.ReadKind.REQUEST_PAGE: _("Halaman permintaan"),
     }
     return labels.get(what, what)
 
