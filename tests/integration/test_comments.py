@@ -16,7 +16,7 @@ from engine.persistence import migrate
 from engine.persistence.tables import CommentRow, NotificationRow, UserRow
 from tests.desk import Desk
 from tests.integration.api_client import Api
-from tests.pages import PNG, html, visitor
+from tests.pages import PNG, field_errors, html, visitor
 
 PB, AB, AS, HD = "pengguna.bandung", "admin.bandung", "admin.surabaya", "helpdesk.lkpp"
 
@@ -186,3 +186,16 @@ def test_migration_0018_goes_down_and_up_again(empty_database_url: str) -> None:
         engine.add_comment(database.uow(), desk.user(HD), ticket.id, "Setelah naik", False)
         assert [c.text for c in engine.list_comments(database.uow(), desk.user(PB),
                                                      ticket.id)] == ["Setelah naik"]
+
+
+def test_a_comment_file_too_large_for_the_server_is_a_413_field_error(
+        app: Flask, desk: Desk, database: Database) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    ticket = desk.open()
+    answer = visitor(app, HD).post(f"/tiket/{ticket.id}/komentar", {
+        "text": "Log terlampir", "lampiran": (io.BytesIO(PNG * 100), "besar.png")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 413
+    assert "Berkas terlalu besar" in field_errors(answer)["lampiran"]
+    with database.uow() as uow:
+        assert list(uow.session.scalars(select(CommentRow))) == []
