@@ -44,7 +44,9 @@ def test_an_attachment_is_shown_to_the_ticket_s_people_only(
 
     user = people.sign_in("pengguna.bandung")
     user.ticket_page(ticket_id)
-    href = user.page.locator("a", has_text="tangkapan-layar.png").first.get_attribute("href")
+    # The one place the file is listed (the thread's entry links there).
+    href = user.page.locator("#daftar-lampiran a", has_text="tangkapan-layar.png").first \
+        .get_attribute("href")
     assert href, "no link to the attachment on the ticket page"
     opened = user.goto(href)
     assert opened.status == 200
