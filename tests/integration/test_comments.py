@@ -199,3 +199,19 @@ def test_a_comment_file_too_large_for_the_server_is_a_413_field_error(
     assert "Berkas terlalu besar" in field_errors(answer)["lampiran"]
     with database.uow() as uow:
         assert list(uow.session.scalars(select(CommentRow))) == []
+
+
+def test_the_auditor_reads_comments_in_every_audit_view_and_the_replay_ignores_them(
+        app: Flask, api: Api, desk: Desk) -> None:
+    ticket = desk.open()
+    api.post(f"/tickets/{ticket.id}/comments", HD, json={"text": "Catatan9Audit",
+                                                         "internal": True})
+    desk.run(ticket, "step02_terima")
+    auditor = visitor(app, "auditor")
+    for suffix in ("", "/cetak", "/ekspor.json", "/ekspor.csv", "/replay", "/replay.json",
+                   "/verifikasi"):
+        answer = auditor.get(f"/audit/tiket/{ticket.id}{suffix}")
+        assert answer.status_code == 200, suffix
+        if suffix in ("", "/cetak", "/ekspor.json"):
+            assert "Catatan9Audit" in answer.get_data(as_text=True), suffix
+    assert "Catatan9Audit" in auditor.get(f"/tiket/{ticket.id}").text
