@@ -44,7 +44,8 @@ class EventType(StrEnum):
     VERSION_DEPLOYED = "version_deployed"
     # data {"timer": boundary event id, "task": task spec id, "due_at": iso}
     TIMER_FIRED = "timer_fired"
-    # data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}
+    # data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}, and "assignee"
+    # when someone held the task (issue 13)
     STEP_OVERDUE = "step_overdue"
     # data {"from_version", "to_version", "from_number", "to_number"}
     TICKET_MIGRATED = "ticket_migrated"
@@ -351,6 +352,8 @@ class VersionFiles:
     version: ProcessVersion
     bpmn_xml: str
     forms: dict[str, dict[str, Any]]
+    # The owners' scenario file deployed with it (issue 15), as written; None for none.
+    scenarios: str | None = None
 
 
 @dataclass(frozen=True)

@@ -125,11 +125,15 @@ def _fire(uow: UnitOfWork, timer: TimerRow, task: TaskRow, ticket: TicketRow,
             "timer": timer.boundary, "task": task.spec_name,
             "due_at": chain.timestamp(timer.due_at)})
     # Whoever claimed or was given the task holds it; else the lane's usual holder.
-    holder = _assignee(session, task) or _holder(session, ticket, task.lane)
-    _append(change, chain.STEP_OVERDUE, task.spec_name, {
+    assignee = _assignee(session, task)
+    holder = assignee or _holder(session, ticket, task.lane)
+    overdue: dict[str, object] = {
         "task": task.spec_name, "sop_step": task.sop_step, "lane": task.lane,
         "holder": holder, "charged_to": charged_to(task.lane, task.sop_step),
-        "due_at": chain.timestamp(timer.due_at)})
+        "due_at": chain.timestamp(timer.due_at)}
+    if assignee:  # the person the late step is charged to, besides their lane
+        overdue["assignee"] = assignee
+    _append(change, chain.STEP_OVERDUE, task.spec_name, overdue)
     change.save()
     _remind(session, ticket, task, timer, holder, now)
     timer.state, timer.fired_at = FIRED, now

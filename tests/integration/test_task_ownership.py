@@ -189,7 +189,7 @@ def test_the_reminder_goes_to_the_assignee_and_names_them(
     clock.move_to(datetime(2026, 11, 24, 13, 1, tzinfo=WIB))
     assert engine.fire_due_timers(database) == 1
     [overdue] = [data for kind, data in events(database, ticket.id) if kind == "step_overdue"]
-    assert overdue["holder"] == HD2
+    assert overdue["holder"] == overdue["assignee"] == HD2
     reminders = [n for n in list_notifications(database.uow(), desk.user(HD2))
                  if n.kind == "reminder"]
     assert len(reminders) == 1 and f"Ditugaskan kepada: {HD2}" in reminders[0].body
