@@ -286,3 +286,13 @@ def test_migration_0017_goes_down_and_up_again(empty_database_url: str) -> None:
     finally:
         database.dispose()
     assert differences(empty_database_url) == []
+
+
+def test_the_holder_is_named_in_english_when_english_is_asked(api: Api, ticket: Ticket) -> None:
+    task_id = step2(ticket)
+    api.post(f"/tasks/{task_id}/claim", HD)
+    refused = api.post(f"/tasks/{task_id}/claim", HD2, headers={"Accept-Language": "en"})
+    assert refused.json["detail"] == "Helpdesk LKPP (helpdesk.lkpp) is working on this task."
+    wrong = api.post(f"/tasks/{task_id}/assign", HD, json={"username": "auditor"},
+                     headers={"Accept-Language": "en"})
+    assert wrong.json["errors"] == {"username": ["auditor cannot work on this task."]}
