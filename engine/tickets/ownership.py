@@ -14,6 +14,7 @@ Completing a task someone else holds is refused in `use_cases.complete_task`.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -27,14 +28,14 @@ from engine.tickets import access, notifications, store
 from engine.tickets.use_cases import holder_name, to_tasks
 from engine.types import EventType, Role, Task, User, Workload
 
-TASKS: Table = TaskRow.__table__  # type: ignore[assignment]
+_TASKS = cast(Table, TaskRow.__table__)
 # Set the assignee of a pending task only if nobody else holds it (the claim's race check).
-_CLAIM = (update(TASKS)
-          .where(TASKS.c.id == bindparam("task_id"), TASKS.c.completed_at.is_(None),
-                 or_(TASKS.c.assignee_id.is_(None), TASKS.c.assignee_id == bindparam("user")))
+_CLAIM = (update(_TASKS)
+          .where(_TASKS.c.id == bindparam("task_id"), _TASKS.c.completed_at.is_(None),
+                 or_(_TASKS.c.assignee_id.is_(None), _TASKS.c.assignee_id == bindparam("user")))
           .values(assignee_id=bindparam("user")))
-_SET = (update(TASKS)
-        .where(TASKS.c.id == bindparam("task_id"), TASKS.c.completed_at.is_(None))
+_SET = (update(_TASKS)
+        .where(_TASKS.c.id == bindparam("task_id"), _TASKS.c.completed_at.is_(None))
         .values(assignee_id=bindparam("user")))
 
 
