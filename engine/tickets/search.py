@@ -23,7 +23,9 @@ from sqlalchemy import (
     Subquery,
     column,
     func,
+    literal_column,
     select,
+    table,
     text,
 )
 from sqlalchemy.orm import Session
@@ -32,6 +34,7 @@ from engine.persistence.tables import LpseRow, TaskRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.versions import current_definition
 from engine.tickets import access
+from engine.tickets.search_index import LPSE_SCOPE, REPORTER_SCOPE, scope_word
 from engine.tickets.use_cases import to_tickets
 from engine.types import Role, Ticket, TicketQuery, User
 
@@ -43,13 +46,17 @@ MAX_QUERY = 500  # characters of a search read (a longer one is cut, not refused
 # A typed query: "a quoted phrase" (closing quote optional) or a run of non-blanks.
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
-# PostgreSQL: the matches and their rank in the public text, or in all of it (True).
-_POSTGRES = {
-    False: "SELECT ticket_id, ts_rank(public_tsv, q) AS score FROM ticket_search, "
-           "websearch_to_tsquery('simple', :typed) AS q WHERE public_tsv @@ q",
-    True: "SELECT ticket_id, ts_rank(all_tsv, q) AS score FROM ticket_search, "
-          "websearch_to_tsquery('simple', :typed) AS q WHERE all_tsv @@ q",
-}
+# How many of a query's newest matches are ranked (see `matches`).
+RANKED = 300
+_SIMPLE: ColumnElement[Any] = literal_column("'simple'")
+# PostgreSQL: the stored tsvector columns of 0020 (not in the models).
+_DOCUMENTS = table("ticket_search", column("ticket_id"), column("public_tsv"),
+                   column("all_tsv"))
+# SQLite: the newest matches (FTS5 walks its index by rowid, newest first, and stops) with
+# their bm25 (lower is better, so negated).
+_SQLITE = ("SELECT rowid AS ticket_id, -bm25(ticket_search_fts) AS score "
+           "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression "
+           "ORDER BY rowid DESC LIMIT :ranked")
 
 
 def sees_internal_text(user: User) -> bool:
@@ -97,25 +104,48 @@ def fts5_query(typed: str) -> str | None:
     return f"({wanted})" + "".join(f" NOT {phrase}" for phrase in excluded)
 
 
+def _scope(user: User) -> str:
+    """The scope word narrowing a user's search to what they may see ("" for all)."""
+    if user.role is Role.ADMIN and user.lpse_id is not None:
+        return scope_word(LPSE_SCOPE, user.lpse_id)
+    if user.role is Role.PENGGUNA:
+        return scope_word(REPORTER_SCOPE, user.id)
+    return ""
+
+
 def matches(session: Session, user: User, typed: str) -> Subquery | None:
     """The tickets whose search document matches what was typed, as (ticket_id, score),
     higher score better; only the public text unless the user reads internal text. None when
-    nothing searchable was typed."""
+    nothing searchable was typed.
+
+    Only the RANKED newest matches are ranked: a query that matches more (a word in most
+    tickets) is answered from its newest matches, so its cost does not grow with the number
+    of tickets. An Admin LPSE's and a Pengguna SPSE's search is narrowed to their tickets
+    inside the index (scope words), before the newest are taken.
+    """
     internal = sees_internal_text(user)
     typed = typed.replace("\x00", " ")[:MAX_QUERY]
+    scope = _scope(user)
     if session.get_bind().dialect.name == "postgresql":
         if not _WORD.search(typed):
             return None
-        query = text(_POSTGRES[internal]).bindparams(typed=typed)
-    else:
-        expression = fts5_query(typed)
-        if expression is None:
-            return None
-        if not internal:
-            expression = "{public_text} : " + expression
-        query = text("SELECT rowid AS ticket_id, -bm25(ticket_search_fts) AS score "
-                     "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression"
-                     ).bindparams(expression=expression)
+        wanted: ColumnElement[Any] = func.websearch_to_tsquery(_SIMPLE, typed)
+        if scope:
+            wanted = wanted.op("&&")(func.to_tsquery(_SIMPLE, scope))
+        vector = _DOCUMENTS.c.all_tsv if internal else _DOCUMENTS.c.public_tsv
+        newest = (select(_DOCUMENTS.c.ticket_id, vector.label("vector"))
+                  .where(vector.op("@@")(wanted))
+                  .order_by(_DOCUMENTS.c.ticket_id.desc()).limit(RANKED).subquery("newest"))
+        return select(newest.c.ticket_id, func.ts_rank(newest.c.vector, wanted).label("score")
+                      ).subquery("found")
+    expression = fts5_query(typed)
+    if expression is None:
+        return None
+    if scope:
+        expression = f'{expression} AND "{scope}"'
+    if not internal:
+        expression = "{public_text} : (" + expression + ")"
+    query = text(_SQLITE).bindparams(expression=expression, ranked=RANKED)
     return query.columns(column("ticket_id"), column("score")).subquery("found")
 
 

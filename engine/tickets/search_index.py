@@ -23,6 +23,8 @@ from engine.types import Event
 
 # The event of a comment outside the SOP steps: data {"text", "internal", ...}.
 COMMENT_ADDED = "comment_added"
+# Prefixes of the scope words (`scope_word`); migration 0020 writes the same.
+LPSE_SCOPE, REPORTER_SCOPE = "zzlpse", "zzpelapor"
 
 _SEARCH = cast(Table, TicketSearchRow.__table__)
 _APPEND = (update(_SEARCH).where(_SEARCH.c.ticket_id == bindparam("id"))
@@ -64,13 +66,25 @@ def event_text(definition: ProcessDefinition, event: Event) -> tuple[str, str]:
     return " ".join(public), " ".join(internal)
 
 
+def scope_word(kind: str, key: int) -> str:
+    """A word in every ticket's public text naming who may see it (`LPSE_SCOPE` with the
+    LPSE's id, `REPORTER_SCOPE` with the reporter's), so a search narrowed to one LPSE's or
+    one reporter's tickets is an intersection inside the full-text index, not a filter over
+    every match. Typing one finds nothing the typist may not see: visibility is still
+    checked on the ticket rows."""
+    return f"{kind}{key}q"
+
+
 def _heading(session: Session, ticket: TicketRow, event: Event) -> str:
-    """What names a new ticket: number (and its sequence alone), title, LPSE, reporter."""
+    """What names a new ticket: who may see it (scope words), number (and its sequence
+    alone), title, LPSE, reporter."""
     reporter = str(event.data.get("reporter", ""))
     name = session.scalar(select(UserRow.full_name).where(UserRow.username == reporter))
     sequence = ticket.number.rsplit("-", 1)[-1].lstrip("0")
-    return " ".join(filter(None, [ticket.number, sequence, ticket.title,
-                                  str(event.data.get("lpse") or ""), reporter, name or ""]))
+    return " ".join(filter(None, [
+        scope_word(LPSE_SCOPE, ticket.lpse_id), scope_word(REPORTER_SCOPE, ticket.reporter_id),
+        ticket.number, sequence, ticket.title, str(event.data.get("lpse") or ""), reporter,
+        name or ""]))
 
 
 def index_event(session: Session, ticket: TicketRow, definition: ProcessDefinition,

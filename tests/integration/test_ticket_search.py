@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import inspect, select
 
 import engine
 from engine import Database, TicketQuery
+from engine.persistence import migrate
 from engine.persistence.tables import LpseRow
 from engine.process.versions import current_definition
 from engine.tickets.search import fts5_query
@@ -134,3 +136,39 @@ def _lpse_id(database: Database, name: str) -> int:
         found_id = uow.session.scalar(select(LpseRow.id).where(LpseRow.name == name))
         assert found_id is not None
         return found_id
+
+
+def test_comments_are_found_public_by_everyone_internal_by_handlers_only(
+        desk: Desk, tickets: dict[str, engine.Ticket]) -> None:
+    upload = tickets["upload"]
+    helpdesk = desk.user("helpdesk.lkpp")
+    engine.add_comment(desk.database.uow(), helpdesk, upload.id,
+                       "Sedang dicek bersama tim infrastruktur", False)
+    engine.add_comment(desk.database.uow(), helpdesk, upload.id,
+                       "Pelapor pernah salah unggah berkas rahasia", True)
+    assert found(desk, "pengguna.bandung", "tim infrastruktur") == [upload.number]
+    assert found(desk, "pengguna.bandung", "berkas rahasia") == []
+    assert found(desk, "admin.bandung", "berkas rahasia") == [upload.number]
+    assert found(desk, "helpdesk.lkpp", "berkas rahasia") == [upload.number]
+
+
+def test_migration_0020_goes_down_and_up_and_fills_the_index_without_leaking(
+        empty_database_url: str) -> None:
+    def move(to: str) -> None:
+        config = migrate.alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if to == "0019" else command.upgrade)(config, to)
+
+    with Database(empty_database_url) as database:
+        engine.init(database, demo=True)
+        desk = Desk(database)
+        ticket = desk.open(deskripsi="PT Cahaya Abadi gagal unggah.")
+        desk.do(ticket, "step02_terima", catatan_telaah="Dugaan kuota penuh.")
+        move("0019")
+        assert "ticket_search" not in inspect(database.engine).get_table_names()
+        move("head")
+        assert found(desk, "pengguna.bandung", "Cahaya Abadi") == [ticket.number]
+        assert found(desk, "helpdesk.lkpp", "kuota penuh") == [ticket.number]
+        assert found(desk, "pengguna.bandung", "kuota penuh") == []
+        assert found(desk, "helpdesk.lkpp", ticket.number) == [ticket.number]

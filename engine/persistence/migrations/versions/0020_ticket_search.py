@@ -72,10 +72,12 @@ def _words(value: Any) -> list[str]:
 def _fill(bind: sa.engine.Connection) -> None:
     names = dict(bind.execute(sa.text("SELECT username, full_name FROM users")).all())
     texts: dict[int, tuple[list[str], list[str]]] = {}
-    for ticket_id, number, title in bind.execute(sa.text(
-            "SELECT id, number, title FROM tickets")):
+    for ticket_id, number, title, lpse_id, reporter_id in bind.execute(sa.text(
+            "SELECT id, number, title, lpse_id, reporter_id FROM tickets")):
         sequence = number.rsplit("-", 1)[-1].lstrip("0")
-        texts[ticket_id] = ([number, sequence, title], [])
+        # Who may see it, as engine.tickets.search_index.scope_word writes it.
+        scope = [f"zzlpse{lpse_id}q", f"zzpelapor{reporter_id}q"]
+        texts[ticket_id] = ([*scope, number, sequence, title], [])
     rows = bind.execute(sa.text(
         "SELECT ticket_id, type, data FROM events WHERE ticket_id IS NOT NULL "
         "AND type IN ('ticket_opened', 'task_completed') ORDER BY ticket_id, seq"))
