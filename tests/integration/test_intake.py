@@ -379,3 +379,41 @@ def test_the_command_verify_all_exits_1_naming_a_tampered_request(
     assert main(["verify", "--all"]) == 1
     out = capsys.readouterr().out
     assert f"{found.number}: FAILED" in out and "event 1" in out
+
+
+def test_two_admins_handling_one_request_at_once_leave_one_outcome(desk: Desk) -> None:
+    import threading
+
+    found = engine.submit_request(desk.database.uow(), desk.user(PB), FIELDS)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def answer() -> None:
+        barrier.wait()
+        try:
+            engine.answer_request(desk.database.uow(), desk.user(AB), found.id, "Beres.")
+            outcomes.append("answered")
+        except engine.Conflict:
+            outcomes.append("conflict")
+
+    def escalate() -> None:
+        barrier.wait()
+        try:
+            engine.escalate_request(desk.database.uow(), desk.user(AB), found.id, FIELDS)
+            outcomes.append("escalated")
+        except engine.Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=answer), threading.Thread(target=escalate)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) in (["answered", "conflict"], ["conflict", "escalated"])
+    [row] = rows(desk)
+    assert row.status == next(o for o in outcomes if o != "conflict")
+    assert row.event_count == 2
+    assert (row.ticket_id is not None) == (row.status == "escalated")
+    assert counts(desk)[2] == (1 if row.status == "escalated" else 0)
+    assert _verify_all(desk) == []
