@@ -55,14 +55,21 @@ def _checked(given: Any, internal: Any) -> str:
     return text
 
 
-@store.one_writer
 def add_comment(uow: UnitOfWork, actor: User, ticket_id: int, text: Any, internal: Any = False,
                 attachments: Sequence[Upload] = ()) -> Comment:
     """Add a comment (with files) to a ticket the actor may see; its readers are notified.
 
     NotFound when the actor may not see the ticket; Forbidden when they may see it but not
     write this kind of comment (an auditor; a reporter's internal note); InvalidData for an
-    empty or too long text."""
+    empty or too long text. A comment changes nothing another change could contradict: one
+    that loses the ticket's revision race (a step completed meanwhile) is written again on
+    the ticket as it now is."""
+    return store.with_retries(lambda raced: _add_comment(
+        uow, actor, ticket_id, text, internal, attachments))
+
+
+def _add_comment(uow: UnitOfWork, actor: User, ticket_id: int, text: Any, internal: Any,
+                 attachments: Sequence[Upload]) -> Comment:
     with uow:
         session = uow.session
         ticket = session.get(TicketRow, ticket_id) if 0 < ticket_id <= 2**31 - 1 else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+from collections.abc import Callable
 
 from alembic import command
 from flask import Flask
@@ -215,3 +217,39 @@ def test_the_auditor_reads_comments_in_every_audit_view_and_the_replay_ignores_t
         if suffix in ("", "/cetak", "/ekspor.json"):
             assert "Catatan9Audit" in answer.get_data(as_text=True), suffix
     assert "Catatan9Audit" in auditor.get(f"/tiket/{ticket.id}").text
+
+
+def test_comments_written_while_a_step_is_completed_all_stand(desk: Desk) -> None:
+    ticket = desk.open()
+    task = desk.task(ticket, "step02_terima")
+    helpdesk, reporter = desk.user(HD), desk.user(PB)
+    barrier = threading.Barrier(3)
+    outcomes: list[str] = []
+
+    def run(name: str, action: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            action()
+            outcomes.append(f"{name} ok")
+        except Exception as err:  # recorded, so the assertion shows it
+            outcomes.append(f"{name} {err!r}")
+
+    threads = [
+        threading.Thread(target=run, args=("complete", lambda: engine.complete_task(
+            desk.database.uow(), helpdesk, task.id, {"catatan_telaah": "Dipelajari"}))),
+        threading.Thread(target=run, args=("note", lambda: engine.add_comment(
+            desk.database.uow(), helpdesk, ticket.id, "Catatan bersamaan", True))),
+        threading.Thread(target=run, args=("reply", lambda: engine.add_comment(
+            desk.database.uow(), reporter, ticket.id, "Balasan bersamaan", False))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["complete ok", "note ok", "reply ok"]
+    events = engine.list_events(desk.database.uow(), desk.user("auditor"), ticket.id)
+    assert sorted(e.type for e in events) == [
+        "comment_added", "comment_added", "task_completed", "ticket_opened"]
+    assert desk.pending(ticket) == ["step03_kewenangan"]
+    [result] = engine.verify_tickets(desk.database.uow(), [ticket.number])
+    assert result.ok, result.problems
