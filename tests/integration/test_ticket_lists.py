@@ -139,3 +139,14 @@ def test_the_audit_search_finds_tickets_by_words(app: Flask,
     assert numbers(auditor.get("/audit/?nomor=Maju+Jaya").text) == [three["upload"].number]
     assert numbers(auditor.get(f"/audit/?nomor={three['login'].number}").text) == [
         three["login"].number]
+
+
+def test_the_inbox_searches_through_the_ticket_list(
+        app: Flask, three: dict[str, engine.Ticket]) -> None:
+    helpdesk = visitor(app, "helpdesk.lkpp")
+    inbox = html(helpdesk.get("/tugas"))
+    form = inbox.xpath('//form[contains(@class, "inbox-search")]')[0]
+    assert form.get("action") == "/tiket" and form.get("method") == "get"
+    assert form.xpath('.//input[@name="q"]')
+    page = helpdesk.get(f"{form.get('action')}?q=%22Maju+Jaya%22")
+    assert numbers(page.text) == [three["upload"].number]
