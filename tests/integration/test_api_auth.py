@@ -23,6 +23,8 @@ ME = {
     "helpdesk.lkpp": ("Helpdesk LKPP", None),
     "pemilik.proses": ("process owner", None),
     "auditor": ("auditor", None),
+    "helpdesk2.lkpp": ("Helpdesk LKPP", None),
+    "admin.sistem": ("administrator", None),
 }
 # One endpoint of each kind; none of them answers without a valid token.
 GUARDED = [("GET", "/me"), ("GET", "/tickets"), ("GET", "/tickets/1"),

@@ -27,18 +27,9 @@ def lane(database: Database, role: Role, ticket_id: int) -> list[str]:
                                              reporter_id=ticket.reporter_id)
 
 
-def add_helpdesk(database: Database, username: str) -> None:
-    """A second Helpdesk LKPP account (national: no LPSE)."""
-    with database.uow() as uow:
-        uow.session.add(UserRow(username=username, full_name="Helpdesk Dua", email=None,
-                                role=Role.HELPDESK.value, lpse_id=None, active=True))
-        uow.commit()
-
-
 def test_each_lane_is_its_active_users_of_the_tickets_lpse_or_its_reporter(
         database: Database, desk: Desk) -> None:
-    add_helpdesk(database, "helpdesk2.lkpp")
-    ticket = desk.open()
+    ticket = desk.open()  # helpdesk2.lkpp: the demo's second Helpdesk LKPP (national)
 
     assert lane(database, Role.HELPDESK, ticket.id) == ["helpdesk.lkpp", "helpdesk2.lkpp"]
     assert lane(database, Role.ADMIN, ticket.id) == ["admin.bandung"]
@@ -48,7 +39,6 @@ def test_each_lane_is_its_active_users_of_the_tickets_lpse_or_its_reporter(
 
 def test_a_deactivated_helpdesk_user_is_not_told_of_new_tasks(database: Database,
                                                               desk: Desk) -> None:
-    add_helpdesk(database, "helpdesk2.lkpp")
     desk.open()
     before = told(database, "helpdesk2.lkpp")
     with database.uow() as uow:

@@ -31,8 +31,9 @@ def test_sign_in_goes_to_the_inbox_and_shows_who_is_signed_in(app: Flask) -> Non
     header = texts(page, '//header[@class="site-header"]')[0]
     assert "Admin LPSE Kota Bandung" in header
     assert "LPSE Kota Bandung" in header
-    assert texts(page, '//nav[@class="main-nav"]//a') == ["Tugas Saya", "Daftar Tiket",
-                                                          "Notifikasi"]
+    assert texts(page, '//nav[@class="main-nav"]//a') == [
+        "Tugas Saya", "Daftar Tiket", "Permintaan", "Beban Kerja", "Pengguna SPSE",
+        "Notifikasi"]
     assert person.get("/").location == "/tugas"
 
 
@@ -131,8 +132,8 @@ def test_the_language_switch_shows_english_and_back(app: Flask) -> None:
     assert response.location == "/tugas"
     page = person.get("/tugas")
     assert '<html lang="en">' in page.text
-    assert texts(page, '//nav[@class="main-nav"]//a') == ["My Tasks", "Ticket List",
-                                                          "Notifications"]
+    assert texts(page, '//nav[@class="main-nav"]//a') == [
+        "My Tasks", "Ticket List", "Requests", "Workload", "Pengguna SPSE", "Notifications"]
     assert "No tasks." in page.text
     assert "Create Ticket" in page.text
     assert texts(page, '//form[@class="sign-out"]//button') == ["Sign out"]
