@@ -33,6 +33,8 @@ def _new_ticket_page(user: User, form: Mapping[str, Any], status: int = 200,
                 fields=forms_render.widgets(form, values, errors),
                 reporters=engine.list_reporters(database().uow(), user),
                 reporter=values.get(REPORTER, ""), errors=errors, origin=origin,
+                new_reporter={name: values.get(name, "") for name in (intake.NEW_NAME,
+                                                                      intake.NEW_EMAIL)},
                 other_errors=forms_render.other_errors(
                     form, errors, (REPORTER, ATTACHMENTS, intake.NEW_NAME, intake.NEW_EMAIL)))
 
