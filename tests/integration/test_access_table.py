@@ -523,6 +523,9 @@ def _comment_cases() -> list[Case]:
 
         writers = tuple(who for who in seers if who != AUDITOR)
         cases += [
+            Case(f"api comments {name}", "GET", "/api/v1/tickets/<id:ticket_id>/comments",
+                 at("/api/v1/tickets/{}/comments", ticket_id),
+                 expect(200, seers, others=404, anonymous=401)),
             Case(f"api comment {name}", "POST", "/api/v1/tickets/<id:ticket_id>/comments",
                  at("/api/v1/tickets/{}/comments", ticket_id),
                  {**expect(422, writers, others=404, anonymous=401), AUDITOR: 403},

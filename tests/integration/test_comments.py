@@ -253,3 +253,14 @@ def test_comments_written_while_a_step_is_completed_all_stand(desk: Desk) -> Non
     assert desk.pending(ticket) == ["step03_kewenangan"]
     [result] = engine.verify_tickets(desk.database.uow(), [ticket.number])
     assert result.ok, result.problems
+
+
+def test_get_comments_lists_what_the_caller_may_read(api: Api, desk: Desk) -> None:
+    ticket = desk.open()
+    api.post(f"/tickets/{ticket.id}/comments", HD, json={"text": "Catatan", "internal": True})
+    api.post(f"/tickets/{ticket.id}/comments", PB, json={"text": "Balasan"})
+    for caller, texts in ((PB, ["Balasan"]), (AB, ["Catatan", "Balasan"]),
+                          (HD, ["Catatan", "Balasan"]), ("auditor", ["Catatan", "Balasan"])):
+        answer = api.get(f"/tickets/{ticket.id}/comments", caller)
+        assert [c["text"] for c in answer.json["items"]] == texts, caller
+    assert api.get(f"/tickets/{ticket.id}/comments", AS).status_code == 404

@@ -26,6 +26,14 @@ def comment_json(comment: engine.Comment) -> dict[str, Any]:
                             for a in comment.attachments]}
 
 
+@bp.get("/tickets/<id:ticket_id>/comments")
+def index(ticket_id: int) -> dict[str, Any]:
+    """The ticket's comments in order, as the caller may read them (internal notes only for
+    its handlers and the auditor)."""
+    found = engine.list_comments(database().uow(), caller(), ticket_id)
+    return {"items": [comment_json(comment) for comment in found]}
+
+
 @bp.post("/tickets/<id:ticket_id>/comments")
 def add(ticket_id: int) -> tuple[dict[str, Any], int]:
     """A public reply or an internal note on a ticket: 201 comment; 403, 404, 422."""

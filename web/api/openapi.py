@@ -392,11 +392,15 @@ def paths() -> dict[str, Schema]:
         "/notifications/read": {"post": operation(
             "markAllNotificationsRead", "Mark all my notifications read", "notifications",
             {200: answer(ref("MarkedRead"))})},
-        "/tickets/{ticket_id}/comments": {"post": operation(
-            "addComment", "Comment on a ticket (a public reply or an internal note)",
-            "tickets", {201: answer(ref("Comment"), "The comment"),
-                        **problems(400, 403, 404, 409, 415, 422)},
-            body=json_body("NewComment"), parameters=("ticket_id",))},
+        "/tickets/{ticket_id}/comments": {
+            "get": operation(
+                "listComments", "List a ticket's comments I may read", "tickets",
+                {200: answer(listing("Comment")), **problems(404)}, parameters=("ticket_id",)),
+            "post": operation(
+                "addComment", "Comment on a ticket (a public reply or an internal note)",
+                "tickets", {201: answer(ref("Comment"), "The comment"),
+                            **problems(400, 403, 404, 409, 415, 422)},
+                body=json_body("NewComment"), parameters=("ticket_id",))},
         "/users": {
             "get": operation("listUsers", "List the accounts I manage", "users",
                              {200: answer(ref("UserList")), **problems(403, 422)},
