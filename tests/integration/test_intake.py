@@ -191,6 +191,15 @@ def test_bad_requests_are_refused_by_field_and_nothing_is_saved(
     assert counts(desk) == before
 
 
+def test_files_too_large_for_the_server_are_a_413_field_error(app: Flask, desk: Desk) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    before = counts(desk)
+    refused = report(visitor(app, PB), lampiran=(io.BytesIO(PNG * 100), "besar.png"))
+    assert refused.status_code == 413
+    assert "Berkas terlalu besar" in field_errors(refused)["lampiran"]
+    assert counts(desk) == before
+
+
 def test_escalation_opens_the_form_prefilled_and_the_ticket_links_back(
         app: Flask, desk: Desk) -> None:
     request = request_id(report(visitor(app, PB), kode_error="ERR-42",

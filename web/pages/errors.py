@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 import engine
 from web.extensions import _
-from web.pages import comments, tasks, tickets
+from web.pages import comments, intake, tasks, tickets
 from web.pages.common import page
 from web.pages.formatting import translated
 
@@ -23,6 +23,7 @@ _FORM_PAGES: dict[str, Callable[..., ResponseReturnValue]] = {
     "pages.new_ticket": tickets.new_ticket_too_large,
     "pages.task": tasks.task_too_large,
     "pages.add_comment": comments.comment_too_large,
+    "pages.new_request": intake.new_request_too_large,
 }
 
 

@@ -31,7 +31,7 @@ INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp",
 def _form_page(user: User, form: dict[str, Any], status: int = 200,
                errors: dict[str, list[str]] | None = None) -> ResponseReturnValue:
     errors = errors or {}
-    values = request.form if request.method == "POST" else {}
+    values = request.form if request.method == "POST" and status != 413 else {}
     return page("intake/new.html", status, form=form,
                 fields=forms_render.widgets(form, values, errors), errors=errors,
                 other_errors=forms_render.other_errors(form, errors, (ATTACHMENTS,)))
@@ -58,6 +58,16 @@ def new_request() -> ResponseReturnValue:
     flash(_("Permintaan %(number)s terkirim ke helpdesk LPSE Anda.", number=found.number),
           "success")
     return redirect(url_for(".request_page", request_id=found.id))
+
+
+def new_request_too_large() -> ResponseReturnValue:
+    """The request form again, when the files sent were more than the server takes."""
+    user = actor()
+    if user.role is not Role.PENGGUNA:
+        abort(404)
+    form = engine.intake_form(database().uow(), user)
+    message = _("Berkas terlalu besar untuk dikirim sekaligus. Kirim berkas yang lebih kecil.")
+    return _form_page(user, form, 413, {ATTACHMENTS: [message]})
 
 
 def _status_arg(user: User) -> IntakeStatus | None:
@@ -179,5 +189,5 @@ def register(bp: Blueprint) -> None:
         return {"open_requests": open_requests}
 
 
-__all__ = ["NEW_EMAIL", "NEW_NAME", "ROUTES", "escalation", "new_reporter_typed", "open_requests",
-           "register"]
+__all__ = ["NEW_EMAIL", "NEW_NAME", "ROUTES", "escalation", "new_reporter_typed",
+           "new_request_too_large", "open_requests", "register"]
