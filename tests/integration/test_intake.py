@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from alembic import command
 from flask import Flask
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 import engine
 from engine import Database
 from engine.background import outbox
 from engine.persistence import migrate
-from engine.persistence.tables import IntakeRequestRow, NotificationRow, OutboxRow, UserRow
+from engine.persistence.tables import IntakeRequestRow, NotificationRow, UserRow
 from tests.desk import STEP_DATA, Desk
 from tests.integration.smtp import SmtpServer, address
 from tests.pages import PNG, Visitor, field_errors, html, texts, visitor
@@ -286,10 +286,14 @@ def test_verify_all_reports_a_request_whose_newest_event_is_gone(
     assert any("records 2 events but 1 are stored" in p for p in failed.problems)
 
 
-def test_the_request_count_is_zero_for_other_lpses(app: Flask, desk: Desk) -> None:
-    report(visitor(app, PB))
+def test_a_request_is_told_and_counted_to_its_own_lpses_admins_only(
+        app: Flask, desk: Desk) -> None:
+    request = request_id(report(visitor(app, PB)))
     with desk.database.uow() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(OutboxRow)) is not None
+        told = uow.session.execute(
+            select(UserRow.username, NotificationRow.kind, NotificationRow.link)
+            .join(UserRow, UserRow.id == NotificationRow.user_id)).all()
+    assert [tuple(row) for row in told] == [(AB, "request_received", f"/permintaan/{request}")]
     assert engine.count_open_requests(desk.database.uow(), desk.user(AS)) == 0
     assert engine.count_open_requests(desk.database.uow(), desk.user(AB)) == 1
 
