@@ -64,6 +64,8 @@ _REPLAY_READS: dict[str, tuple[str, ...]] = {chain.TIMER_FIRED: ("task", "timer"
 # Who holds a task (issue 13) changes nothing replay sees either.
 _REPLAY_READS.update({kind: () for kind in (EventType.TASK_CLAIMED, EventType.TASK_RELEASED,
                                             EventType.TASK_ASSIGNED)})
+# Nor does a comment (its text is the chain's business, not the workflow's).
+_REPLAY_READS[EventType.COMMENT_ADDED] = ()
 _EXPRESSIONS = frozenset({"conditionExpression", "timeDuration", "timeDate", "timeCycle"})
 
 
