@@ -169,3 +169,16 @@ def test_the_ticket_history_tells_who_took_released_and_assigned_the_task(
     page = agent.get(f"/tiket/{ticket.id}")
     assert texts(page, '//strong[@class="ownership-event"]') == [
         "Tugas diambil", "Tugas dilepas", "Tugas ditugaskan"]
+
+
+def test_a_task_in_the_queue_can_be_taken_from_the_inbox(
+        app: Flask, desk: Desk, database: Database) -> None:
+    task_id = step2(desk.open())
+    agent = visitor(app, HD)
+    queue = agent.get("/tugas?tampil=antrean")
+    assert texts(queue, f'//tr[@data-task-id="{task_id}"]//button') == ["Ambil"]
+    taken = agent.post(f"/tugas/{task_id}/ambil")
+    assert taken.status_code == 303 and assignee(database, desk, task_id) == HD
+    assert not texts(agent.get("/tugas"), f'//tr[@data-task-id="{task_id}"]//button')
+    # A Pengguna SPSE's inbox has no views and nothing to take.
+    assert not texts(visitor(app, "pengguna.bandung").get("/tugas"), "//td//button")
