@@ -169,7 +169,8 @@ def test_an_id_beyond_the_columns_range_is_not_found_on_every_route_for_every_ro
 # NUL, invalid UTF-8, ids and numbers beyond any column, dates that are no dates.
 JUNK_VALUES = ("%00", "%ED%BF%BF", "99999999999999999999999", "-1", "9999-99-99", "ESK%00x")
 QUERY_NAMES = ("halaman", "lpse", "nomor", "langkah", "dari", "sampai", "status", "rating",
-               "next", "terlambat", "versi", "dasar", "base", "q", "limit", "offset")
+               "next", "terlambat", "versi", "dasar", "base", "q", "limit", "offset",
+               "penanggung", "urut")
 
 
 def test_junk_in_the_query_string_of_any_page_is_never_a_server_error(
