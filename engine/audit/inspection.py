@@ -34,6 +34,7 @@ from engine.persistence.tables import (
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
+from engine.process.visibility import internal_fields
 from engine.tickets import runtime, search
 from engine.tickets.use_cases import ticket_stream, to_event, to_ticket
 from engine.types import (
@@ -243,8 +244,10 @@ def _entries(session: Session, ticket: TicketRow,
             form = dict(event.data.get("form", {}))
             ordered = [n for n in titles if n in form] + [n for n in form if n not in titles]
             titles_en = _titles(definition, event.task, "x-title-en")
-            fields = tuple(Field(n, titles.get(n) or n, form[n], titles_en.get(n, ""))
-                           for n in ordered)
+            internal = (internal_fields(definition.form(event.task))
+                        if event.task in definition.steps else frozenset())
+            fields = tuple(Field(n, titles.get(n) or n, form[n], titles_en.get(n, ""),
+                                 internal=n in internal) for n in ordered)
             for name in ordered:
                 if name not in data or data[name] != form[name]:
                     changes.append(DataChange(name, titles.get(name) or name, data.get(name),

@@ -71,3 +71,14 @@ def test_the_task_page_marks_internal_fields_for_the_handler(app: Flask, desk: D
     assert not page.xpath('//fieldset[@id="kewenangan"]//*[contains(@class, "badge-internal")]')
     assert page.xpath('//label[@for="alasan_kewenangan"]/span[contains(@class, '
                       '"badge-internal")]')
+
+
+def test_the_auditor_sees_internal_fields_marked_on_the_audit_history(
+        app: Flask, desk: Desk) -> None:
+    ticket = desk.run(desk.open(), "step02_terima")
+    page = html(visitor(app, "auditor").get(f"/audit/tiket/{ticket.id}"))
+    marked = page.xpath('//tr[@data-field="catatan_telaah"]/th/span[contains(@class, '
+                        '"badge-internal")]')
+    assert marked and marked[0].text == "Internal"
+    assert not page.xpath('//tr[@data-field="judul"]/th/span[contains(@class, '
+                          '"badge-internal")]')
