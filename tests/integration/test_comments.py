@@ -264,3 +264,17 @@ def test_get_comments_lists_what_the_caller_may_read(api: Api, desk: Desk) -> No
         answer = api.get(f"/tickets/{ticket.id}/comments", caller)
         assert [c["text"] for c in answer.json["items"]] == texts, caller
     assert api.get(f"/tickets/{ticket.id}/comments", AS).status_code == 404
+
+
+def test_a_page_comment_without_its_csrf_token_or_with_a_nul_changes_nothing(
+        app: Flask, desk: Desk, database: Database) -> None:
+    ticket = desk.open()
+    helpdesk = visitor(app, HD)
+    forged = helpdesk.post(f"/tiket/{ticket.id}/komentar", {"text": "Dari situs lain"},
+                           csrf=False)
+    assert forged.status_code == 400
+    nul = helpdesk.post(f"/tiket/{ticket.id}/komentar", {"text": "cek\x00log"})
+    assert nul.status_code == 422
+    assert "komentar-text" in field_errors(nul)
+    with database.uow() as uow:
+        assert list(uow.session.scalars(select(CommentRow))) == []
