@@ -182,3 +182,18 @@ def test_a_task_in_the_queue_can_be_taken_from_the_inbox(
     assert not texts(agent.get("/tugas"), f'//tr[@data-task-id="{task_id}"]//button')
     # A Pengguna SPSE's inbox has no views and nothing to take.
     assert not texts(visitor(app, "pengguna.bandung").get("/tugas"), "//td//button")
+
+
+def test_the_audit_pages_read_a_ticket_with_claims(app: Flask, desk: Desk) -> None:
+    ticket = desk.open()
+    task_id = step2(ticket)
+    agent = visitor(app, HD)
+    agent.post(f"/tugas/{task_id}/ambil")
+    agent.post(f"/tugas/{task_id}/tugaskan", {"username": HD2, "ambil_alih": "1"})
+    desk.do(ticket, "step02_terima", HD2)
+    auditor = visitor(app, "auditor")
+    for suffix in ("", "/verifikasi", "/replay", "/replay.json", "/ekspor.json", "/ekspor.csv",
+                   "/cetak"):
+        page = auditor.get(f"/audit/tiket/{ticket.id}{suffix}")
+        assert page.status_code == 200, suffix
+    assert "task_assigned" in auditor.get(f"/audit/tiket/{ticket.id}/ekspor.json").text
