@@ -30,7 +30,7 @@ from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.forms import check_submission
 from engine.process.versions import current_definition
 from engine.process.visibility import internal_fields
-from engine.tickets import access, notifications
+from engine.tickets import access, notifications, store
 from engine.tickets.attachments import FIELD as ATTACHMENTS
 from engine.tickets.attachments import CheckedUpload, check_uploads
 from engine.tickets.use_cases import open_ticket
@@ -168,6 +168,13 @@ def _change(session: Session, request_id: int, actor: User, kind: EventType,
     return row
 
 
+def close_request(session: Session, request_id: int, actor: User, kind: EventType,
+                  data: dict[str, Any], now: datetime, **values: Any) -> IntakeRequestRow:
+    """Close an open request with the actor's event (a Conflict when it no longer is open),
+    for other modules: the knowledge base closes a request an article solved (issue 17)."""
+    return _change(session, request_id, actor, kind, data, now, **values)
+
+
 def _handled_here(session: Session, actor: User, request_id: int) -> IntakeRequestRow:
     """A request the actor handles (an Admin LPSE of its LPSE); NotFound for anyone else."""
     row = session.get(IntakeRequestRow, request_id) if 0 < request_id <= MAX_ID else None
@@ -178,7 +185,18 @@ def _handled_here(session: Session, actor: User, request_id: int) -> IntakeReque
 
 
 def answer_request(uow: UnitOfWork, actor: User, request_id: int, text: str) -> IntakeRequest:
-    """The Admin LPSE answers a request locally: it is closed and the reporter notified."""
+    """The Admin LPSE answers a request locally: it is closed and the reporter notified.
+
+    Of two admins handling the same request at once, the loser's transaction rolls back
+    whole (the request's next event is taken, or its row is no longer open): a Conflict."""
+    try:
+        return _answer_request(uow, actor, request_id, text)
+    except store.RACE_ERRORS as err:
+        raise Conflict(Message("request_not_open")) from err
+
+
+def _answer_request(uow: UnitOfWork, actor: User, request_id: int,
+                    text: str) -> IntakeRequest:
     answer = (text or "").strip()
     with uow:
         session = uow.session
@@ -227,7 +245,12 @@ def escalate_request(uow: UnitOfWork, actor: User, request_id: int, data: Any,
                 {"ticket": ticket.number}, now, status=ESCALATED, ticket_id=ticket.id)
         return {"request": number}
 
-    return open_ticket(uow, actor, reporter, data, [*carried, *attachments], origin=link)
+    try:
+        return open_ticket(uow, actor, reporter, data, [*carried, *attachments], origin=link)
+    except Conflict as conflict:  # the ticket's race is the request's: say so about it
+        if conflict.message.code == store.RACED.code:
+            raise Conflict(Message("request_not_open")) from conflict
+        raise
 
 
 # --- reading -------------------------------------------------------------------------------
