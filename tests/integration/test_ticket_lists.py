@@ -150,3 +150,19 @@ def test_the_inbox_searches_through_the_ticket_list(
     assert form.xpath('.//input[@name="q"]')
     page = helpdesk.get(f"{form.get('action')}?q=%22Maju+Jaya%22")
     assert numbers(page.text) == [three["upload"].number]
+
+
+def test_the_holder_column_and_filter_follow_claims(
+        app: Flask, api: Api, desk: Desk, three: dict[str, engine.Ticket]) -> None:
+    helpdesk = desk.user("helpdesk.lkpp")
+    task = desk.task(three["upload"], "step03_kewenangan")
+    engine.claim_task(desk.database.uow(), helpdesk, task.id)
+    page = visitor(app, "helpdesk.lkpp").get("/tiket?penanggung=saya")
+    assert numbers(page.text) == [three["upload"].number]
+    row = f'//tr[@data-ticket="{three["upload"].number}"]/td[@data-column="assignee"]'
+    assert texts(page, row) == [helpdesk.full_name]
+    unclaimed = numbers(visitor(app, "helpdesk.lkpp").get("/tiket?penanggung=belum").text)
+    assert three["upload"].number not in unclaimed and three["login"].number in unclaimed
+    assert numbers(visitor(app, "helpdesk2.lkpp").get("/tiket?penanggung=saya").text) == []
+    mine = api.get("/tickets?assignee=me", "helpdesk.lkpp").json["items"]
+    assert [t["number"] for t in mine] == [three["upload"].number]
