@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import engine
-from cli import audit_commands, people_commands
+from cli import audit_commands, people_commands, scenario_commands
 from cli.english import english
 from engine import (
     DEFAULT_WORKER_INTERVAL,
@@ -113,7 +113,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with Database(args.settings) as database:
         uow = database.uow() if database.has_schema() else None
         problems = engine.validate(uow, engine.command_line_operator(VALIDATED_BY), bpmn,
-                                   engine.read_forms(path))
+                                   engine.read_forms(path), engine.read_scenarios_beside(path),
+                                   engine.scenarios_beside(path).name)
     # The owners' extra days off live beside the diagram (processes/days-off.txt).
     problems = [*problems, *engine.check_days_off(path.parent)]
     _print_problems(path, problems)
@@ -135,7 +136,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             return 1
         try:
             version, outcome = engine.deploy(database.uow(), engine.command_line_operator(args.by),
-                                             bpmn, engine.read_forms(path), note=args.note)
+                                             bpmn, engine.read_forms(path), note=args.note,
+                                             scenarios=engine.read_scenarios_beside(path),
+                                             scenarios_file=engine.scenarios_beside(path).name)
         except InvalidDiagram as err:
             _print_problems(path, err.problems)
             print(f"{path}: not deployed", file=sys.stderr)
@@ -174,6 +177,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.set_defaults(run=cmd_deploy)
     audit_commands.add_parsers(commands)
     people_commands.add_parsers(commands)
+    scenario_commands.add_parsers(commands)
     work = commands.add_parser("worker", help="fire due timers and send mail, until stopped")
     work.add_argument("--interval", type=_seconds, default=DEFAULT_WORKER_INTERVAL,
                       help="seconds between rounds (default %(default)g)")

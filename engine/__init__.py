@@ -98,8 +98,22 @@ from engine.process.drafts import (
     version_files,
 )
 from engine.process.files import read_forms
+from engine.process.scenarios import (
+    ScenarioReport,
+    read_scenarios_beside,
+    scenario_schema,
+    scenarios_beside,
+    split_scenarios,
+)
 from engine.process.sop_document import sop_document
-from engine.process.versions import command_line_operator, deploy, list_versions, validate
+from engine.process.versions import (
+    SCENARIO_FILE,
+    command_line_operator,
+    deploy,
+    list_versions,
+    test_scenarios,
+    validate,
+)
 from engine.settings import Settings, SettingsError, SmtpSettings
 from engine.tickets.history import attachment_file, ticket_diagram, ticket_history
 from engine.tickets.incidents import Incident, list_incidents
@@ -206,6 +220,7 @@ __all__ = [
     "DEFAULT_WORKER_INTERVAL",
     "LANES",
     "ROLE_WORDS",
+    "SCENARIO_FILE",
     "SORT_DUE",
     "TIME_LIMIT_GRAMMAR",
     "Account",
@@ -259,6 +274,7 @@ __all__ = [
     "ReplayView",
     "Role",
     "SandboxError",
+    "ScenarioReport",
     "SessionKind",
     "Settings",
     "SettingsError",
@@ -369,6 +385,7 @@ __all__ = [
     "plan_migration",
     "public_data",
     "read_forms",
+    "read_scenarios_beside",
     "record_checkpoints",
     "refresh_report",
     "release_task",
@@ -378,18 +395,22 @@ __all__ = [
     "request_password_reset",
     "resend_link",
     "save_draft",
+    "scenario_schema",
+    "scenarios_beside",
     "search_tickets",
     "send_invitation",
     "session_user",
     "set_mail_settings",
     "set_password_with_token",
     "sop_document",
+    "split_scenarios",
     "start_form",
     "start_session",
     "start_worker_thread",
     "step_choices",
     "stored_report",
     "submit_request",
+    "test_scenarios",
     "ticket_diagram",
     "ticket_history",
     "time_zone",

@@ -7,6 +7,7 @@ from engine.persistence import repository
 from engine.persistence.database import Database
 from engine.process import versions
 from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.process.scenarios import read_scenarios_beside
 
 
 def init(database: Database, demo: bool = False, deployed_by: str = "eskalasi init") -> list[str]:
@@ -19,7 +20,8 @@ def init(database: Database, demo: bool = False, deployed_by: str = "eskalasi in
     if not has_version:
         version, _ = versions.deploy(database.uow(), versions.command_line_operator(deployed_by),
                                      DEFAULT_DIAGRAM.read_bytes(), read_forms(DEFAULT_DIAGRAM),
-                                     "SOP Eskalasi Permasalahan melalui LPSE Support")
+                                     "SOP Eskalasi Permasalahan melalui LPSE Support",
+                                     scenarios=read_scenarios_beside(DEFAULT_DIAGRAM))
         messages.append(f"deployed {DEFAULT_DIAGRAM.name} as version {version.number}")
     if demo:
         added = accounts.create_demo_data(database.uow(), database.settings.demo_password)

@@ -293,6 +293,54 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     # Forms pre-filled from earlier steps (issue 13).
     "prefill_unknown_field": _("%(element)s: x-prefill-from pada kolom '%(field)s' menyebut "
                                "'%(source)s', yang tidak ada di formulir langkah lain"),
+    # The owners' scenarios (issue 15): a scenario file's problems are `FILE:LINE: message`.
+    "scenario_files_two": _("unggah satu berkas skenario saja; ditemukan %(names)s"),
+    "scenario_file_too_large": _("berkas skenario lebih besar dari %(limit)s byte"),
+    "scenario_file_invalid": _("%(where)s: %(detail)s"),
+    "scenario_where_file": _("berkas skenario"),
+    "scenario_where": _("skenario '%(scenario)s'"),
+    "scenario_where_step": _("skenario '%(scenario)s', langkah ke-%(index)s"),
+    "scenario_value": _("%(field)s: %(error)s"),
+    "scenario_field_missing": _("isian %(field)s wajib ada"),
+    "scenario_field_unknown": _("isian %(field)s tidak dikenal (yang dikenal: %(known)s)"),
+    "scenario_min_items": _("paling sedikit %(limit)s butir"),
+    "scenario_max_items": _("paling banyak %(limit)s butir"),
+    "scenario_name_twice": _("skenario '%(scenario)s' sudah ada di baris %(line)s; beri "
+                             "setiap skenario nama sendiri"),
+    "scenario_step_kind": _("skenario '%(scenario)s', langkah ke-%(index)s: isi sop_step "
+                            "(dengan data) atau timer, salah satu saja"),
+    "scenario_waiting_closed": _("skenario '%(scenario)s': waiting_at hanya untuk outcome "
+                                 "open"),
+    "scenario_too_many_steps": _("skenario berjumlah %(count)s langkah, lebih dari %(limit)s"),
+    "scenario_too_slow": _("skenario dihentikan: memakan waktu lebih dari %(seconds)s detik"),
+    "scenario_stopped_at_start": _("skenario '%(scenario)s': proses berhenti sebelum langkah "
+                                   "pertama: %(error)s"),
+    "scenario_ended_early": _("skenario '%(scenario)s', langkah ke-%(index)s: diharapkan "
+                              "langkah %(expected)s, tetapi proses sudah selesai"),
+    "scenario_went_elsewhere": _("skenario '%(scenario)s', langkah ke-%(index)s: diharapkan "
+                                 "langkah %(expected)s, tetapi proses ke langkah %(actual)s"),
+    "scenario_step_ambiguous": _("skenario '%(scenario)s', langkah ke-%(index)s: langkah "
+                                 "%(step)s ditunggu oleh lebih dari satu tugas (%(tasks)s); "
+                                 'sebutkan yang mana dengan "task"'),
+    "scenario_data_invalid": _("skenario '%(scenario)s', langkah ke-%(index)s: data tidak sah "
+                               "untuk formulir langkah %(step)s: %(field)s: %(error)s"),
+    "scenario_stopped": _("skenario '%(scenario)s', langkah ke-%(index)s: proses berhenti "
+                          "pada langkah %(step)s: %(error)s"),
+    "scenario_timer_unknown": _("skenario '%(scenario)s', langkah ke-%(index)s: tidak ada "
+                                "timer batas waktu bernama '%(timer)s'"),
+    "scenario_no_timer": _("skenario '%(scenario)s', langkah ke-%(index)s: langkah %(step)s "
+                           "tidak memiliki timer batas waktu"),
+    "scenario_timer_fired": _("skenario '%(scenario)s', langkah ke-%(index)s: timer %(timer)s "
+                              "sudah berjalan pada langkah ini"),
+    "scenario_path": _("skenario '%(scenario)s': jalur yang diharapkan %(expected)s, tetapi "
+                       "proses menempuh %(actual)s"),
+    "scenario_outcome": _("skenario '%(scenario)s': diharapkan %(expected)s, tetapi "
+                          "%(actual)s"),
+    "scenario_is_closed": _("tiket ditutup"),
+    "scenario_is_waiting": _("tiket menunggu di langkah %(steps)s"),
+    "scenario_coverage_flows": _("cakupan alur: %(taken)s/%(all)s (%(percent)s %%)"),
+    "scenario_coverage_branches": _("cabang keputusan: %(taken)s/%(all)s (%(percent)s %%)"),
+    "scenario_flows_not_taken": _("alur yang tidak ditempuh skenario mana pun: %(flows)s"),
 })
 
 Translate = Callable[[str], str]

@@ -14,6 +14,9 @@ from engine.process.validation import NS
 
 SOURCE = DEFAULT_DIAGRAM.read_bytes()
 FORMS: dict[str, bytes] = read_forms(DEFAULT_DIAGRAM)
+# A scenario file with no scenarios: deploys a diagram that breaks the shipped scenarios on
+# purpose (a test of what such a diagram does at run time), as an owner could.
+NO_SCENARIOS = b'{"scenarios": []}'
 
 
 def parsed_forms() -> dict[str, Any]:

@@ -87,6 +87,8 @@ class ProcessVersionRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # Raised on every (re)deploy; the highest one is the version new tickets start on.
     activation: Mapped[int] = mapped_column(Integer, unique=True)
+    # The owners' scenario file it was deployed with (issue 15), as written; None for none.
+    scenarios: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
 
 
 class TicketRow(Base):

@@ -167,7 +167,8 @@ def version_files(uow: UnitOfWork, actor: User, version_id: str | None = None) -
                                  deployed_at=row.deployed_at, deployed_by=row.deployed_by,
                                  note=row.note, current=current is not None
                                  and row.id == current.id)
-        return VersionFiles(version=version, bpmn_xml=row.bpmn_xml, forms=dict(row.forms))
+        return VersionFiles(version=version, bpmn_xml=row.bpmn_xml, forms=dict(row.forms),
+                            scenarios=row.scenarios)
 
 
 def deploy_log(uow: UnitOfWork, actor: User, limit: int = 200) -> list[Event]:
@@ -184,11 +185,15 @@ def deploy_log(uow: UnitOfWork, actor: User, limit: int = 200) -> list[Event]:
                       hash=row.hash, prev_hash=row.prev_hash) for row in rows]
 
 
-def archive(bpmn: str, forms: Mapping[str, str | Mapping[str, object]]) -> bytes:
-    """A zip of a diagram and its forms, laid out as processes/ is: escalation.bpmn, forms/."""
+def archive(bpmn: str, forms: Mapping[str, str | Mapping[str, object]],
+            scenarios: str | None = None) -> bytes:
+    """A zip of a diagram and its forms, laid out as processes/ is: escalation.bpmn, forms/,
+    and the owners' scenarios beside the diagram when there are any."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
         out.writestr(DIAGRAM_NAME, bpmn)
+        if scenarios is not None:
+            out.writestr(versions.SCENARIO_FILE, scenarios)
         for name in sorted(forms):
             form = forms[name]
             text = form if isinstance(form, str) else json.dumps(form, indent=2,

@@ -16,14 +16,18 @@ from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.process import scenarios as owners_scenarios
 from engine.process.definitions import ProcessDefinition, content_hash, load_definition, read_steps
 from engine.process.validation import read_xml, validate_diagram
 from engine.types import Problem, ProcessVersion, Role, User
 
 __all__ = ["DEPLOYED", "PROCESS_STREAM", "REACTIVATED", "UNCHANGED", "command_line_operator",
-           "current_definition", "definition_of", "deploy", "list_versions", "validate"]
+           "current_definition", "definition_of", "deploy", "list_versions", "test_scenarios",
+           "validate"]
 
 DEPLOYED, REACTIVATED, UNCHANGED = "deployed", "reactivated", "unchanged"
+# How failures of scenarios that came with no file name (the stored ones) name their file.
+SCENARIO_FILE = "escalation" + owners_scenarios.SUFFIX
 # Who may read the list of versions; only process owners validate and deploy.
 READERS = (Role.PROCESS_OWNER, Role.AUDITOR)
 
@@ -75,25 +79,70 @@ def list_versions(uow: UnitOfWork, actor: User) -> list[ProcessVersion]:
         return [_to_version(row, current_id) for row in repository.versions(uow.session)]
 
 
+def _run_scenarios(bpmn: bytes, forms: Mapping[str, Mapping[str, Any]],
+                   scenarios: bytes | str | None, file: str) -> tuple[list[Problem], str | None]:
+    """The owners' scenarios run on a valid diagram: their problems, and their text to keep
+    with the version (None when there are none)."""
+    if scenarios is None:
+        return [], None
+    report = owners_scenarios.check(bpmn, forms, scenarios, file)
+    if not report.ok:
+        return list(report.problems), None
+    return [], scenarios if isinstance(scenarios, str) else bytes(scenarios).decode("utf-8")
+
+
 def validate(uow: UnitOfWork | None, actor: User, bpmn: bytes,
-             forms: Mapping[str, bytes | Mapping[str, Any]]) -> list[Problem]:
-    """Every problem of a diagram with its forms (process owners); forms it lacks come from
+             forms: Mapping[str, bytes | Mapping[str, Any]],
+             scenarios: bytes | str | None = None,
+             scenarios_file: str = SCENARIO_FILE) -> list[Problem]:
+    """Every problem of a diagram with its forms (process owners), then of the owners'
+    scenarios run on it; forms it lacks, and the scenarios when it brings none, come from
     the current version (when there is a database to ask)."""
     _owner(actor)
     fallback: Mapping[str, Any] = {}
+    stored: str | None = None
     if uow is not None:
         with uow:
             current = repository.current_version(uow.session)
             fallback = current.forms if current else {}
-    problems, _ = validate_diagram(bpmn, forms, fallback)
+            stored = current.scenarios if current else None
+    problems, resolved = validate_diagram(bpmn, forms, fallback)
+    if not problems:
+        problems, _ = _run_scenarios(bpmn, resolved,
+                                     scenarios if scenarios is not None else stored,
+                                     scenarios_file)
     return problems
+
+
+def test_scenarios(uow: UnitOfWork | None, bpmn: bytes,
+                   forms: Mapping[str, bytes | Mapping[str, Any]],
+                   scenarios: bytes | str | None,
+                   scenarios_file: str = SCENARIO_FILE,
+                   ) -> tuple[list[Problem], owners_scenarios.ScenarioReport | None]:
+    """`eskalasi test`: the diagram's problems, or else the report of the owners' scenarios
+    run on it (those given, else the current version's; None when there are none); forms
+    it lacks come from the current version. Nothing is stored."""
+    fallback: Mapping[str, Any] = {}
+    stored: str | None = None
+    if uow is not None:
+        with uow:
+            current = repository.current_version(uow.session)
+            fallback = current.forms if current else {}
+            stored = current.scenarios if current else None
+    problems, resolved = validate_diagram(bpmn, forms, fallback)
+    source = scenarios if scenarios is not None else stored
+    if problems or source is None:
+        return problems, None
+    return [], owners_scenarios.check(bpmn, resolved, source, scenarios_file)
 
 
 def deploy(uow: UnitOfWork, actor: User, bpmn: bytes,
            forms: Mapping[str, bytes | Mapping[str, Any]],
-           note: str = "") -> tuple[ProcessVersion, str]:
-    """Validate, then make the diagram the version new tickets start on (process owners;
-    the actor is recorded as who deployed it).
+           note: str = "", scenarios: bytes | str | None = None,
+           scenarios_file: str = SCENARIO_FILE) -> tuple[ProcessVersion, str]:
+    """Validate, run the owners' scenarios (those brought, else the current version's), then
+    make the diagram the version new tickets start on (process owners; the actor is recorded
+    as who deployed it). The scenarios are kept with the version.
 
     Returns the version and what happened: "deployed" (new), "reactivated" (an identical
     older version becomes current again) or "unchanged" (it is the current one already).
@@ -104,10 +153,18 @@ def deploy(uow: UnitOfWork, actor: User, bpmn: bytes,
         session = uow.session
         current = repository.current_version(session)
         problems, resolved = validate_diagram(bpmn, forms, current.forms if current else {})
+        kept: str | None = None
+        if not problems:
+            problems, kept = _run_scenarios(
+                bpmn, resolved, scenarios if scenarios is not None
+                else current.scenarios if current else None, scenarios_file)
         if problems:
             raise InvalidDiagram(problems)
         version_id = content_hash(bpmn, resolved)
         if current is not None and current.id == version_id:
+            if scenarios is not None and current.scenarios != kept:
+                current.scenarios = kept  # new scenarios for the same diagram: kept with it
+                uow.commit()
             return _to_version(current, current.id), UNCHANGED
         number, activation = repository.next_version_numbers(session)
         row = session.get(ProcessVersionRow, version_id)
@@ -118,10 +175,12 @@ def deploy(uow: UnitOfWork, actor: User, bpmn: bytes,
             row = ProcessVersionRow(id=version_id, number=number, process_id=process_id,
                                     bpmn_xml=bpmn.decode(), forms=resolved,
                                     deployed_at=datetime.now(UTC), deployed_by=deployed_by,
-                                    note=note, activation=activation)
+                                    note=note, activation=activation, scenarios=kept)
             session.add(row)
         else:
             row.activation = activation
+            if kept is not None:
+                row.scenarios = kept
         try:
             _record_deploy(session, row, deployed_by, note, is_new)
             uow.commit()

@@ -18,6 +18,7 @@ import pytest
 
 from tests.bounds import ENDS_WITHIN
 from tests.desk import STEP_DATA, Desk
+from tests.diagram_edits import NO_SCENARIOS
 from tests.integration.api_client import Api
 from tests.integration.test_api_versions import BPMN, RENAMED, XML, multipart, versions
 from tests.integration.test_scripts_at_run_time import with_script_after_step_2
@@ -133,9 +134,10 @@ def test_thousands_of_elements_are_checked_in_linear_time(api: Api) -> None:
 
 
 def deploy_script(api: Api, script: str) -> None:
-    diagram = with_script_after_step_2(script)
+    diagram = with_script_after_step_2(script)  # fails on purpose: no scenarios
     response = api.post("/process-versions", OWNER,
-                        **multipart(diagram, {}, "a script task after step 2"))
+                        **multipart(diagram, {"none.scenarios.json": NO_SCENARIOS},
+                                    "a script task after step 2"))
     assert response.status_code == 201, response.json
 
 

@@ -9,6 +9,7 @@ completion must fail within a few seconds with a 422, and the ticket must be unc
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -24,9 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from tests.bounds import ENDS_WITHIN
 from tests.desk import STEP_DATA
+from tests.diagram_edits import NO_SCENARIOS
 from tests.integration.api_client import Api
 from tests.integration.test_api_versions import BPMN, XML
 
@@ -175,8 +179,12 @@ def test_a_hostile_condition_fails_fast_while_the_server_keeps_answering(
         server: Server, expression: str) -> None:
     diagram = BPMN.replace(b'kewenangan == "LKPP"', expression.encode(), 1)
     assert diagram != BPMN
-    status, answer = server.call("POST", "/process-versions", OWNER, raw=diagram,
-                                 content_type=XML)
+    # The shipped scenarios would refuse it (they run the condition): deployed without any.
+    boundary, body = encode_multipart(MultiDict([
+        ("bpmn", FileStorage(io.BytesIO(diagram), "escalation.bpmn")),
+        ("forms", FileStorage(io.BytesIO(NO_SCENARIOS), "none.scenarios.json"))]))
+    status, answer = server.call("POST", "/process-versions", OWNER, raw=body,
+                                 content_type=f"multipart/form-data; boundary={boundary}")
     assert status == 201, answer
     status, ticket = server.call("POST", "/tickets", ADMIN,
                                  {"reporter": "pengguna.bandung",

@@ -465,7 +465,8 @@ def test_a_version_downloads_and_uploads_back_unchanged(app: Flask, database: Da
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         names = set(archive.namelist())
         assert "escalation.bpmn" in names and "forms/step01_eskalasi.json" in names
-        assert len(names) == 18
+        assert "escalation.scenarios.json" in names  # the owners' scenarios beside it
+        assert len(names) == 19
     bpmn = owner.get(f"/proses/versi/{version}/diagram.bpmn")
     assert bpmn.status_code == 200 and b"step02_terima" in bpmn.data
 

@@ -14,6 +14,7 @@ from engine.process.files import DEFAULT_DIAGRAM, read_forms
 from engine.process.validation import NS
 from tests.bounds import ENDS_WITHIN
 from tests.desk import Desk
+from tests.diagram_edits import NO_SCENARIOS
 
 BPMN, BPMNDI, DC, DI = NS["bpmn"], NS["bpmndi"], "http://www.omg.org/spec/DD/20100524/DC", (
     "http://www.omg.org/spec/DD/20100524/DI")
@@ -50,7 +51,8 @@ def with_script_after_step_2(script: str) -> bytes:
 def deploy(desk: Desk, script: str) -> Any:
     version, outcome = engine.deploy(desk.database.uow(),
                                      engine.command_line_operator("pemilik.proses"),
-                                     with_script_after_step_2(script), read_forms(DEFAULT_DIAGRAM))
+                                     with_script_after_step_2(script), read_forms(DEFAULT_DIAGRAM),
+                                     scenarios=NO_SCENARIOS)  # scripts that fail on purpose
     assert outcome == "deployed"
     return version
 

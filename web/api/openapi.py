@@ -240,8 +240,14 @@ DIAGRAM_BODY: Schema = {
                           bpmn={"type": "string", "contentMediaType": "application/xml"},
                           forms={"type": "array", "items": {
                               "type": "string", "contentMediaType": "application/json"},
-                              "description": "form files, each known by its file name"},
-                          note=STRING),
+                              "description": "form files, each known by its file name; "
+                                             "one named NAME.scenarios.json is the owners' "
+                                             "scenarios"},
+                          note=STRING,
+                          scenarios={"type": "string", "contentMediaType": "application/json",
+                                     "description": "the owners' scenarios (NAME.scenarios"
+                                                    ".json); without them, those of the "
+                                                    "current version run"}),
         },
     },
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 import engine
 from web.api.auth import caller
@@ -22,13 +22,27 @@ def index() -> dict[str, Any]:
     return items([version_json(v) for v in engine.list_versions(database().uow(), caller())])
 
 
+def _scenarios(files: dict[str, bytes]) -> tuple[dict[str, bytes], bytes | None, str]:
+    """The forms, and the owners' scenario file when the upload brings one: among the forms
+    (a name ending .scenarios.json) or in its own `scenarios` field."""
+    upload = request.files.get("scenarios") if request.mimetype == "multipart/form-data" else None
+    if upload is not None:
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        if not name.lower().endswith(".scenarios.json"):
+            name = engine.SCENARIO_FILE
+        files = {**files, name: upload.read()}
+    forms, scenarios, name = engine.split_scenarios(files)
+    return forms, scenarios, name or engine.SCENARIO_FILE
+
+
 @bp.post("/process-versions/validate")
 def validate() -> dict[str, Any]:
-    """Every problem of a diagram, nothing deployed; forms not sent come from the current
-    version."""
+    """Every problem of a diagram, then of the owners' scenarios run on it, nothing
+    deployed; forms and scenarios not sent come from the current version."""
     user = caller()
-    bpmn, forms, _ = diagram()
-    problems = engine.validate(database().uow(), user, bpmn, forms)
+    bpmn, files, _ = diagram()
+    forms, scenarios, name = _scenarios(files)
+    problems = engine.validate(database().uow(), user, bpmn, forms, scenarios, name)
     return {"ok": not problems, "problems": [diagram_problem(p) for p in problems]}
 
 
@@ -40,6 +54,8 @@ def deploy() -> tuple[dict[str, Any], int]:
     older one made current again ("reactivated"), so clients need not tell these apart.
     """
     user = caller()
-    bpmn, forms, note = diagram()
-    version, outcome = engine.deploy(database().uow(), user, bpmn, forms, note=note)
+    bpmn, files, note = diagram()
+    forms, scenarios, name = _scenarios(files)
+    version, outcome = engine.deploy(database().uow(), user, bpmn, forms, note=note,
+                                     scenarios=scenarios, scenarios_file=name)
     return {**version_json(version), "outcome": outcome}, 201

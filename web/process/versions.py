@@ -51,7 +51,7 @@ def download_draft(draft_id: int) -> ResponseReturnValue:
 def download_version(version_id: str) -> ResponseReturnValue:
     """A version's diagram and forms as a zip (escalation.bpmn, forms/*.json)."""
     files = engine.version_files(database().uow(), actor(), version_id)
-    return _zip(engine.archive(files.bpmn_xml, files.forms),
+    return _zip(engine.archive(files.bpmn_xml, files.forms, files.scenarios),
                 f"eskalasi-versi-{files.version.number}.zip")
 
 
