@@ -51,4 +51,4 @@ def test_a_ticket_goes_from_opening_to_closed_through_the_pages(app: Flask) -> N
             "step01_eskalasi", *(step for _, step, _ in STEPS)]
         assert "Tidak ada tugas." in person.get("/tugas").text
     closed = people["helpdesk"].get("/tiket")
-    assert texts(closed, "//tbody/tr/td[3]") == ["Ditutup"]
+    assert texts(closed, '//tbody/tr/td/span[contains(@class, "status")]') == ["Ditutup"]
