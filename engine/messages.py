@@ -48,6 +48,7 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "only_owner_or_auditor_lists": _("Hanya pemilik proses atau auditor yang dapat melihat "
                                      "versi proses."),
     "only_auditor_verifies": _("Hanya auditor yang dapat memverifikasi tiket."),
+    "only_auditor_exports": _("Hanya auditor yang dapat mengekspor log peristiwa."),
     # Conflict.
     "task_raced": _("Tugas ini baru saja diselesaikan oleh orang lain."),
     "task_done": _("Tugas ini sudah diselesaikan."),
@@ -100,6 +101,28 @@ CATALOG: Mapping[str, str] = MappingProxyType({
                           "berkas lokal atau mengembang tanpa akhir)"),
     "not_utf8": _("berkas bukan UTF-8 yang sah"),
     "malformed_xml": _("XML rusak: %(detail)s"),
+    "xml_empty": _("Berkas bukan BPMN yang utuh: kosong, atau tidak diawali tag XML"),
+    "xml_extra_content": _("Berkas bukan BPMN yang utuh: masih ada isi setelah akhir "
+                           "dokumen"),
+    "xml_bad_character": _("Berkas bukan BPMN yang utuh: ada karakter yang tidak boleh ada "
+                           "dalam XML"),
+    "xml_bad_ampersand": _("Berkas bukan BPMN yang utuh: tanda & harus ditulis &amp;"),
+    "xml_bad_attribute": _("Berkas bukan BPMN yang utuh: nilai atribut harus diapit tanda "
+                           "kutip, tanpa tanda <"),
+    "xml_attribute_twice": _("Berkas bukan BPMN yang utuh: atribut %(name)s ditulis dua kali"),
+    "xml_bad_name": _("Berkas bukan BPMN yang utuh: nama tag tidak sah (atau tanda & yang "
+                      "harus ditulis &amp;)"),
+    "xml_ended_early": _("Berkas bukan BPMN yang utuh: berakhir sebelum waktunya (ada tag, "
+                         "komentar atau atribut yang belum ditutup)"),
+    "xml_tag_mismatch": _("Berkas bukan BPMN yang utuh: tag <%(opened)s> ditutup dengan "
+                          "</%(closed)s>"),
+    "xml_too_deep": _("Berkas bukan BPMN yang utuh: elemen bersarang terlalu dalam"),
+    "xml_unknown_prefix": _("Berkas bukan BPMN yang utuh: awalan namespace %(prefix)s pada "
+                            "%(tag)s tidak dideklarasikan"),
+    "camunda_properties_converted": _("%(count)s properti Camunda diubah menjadi properti "
+                                      "SpiffWorkflow"),
+    "camunda_form_key_ignored": _("%(element)s: formKey dari Camunda diabaikan; formulir "
+                                  "dinamai dengan properti formJsonSchemaFilename"),
     "doctype": _("deklarasi DOCTYPE tidak diizinkan"),
     "root_not_definitions": _("elemen akar harus bpmn:definitions dalam namespace "
                               "%(namespace)s, bukan %(tag)s"),
@@ -278,6 +301,8 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "username_duplicate": _("nama pengguna '%(username)s' sudah ada di baris %(line)s"),
     "user_name_empty": _("nama kosong"),
     "role_unknown": _("peran '%(role)s' tidak dikenal; gunakan salah satu: %(roles)s"),
+    "people_raced": _("Ada perubahan lain pada akun atau direktori pada saat yang sama; coba "
+                      "lagi."),
     # Mail settings (issue 13).
     "unknown_notification_kind": _("Jenis notifikasi '%(kind)s' tidak dikenal."),
     "unknown_mail_mode": _("Pilihan email '%(mode)s' tidak dikenal: pilih langsung, "
@@ -341,6 +366,18 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "scenario_coverage_flows": _("cakupan alur: %(taken)s/%(all)s (%(percent)s %%)"),
     "scenario_coverage_branches": _("cabang keputusan: %(taken)s/%(all)s (%(percent)s %%)"),
     "scenario_flows_not_taken": _("alur yang tidak ditempuh skenario mana pun: %(flows)s"),
+    # The knowledge base (issue 17).
+    "article_not_found": _("Artikel tidak ditemukan."),
+    "article_status_invalid": _("Status harus draf atau terbit."),
+    "article_ticket_without_answer": _("Tiket ini belum memiliki panduan (langkah 4) atau "
+                                       "solusi (langkah 14)."),
+    "only_helpdesk_writes_articles": _("Hanya Helpdesk LKPP yang dapat menulis artikel."),
+    "only_helpdesk_manages_templates": _("Hanya Helpdesk LKPP yang dapat mengelola templat "
+                                         "balasan."),
+    "template_name_taken": _("Nama templat ini sudah dipakai."),
+    "template_not_found": _("Templat balasan tidak ditemukan."),
+    "suggest_same_code": _("kode error sama: %(code)s"),
+    "suggest_words": _("kata yang sama: \"%(words)s\""),
 })
 
 Translate = Callable[[str], str]

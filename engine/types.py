@@ -63,6 +63,7 @@ class EventType(StrEnum):
     REQUEST_SUBMITTED = "request_submitted"
     REQUEST_ANSWERED = "request_answered"
     REQUEST_ESCALATED = "request_escalated"
+    REQUEST_SOLVED = "request_solved"  # closed by its reporter: an article solved it
     # A comment outside the SOP steps (issue 13), data {"comment", "text", "internal"[,
     # "attachments"]}; replay skips it. An internal one is hidden from the Pengguna SPSE.
     COMMENT_ADDED = "comment_added"
@@ -81,6 +82,8 @@ class ReadKind(StrEnum):
     EVENTS_API = "events-api"
     ATTACHMENT = "attachment"
     REQUEST_PAGE = "request-page"            # an intake request (issue 12)
+    EXPORT_RANGE_XLSX = "export-range-xlsx"  # Excel export of a date range (issue 16)
+    EVENT_LOG = "event-log"                  # XES/OCEL event log of a date range (issue 16)
 
 
 class NotificationKind(StrEnum):
@@ -730,3 +733,4 @@ class TicketQuery:
     sort: str = ""  # "due": earliest due time first; else best match, then newest
     lpse_code: str = ""  # the LPSE by its `kode` (the API's `?lpse=`)
     assignee: str = ""  # a pending task held by: "me", "none" (unclaimed) or a username
+    lane: str = ""  # a pending task in this lane (whose turn it is; the dashboard's drill-down)

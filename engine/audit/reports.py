@@ -6,11 +6,13 @@ from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from engine.audit.inspection import ZONE, created_between, require_auditor
+from engine.audit.step_names import current_step_names
+from engine.audit.working_time import task_times
 from engine.evidence import chain
-from engine.persistence.tables import EventRow, LpseRow, TaskRow, TicketRow, UtcDateTime
+from engine.persistence.tables import EventRow, LpseRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.types import LANES, AuditReport, Figure, Share, User
 
@@ -22,15 +24,6 @@ def _month(dialect: str, at: Any) -> Any:
     if dialect == "postgresql":
         return func.to_char(func.timezone(ZONE.key, at), "YYYY-MM")
     return func.strftime("%Y-%m", at, "+7 hours")
-
-
-def _held_seconds(dialect: str, start: Any, end: Any) -> Any:
-    """SQL: seconds from start to end, never below zero."""
-    if dialect == "postgresql":
-        seconds = func.extract("epoch", end) - func.extract("epoch", start)
-    else:
-        seconds = (func.julianday(end) - func.julianday(start)) * 86400.0
-    return case((seconds < 0, 0.0), else_=seconds)
 
 
 def _decisions(rows: list[Any]) -> tuple[Share, Share, list[int], list[Figure]]:
@@ -59,8 +52,8 @@ def _decisions(rows: list[Any]) -> tuple[Share, Share, list[int], list[Figure]]:
 
 def audit_report(uow: UnitOfWork, actor: User, date_from: date | None = None,
                  date_to: date | None = None, now: datetime | None = None) -> AuditReport:
-    """Tickets per LPSE and month, hours per step and lane, overdue steps per lane, the share
-    returned as the LPSE's own authority, the reopen rate and the ratings."""
+    """Tickets per LPSE and month, working hours per step and lane, overdue steps per lane,
+    the share returned as the LPSE's own authority, the reopen rate and the ratings."""
     require_auditor(actor)
     now = now or datetime.now(UTC)
     within = created_between(date_from, date_to)
@@ -76,21 +69,18 @@ def audit_report(uow: UnitOfWork, actor: User, date_from: date | None = None,
         month = _month(dialect, TicketRow.created_at)
         per_month = Counter({m: n for m, n in session.execute(
             select(month, func.count(TicketRow.id)).where(*within).group_by(month))})
-        held = _held_seconds(dialect, TaskRow.created_at,
-                             func.coalesce(TaskRow.completed_at, literal(now, UtcDateTime())))
-        done = case((TaskRow.completed_at.is_not(None), held))
-        step_hours: dict[tuple[int, str], tuple[float, int]] = {}
+        # Working hours in each ticket's LPSE calendar, the way time limits are counted;
+        # a step renamed between versions is one row, named as the current version names it.
+        names = current_step_names(session)
+        step_hours: dict[tuple[int, str], tuple[float, int, str]] = {}
         lane_hours: dict[str, float] = defaultdict(float)
-        for sop_step, name, lane, done_seconds, done_count, all_seconds in session.execute(
-                select(TaskRow.sop_step, TaskRow.name, TaskRow.lane, func.sum(done),
-                       func.count(TaskRow.completed_at), func.sum(held))
-                .join(TicketRow, TicketRow.id == TaskRow.ticket_id).where(*within)
-                .group_by(TaskRow.sop_step, TaskRow.name, TaskRow.lane)):
-            lane_hours[lane] += float(all_seconds or 0) / 3600
-            if done_count:
-                seconds, count = step_hours.get((sop_step or 0, name), (0.0, 0))
-                step_hours[(sop_step or 0, name)] = (seconds + float(done_seconds) / 3600,
-                                                     count + done_count)
+        for held in task_times(session, within, now):
+            hours = held.working.total_seconds() / 3600
+            lane_hours[held.lane] += hours
+            if held.done:
+                key = (held.sop_step, "") if held.sop_step else (0, held.name)
+                total, n, name = step_hours.get(key, (0.0, 0, held.name))
+                step_hours[key] = (total + hours, n + 1, name)
         rows = session.execute(
             select(EventRow.ticket_id, EventRow.sop_step, EventRow.type, EventRow.data)
             .join(TicketRow, TicketRow.id == EventRow.ticket_id)
@@ -106,8 +96,9 @@ def audit_report(uow: UnitOfWork, actor: User, date_from: date | None = None,
         per_lpse=tuple(Figure(name, n, n) for name, n in
                        sorted(per_lpse.items(), key=lambda item: (-item[1], item[0]))),
         per_month=tuple(Figure(month, n, n) for month, n in sorted(per_month.items())),
-        hours_per_step=tuple(Figure(f"{step}. {name}" if step else name, hours / n, n)
-                             for (step, name), (hours, n) in sorted(step_hours.items())),
+        hours_per_step=tuple(Figure(f"{step}. {names.get(step, name)}" if step else name,
+                                    hours / n, n)
+                             for (step, _), (hours, n, name) in sorted(step_hours.items())),
         hours_per_lane=tuple(Figure(lane, lane_hours.get(lane, 0.0) / count if count else 0.0,
                                     count) for lane in LANES),
         overdue_per_lane=tuple(overdue),

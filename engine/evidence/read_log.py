@@ -16,6 +16,7 @@ READ_JSON, READ_CSV, READ_RANGE = (
     ReadKind.EXPORT_JSON, ReadKind.EXPORT_CSV, ReadKind.EXPORT_RANGE_CSV)
 READ_TICKET_PAGE, READ_EVENTS, READ_ATTACHMENT = (
     ReadKind.TICKET_PAGE, ReadKind.EVENTS_API, ReadKind.ATTACHMENT)
+READ_RANGE_XLSX, READ_EVENT_LOG = ReadKind.EXPORT_RANGE_XLSX, ReadKind.EVENT_LOG
 
 
 def log_read(session: Session, actor: User, what: str, ticket_id: int | None = None,

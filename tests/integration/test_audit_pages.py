@@ -181,14 +181,17 @@ def test_the_csv_exports_parse_and_never_start_a_formula(
     assert {r["ticket"] for r in one} == {looped.number}
     assert json.loads(one[0]["data"])["form"]["judul"] == '=HYPERLINK("http://x")'
     today = datetime.now(UTC).date()
-    rows = list(csv.DictReader(io.StringIO(auditor.get(
+    body = auditor.get(
         f"/audit/ekspor.csv?dari={today - timedelta(days=1)}&sampai={today + timedelta(days=1)}"
-    ).text)))
+    ).text
+    assert body.startswith("\ufeff")  # the BOM: Excel reads the file as UTF-8
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
     assert {r["ticket"] for r in rows} == {looped.number, other.number}
     assert len(rows) == 17
+    assert rows[0]["langkah 1: judul"] == "'=HYPERLINK(\"http://x\")"
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
     empty = list(csv.DictReader(io.StringIO(auditor.get(
-        "/audit/ekspor.csv?dari=2001-01-01&sampai=2001-12-31").text)))
+        "/audit/ekspor.csv?dari=2001-01-01&sampai=2001-12-31").text.removeprefix("\ufeff"))))
     assert empty == []
 
 
