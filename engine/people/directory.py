@@ -21,6 +21,7 @@ from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.evidence import journal
 from engine.messages import Message
 from engine.people.csv_files import CsvFile, valid_email
+from engine.people.races import retry_on_race
 from engine.persistence.tables import LpseRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.types import EventType, ImportResult, Lpse, Problem, Role, User
@@ -147,6 +148,10 @@ def add_lpse(uow: UnitOfWork, actor: User, code: str, name: str, timezone: str,
     checked, errors = check_lpse(code, name, timezone, email)
     if checked is None:
         raise InvalidData(errors)
+    return retry_on_race(lambda: _add_lpse(uow, actor, checked))
+
+
+def _add_lpse(uow: UnitOfWork, actor: User, checked: LpseInput) -> Lpse:
     with uow:
         session = uow.session
         if session.scalar(select(LpseRow.id).where(LpseRow.code == checked.code)) is not None:
@@ -164,6 +169,11 @@ def edit_lpse(uow: UnitOfWork, actor: User, code: str, name: str, timezone: str,
               email: str = "") -> Lpse:
     """Change an LPSE's name, time zone and helpdesk email (its kode stays)."""
     require_administrator(actor)
+    return retry_on_race(lambda: _edit_lpse(uow, actor, code, name, timezone, email))
+
+
+def _edit_lpse(uow: UnitOfWork, actor: User, code: str, name: str, timezone: str,
+               email: str) -> Lpse:
     with uow:
         session = uow.session
         row = _by_code(session, code)
@@ -208,7 +218,8 @@ def import_directory(uow: UnitOfWork, actor: User, stream: IO[bytes],
     rows, problems = read_lpse_file(stream)
     if problems:
         return ImportResult(problems=tuple(problems))
-    return _apply_directory(uow, actor, [row for _line, row in rows], apply)
+    return retry_on_race(lambda: _apply_directory(uow, actor, [row for _line, row in rows],
+                                                  apply))
 
 
 def _apply_directory(uow: UnitOfWork, actor: User, rows: Iterable[LpseInput],

@@ -22,6 +22,7 @@ from engine.messages import Message
 from engine.people import invitations, sessions
 from engine.people.csv_files import CsvFile, valid_email
 from engine.people.directory import require_administrator
+from engine.people.races import retry_on_race
 from engine.persistence.tables import LpseRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.settings import Settings
@@ -167,6 +168,12 @@ def add_user(uow: UnitOfWork, actor: User, username: str, name: str, email: str,
              settings: Settings | None = None) -> Account:
     """Add an account and send its invitation. Forbidden, InvalidData (by field), or
     Conflict when the username is taken."""
+    return retry_on_race(lambda: _add_user(uow, actor, username, name, email, role,
+                                           lpse_code, settings))
+
+
+def _add_user(uow: UnitOfWork, actor: User, username: str, name: str, email: str,
+              role: str | Role, lpse_code: str | None, settings: Settings | None) -> Account:
     _may_manage_accounts(actor)
     with uow:
         session = uow.session
@@ -222,6 +229,10 @@ def _managed_row(session: Session, actor: User, username: str) -> tuple[UserRow,
 def deactivate_account(uow: UnitOfWork, actor: User, username: str) -> Account:
     """Deactivate an account: its sessions and tokens end at once (already inactive: no
     change)."""
+    return retry_on_race(lambda: _deactivate_account(uow, actor, username))
+
+
+def _deactivate_account(uow: UnitOfWork, actor: User, username: str) -> Account:
     with uow:
         session = uow.session
         row, lpse = _managed_row(session, actor, username)
@@ -362,6 +373,11 @@ def import_accounts(uow: UnitOfWork, actor: User, stream: IO[bytes], apply: bool
     rows, problems = read_accounts_file(stream)
     if problems:
         return ImportResult(problems=tuple(problems))
+    return retry_on_race(lambda: _import_accounts(uow, actor, rows, apply, settings))
+
+
+def _import_accounts(uow: UnitOfWork, actor: User, rows: list[tuple[int, AccountInput]],
+                     apply: bool, settings: Settings | None) -> ImportResult:
     with uow:
         session = uow.session
         lpse_ids = {code: lpse_id for code, lpse_id in session.execute(

@@ -5,9 +5,12 @@ and the administrator, who manages accounts and never sees a ticket."""
 from __future__ import annotations
 
 import re
+import threading
 
 from flask import Flask
+from sqlalchemy import text
 
+import engine
 from engine import Database
 from engine.background import outbox
 from tests.desk import Desk
@@ -137,3 +140,30 @@ def test_the_administrator_is_named_administrator_and_sees_no_ticket_content(
         assert person.get(path).status_code == 404, path
     assert ticket.number not in person.get("/tiket").text
     assert ticket.number not in person.get("/tugas").text
+
+
+def test_accounts_added_at_the_same_time_all_land_in_one_unbroken_chain(
+        database: Database) -> None:
+    administrator = engine.get_user(database.uow(), SYS)
+    start = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def add(number: int) -> None:
+        start.wait()
+        try:
+            engine.add_user(database.uow(), administrator, f"serentak{number}",
+                            f"Serentak {number}", f"serentak{number}@lkpp.go.id", "helpdesk")
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=add, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with database.engine.connect() as connection:
+        seqs = [seq for (seq,) in connection.execute(text(
+            "SELECT seq FROM events WHERE stream = 'people' ORDER BY seq"))]
+    assert seqs == [1, 2, 3, 4, 5, 6]
+    assert all(result.ok for result in engine.verify_tickets(database.uow()))

@@ -40,6 +40,11 @@ def count(database: Database, sql: str) -> int:
         return int(connection.execute(text(sql)).scalar_one())
 
 
+def column(database: Database, sql: str) -> list[object]:
+    with database.engine.connect() as connection:
+        return [row[0] for row in connection.execute(text(sql))]
+
+
 def people_events(database: Database) -> int:
     return count(database, "SELECT COUNT(*) FROM events WHERE stream = 'people'")
 
@@ -63,8 +68,7 @@ def test_the_sample_directory_imports_and_a_second_import_changes_nothing(
     code, out = run(capsys, "lpse", "import", str(SAMPLE))
     assert code == 0 and f"0 LPSE added, 0 updated, {rows} unchanged" in out
     assert people_events(database) == events
-    zones = {zone for (zone,) in database.engine.connect().execute(
-        text("SELECT DISTINCT timezone FROM lpse"))}
+    zones = set(column(database, "SELECT DISTINCT timezone FROM lpse"))
     assert zones == {"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"}
 
 
@@ -196,8 +200,7 @@ def test_user_add_and_deactivate_exit_0_or_1(
                            "AND active = false") == 1
     code, out = run(capsys, "user", "deactivate", "nobody")
     assert code == 1 and "nobody" in out
-    types = [row[0] for row in database.engine.connect().execute(text(
-        "SELECT type FROM events WHERE stream = 'people' ORDER BY seq"))]
+    types = column(database, "SELECT type FROM events WHERE stream = 'people' ORDER BY seq")
     assert types == ["user_added", "user_deactivated"]
 
 

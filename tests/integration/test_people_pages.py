@@ -83,8 +83,9 @@ def test_an_lpse_is_added_and_edited_and_bad_fields_are_named(
                                       "WHERE code = 'kota-ambon'")).one()
     assert tuple(row) == ("LPSE Kota Ambon (Maluku)", "Asia/Jayapura", "lpse@ambon.go.id")
     assert person.get("/admin/lpse/kota-atlantis").status_code == 404
-    types = [t for (t,) in database.engine.connect().execute(text(
-        "SELECT type FROM events WHERE stream = 'people' ORDER BY seq"))]
+    with database.engine.connect() as connection:
+        types = [t for (t,) in connection.execute(text(
+            "SELECT type FROM events WHERE stream = 'people' ORDER BY seq"))]
     assert types == ["lpse_added", "lpse_updated"]
 
 
