@@ -31,6 +31,37 @@ from engine.errors import (
 )
 from engine.evidence.checkpoints import Checkpoint, latest_checkpoint, record_checkpoints
 from engine.install import init
+from engine.knowledge.articles import (
+    article_form,
+    get_article,
+    list_articles,
+    save_article,
+    writes_articles,
+)
+from engine.knowledge.figures import knowledge_figures
+from engine.knowledge.model import (
+    Article,
+    ArticleDraft,
+    ArticleSource,
+    ArticleStatus,
+    KnowledgeFigures,
+    ReplyTemplate,
+    Suggestion,
+)
+from engine.knowledge.suggestions import shows_tickets, suggest
+from engine.knowledge.templates import (
+    PLACEHOLDERS as TEMPLATE_PLACEHOLDERS,
+)
+from engine.knowledge.templates import (
+    PLACES as TEMPLATE_PLACES,
+)
+from engine.knowledge.templates import (
+    delete_template,
+    list_templates,
+    save_template,
+    templates_for,
+)
+from engine.knowledge.uses import solve_request, solved_by
 from engine.messages import Message, render_message
 from engine.people.accounts import authenticate, get_user, list_lpse, list_reporters
 from engine.people.csv_files import MAX_PAGE_BYTES as CSV_PAGE_LIMIT
@@ -423,4 +454,27 @@ __all__ = [
     "version_files",
     "workload",
     "zone_label",
+    "Article",
+    "ArticleDraft",
+    "ArticleSource",
+    "ArticleStatus",
+    "KnowledgeFigures",
+    "ReplyTemplate",
+    "Suggestion",
+    "TEMPLATE_PLACEHOLDERS",
+    "TEMPLATE_PLACES",
+    "article_form",
+    "delete_template",
+    "get_article",
+    "knowledge_figures",
+    "list_articles",
+    "list_templates",
+    "save_article",
+    "save_template",
+    "shows_tickets",
+    "solve_request",
+    "solved_by",
+    "suggest",
+    "templates_for",
+    "writes_articles",
 ]

@@ -37,6 +37,7 @@ from engine.audit.replay import compare, replay, replay_across_versions
 from engine.errors import NotFound
 from engine.evidence import chain, checkpoints, journal
 from engine.evidence.chain import canonical_json
+from engine.knowledge.stream import KNOWLEDGE_STREAM
 from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, ProcessVersionRow, TicketRow
@@ -327,10 +328,7 @@ def verify_tickets(uow: UnitOfWork, references: Iterable[str] | None = None,
             process = _process_problems(session, heads)
             if process:
                 extra.append(Verification(0, PROCESS_STREAM, False, tuple(process)))
-            people = _stream_problems(session, journal.PEOPLE_STREAM, heads)
-            if people:
-                extra.append(Verification(0, journal.PEOPLE_STREAM, False, tuple(people)))
-            extra += intake.verify_requests(session, heads)
+            extra += _own_streams(session, heads)
         if chain_problems and (references is None or anchors):
             extra.append(Verification(0, "checkpoints", False, tuple(chain_problems)))
         for result in extra:
@@ -346,6 +344,21 @@ def _process_problems(session: Session, heads: checkpoints.Heads) -> list[str]:
     problems = chain.check_chain(PROCESS_STREAM, events)
     problems += checkpoints.check_stream(PROCESS_STREAM, [e.hash for e in events], heads)
     return problems
+
+
+def _own_streams(session: Session, heads: checkpoints.Heads) -> list[Verification]:
+    """The streams of their own chain: the directory and accounts (`people`), each intake
+    request, the knowledge base (`knowledge`, issue 17); one result per stream with
+    problems."""
+    found: list[Verification] = []
+    people = _stream_problems(session, journal.PEOPLE_STREAM, heads)
+    if people:
+        found.append(Verification(0, journal.PEOPLE_STREAM, False, tuple(people)))
+    found += intake.verify_requests(session, heads)
+    knowledge = _stream_problems(session, KNOWLEDGE_STREAM, heads)
+    if knowledge:
+        found.append(Verification(0, KNOWLEDGE_STREAM, False, tuple(knowledge)))
+    return found
 
 
 def _stream_problems(session: Session, stream: str, heads: checkpoints.Heads) -> list[str]:

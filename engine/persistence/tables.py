@@ -499,6 +499,10 @@ SEARCH_INDEX_OBJECTS = frozenset({
     "ticket_search_fts", "ticket_search_fts_data", "ticket_search_fts_idx",
     "ticket_search_fts_content", "ticket_search_fts_docsize", "ticket_search_fts_config",
     "public_tsv", "all_tsv", "ix_ticket_search_public_tsv", "ix_ticket_search_all_tsv",
+    # 0022: the knowledge base's articles (issue 17)
+    "knowledge_search_fts", "knowledge_search_fts_data", "knowledge_search_fts_idx",
+    "knowledge_search_fts_content", "knowledge_search_fts_docsize",
+    "knowledge_search_fts_config", "tsv", "ix_knowledge_search_tsv",
 })
 
 
@@ -521,3 +525,111 @@ class NotificationDigestRow(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     sent_until: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class KnowledgeArticleRow(Base):
+    """An article of the knowledge base (issue 17, 0022) as it now reads; `status` draft or
+    published, `public` readable without signing in; each edit a `KnowledgeVersionRow`."""
+
+    __tablename__ = "knowledge_articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    application: Mapped[str] = mapped_column(String(100))
+    error_codes: Mapped[list[str]] = mapped_column(JSON)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    public: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_knowledge_articles_status", "status", "id"),)
+
+
+class KnowledgeVersionRow(Base):
+    """One version of an article (issue 17, 0022): what it read after that edit."""
+
+    __tablename__ = "knowledge_article_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    application: Mapped[str] = mapped_column(String(100))
+    error_codes: Mapped[list[str]] = mapped_column(JSON)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    public: Mapped[bool] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16))
+    edited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    edited_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("article_id", "version",
+                                       name="uq_knowledge_article_versions"),)
+
+
+class KnowledgeCodeRow(Base):
+    """An error code (lower case) an article concerns (issue 17, 0022)."""
+
+    __tablename__ = "knowledge_article_codes"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"),
+                                            primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+    __table_args__ = (Index("ix_knowledge_article_codes_code", "code", "article_id"),)
+
+
+class KnowledgeSourceRow(Base):
+    """A ticket an article was published from, and the step of its answer (issue 17)."""
+
+    __tablename__ = "knowledge_article_sources"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"),
+                                            primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    sop_step: Mapped[int] = mapped_column(Integer)
+
+
+class KnowledgeUseRow(Base):
+    """An intake request an article solved ("Ini menyelesaikan masalah saya", issue 17)."""
+
+    __tablename__ = "knowledge_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("intake_requests.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("request_id", name="uq_knowledge_uses_request_id"),)
+
+
+class ReplyTemplateRow(Base):
+    """A stored reply with placeholders (issue 17, 0022); `places` where it is offered
+    ("4", "14", "data")."""
+
+    __tablename__ = "reply_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    places: Mapped[list[str]] = mapped_column(JSON)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("name", name="uq_reply_templates_name"),)
+
+
+class KnowledgeSearchRow(Base):
+    """An article's searchable text (issue 17, 0022), stop words left out; its full-text
+    index is the database's own, as for tickets (SEARCH_INDEX_OBJECTS)."""
+
+    __tablename__ = "knowledge_search"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_articles.id"),
+                                            primary_key=True)
+    text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,131 @@
+"""'Artikel dan tiket serupa' (issue 17): what was written before that looks like what is
+being written now, each with why it matched (the same error code, or the words in common).
+
+A Pengguna SPSE is shown published articles only, never a ticket; an Admin LPSE articles
+and their own LPSE's solved (closed) tickets; Helpdesk LKPP articles and every solved
+ticket. Articles are found through their own full-text index (engine.knowledge.words),
+tickets through the tickets' (engine.tickets.search, narrowed to what the user may see).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.knowledge.articles import matching_articles
+from engine.knowledge.model import ArticleStatus, Suggestion
+from engine.knowledge.words import words
+from engine.messages import Message
+from engine.persistence.tables import (
+    KnowledgeArticleRow,
+    KnowledgeCodeRow,
+    TicketRow,
+    TicketSearchRow,
+)
+from engine.persistence.unit_of_work import UnitOfWork
+from engine.tickets import access
+from engine.tickets.search import matches, sees_internal_text
+from engine.types import Role, User
+
+LIMIT = 5
+MAX_TYPED = 1000
+CLOSED = "closed"
+CANDIDATES = 20
+
+
+def shows_tickets(user: User) -> bool:
+    """Whether a user's suggestions include solved tickets (handlers), or articles only."""
+    return user.role in (Role.ADMIN, Role.HELPDESK)
+
+
+def _reason(code_matched: str, found: Sequence[str], text: str) -> Message:
+    if code_matched:
+        return Message("suggest_same_code", code=code_matched)
+    have = set(words(text))
+    common = [w for w in found if w in have][:4]
+    return Message("suggest_words", words=", ".join(common or found[:3]))
+
+
+def _articles(session: Session, code: str, found: list[str], limit: int) -> list[Suggestion]:
+    published = KnowledgeArticleRow.status == ArticleStatus.PUBLISHED.value
+    by_code: list[int] = []
+    if code:
+        by_code = list(session.scalars(
+            select(KnowledgeCodeRow.article_id)
+            .join(KnowledgeArticleRow, KnowledgeArticleRow.id == KnowledgeCodeRow.article_id)
+            .where(KnowledgeCodeRow.code == code.lower(), published)
+            .order_by(KnowledgeCodeRow.article_id.desc()).limit(limit)))
+    by_words = [i for i, _ in matching_articles(session, found, any_word=True,
+                                                limit=CANDIDATES) if i not in by_code]
+    wanted = [*by_code, *by_words]
+    if not wanted:
+        return []
+    rows = {r.id: r for r in session.scalars(
+        select(KnowledgeArticleRow).where(KnowledgeArticleRow.id.in_(wanted), published))}
+    shown: list[Suggestion] = []
+    for article_id in wanted:
+        row = rows.get(article_id)
+        if row is None:
+            continue
+        reason = _reason(code if article_id in by_code else "", found,
+                         f"{row.title} {row.body} {row.application} {' '.join(row.tags)}")
+        shown.append(Suggestion("article", row.id, row.title, f"/pengetahuan/{row.id}",
+                                reason))
+        if len(shown) >= limit:
+            break
+    return shown
+
+
+def _ticket_ids(session: Session, user: User, typed: str) -> list[int]:
+    hits = matches(session, user, typed)
+    if hits is None:
+        return []
+    return list(session.scalars(
+        select(TicketRow.id).join(hits, hits.c.ticket_id == TicketRow.id)
+        .where(access.visible_tickets(user), TicketRow.status == CLOSED)
+        .order_by(hits.c.score.desc(), TicketRow.id.desc()).limit(CANDIDATES)))
+
+
+def _tickets(session: Session, user: User, code: str, found: list[str], limit: int,
+             exclude: int | None) -> list[Suggestion]:
+    by_code = _ticket_ids(session, user, '"' + code.replace('"', " ") + '"') if code else []
+    by_words = [i for i in (_ticket_ids(session, user, " or ".join(found)) if found else [])
+                if i not in by_code]
+    wanted = [i for i in [*by_code, *by_words] if i != exclude][:limit]
+    if not wanted:
+        return []
+    internal = sees_internal_text(user)
+    rows = {t.id: (t, public, hidden) for t, public, hidden in session.execute(
+        select(TicketRow, TicketSearchRow.public_text, TicketSearchRow.internal_text)
+        .join(TicketSearchRow, TicketSearchRow.ticket_id == TicketRow.id)
+        .where(TicketRow.id.in_(wanted)))}
+    shown: list[Suggestion] = []
+    for ticket_id in wanted:
+        if ticket_id not in rows:
+            continue
+        ticket, public, hidden = rows[ticket_id]
+        if not access.may_see_ticket(user, ticket):
+            continue
+        said = f"{ticket.title} {public} {hidden if internal else ''}"
+        shown.append(Suggestion("ticket", ticket.id, ticket.title, f"/tiket/{ticket.id}",
+                                _reason(code if ticket_id in by_code else "", found, said),
+                                number=ticket.number))
+    return shown
+
+
+def suggest(uow: UnitOfWork, actor: User, *, text: str = "", error_code: str = "",
+            limit: int = LIMIT, exclude_ticket: int | None = None) -> list[Suggestion]:
+    """Articles (and, for handlers, solved tickets they may see) like the text and error
+    code typed, same error code first, then by the words in common; each says why."""
+    code = " ".join(error_code.replace("\x00", " ").split())[:100]
+    found = words(f"{text} {code}".replace("\x00", " ")[:MAX_TYPED])
+    if not found and not code:
+        return []
+    with uow:
+        session = uow.session
+        shown = _articles(session, code, found, limit)
+        if shows_tickets(actor):
+            shown += _tickets(session, actor, code, found, limit, exclude_ticket)
+        return shown
