@@ -23,5 +23,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('lpse') as batch:
-        batch.drop_column('email')
+    # A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of `lpse` would drop
+    # the table that users and tickets point at, which SQLite's foreign keys refuse.
+    op.execute('ALTER TABLE lpse DROP COLUMN email')
