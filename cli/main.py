@@ -40,7 +40,12 @@ def _print_problems(diagram: Path, problems: Sequence[Problem]) -> None:
 
 def _read_diagram(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
+        # A Camunda Modeler diagram's properties are read as ours (the engine converts them);
+        # say so, on stderr so the problems stay the only lines on stdout.
+        for note in engine.convert_camunda(data).notes:
+            print(f"{path}: {english(note)}", file=sys.stderr)
+        return data
     except OSError as err:
         print(f"{path}:0: cannot read the file: {err.strerror}", file=sys.stderr)
         return None

@@ -1,6 +1,15 @@
 """The engine's public API: what the web app and the command line may use."""
 
-from engine.audit.exports import export_filename, export_range_csv, export_ticket, export_ticket_csv
+from engine.audit.dashboard import AGE_BUCKETS, Dashboard, LpseCount, StepCount, dashboard
+from engine.audit.heatmap import ALL_VERSIONS, Heatmap, StepTime, heatmap, heatmap_data
+from engine.audit.event_log import EventLog, event_log, event_log_filename, ocel_json, to_xes
+from engine.audit.exports import (
+    export_filename,
+    export_range_csv,
+    export_range_xlsx,
+    export_ticket,
+    export_ticket_csv,
+)
 from engine.audit.inspection import (
     audit_history,
     audit_replay,
@@ -115,6 +124,7 @@ from engine.process.calendar import (
     zone_label,
 )
 from engine.process.calendar import zone as time_zone
+from engine.process.camunda import convert as convert_camunda
 from engine.process.compare import compare_version, compare_with_current
 from engine.process.drafts import (
     archive,
@@ -275,6 +285,7 @@ __all__ = [
     "Draft",
     "EskalasiError",
     "Event",
+    "EventLog",
     "EventType",
     "Field",
     "Figure",
@@ -353,6 +364,7 @@ __all__ = [
     "compare_version",
     "compare_with_current",
     "complete_task",
+    "convert_camunda",
     "count_open_requests",
     "count_tickets",
     "count_unread",
@@ -366,8 +378,11 @@ __all__ = [
     "end_session",
     "end_sessions",
     "escalate_request",
+    "event_log",
+    "event_log_filename",
     "export_filename",
     "export_range_csv",
+    "export_range_xlsx",
     "export_ticket",
     "export_ticket_csv",
     "find_tickets",
@@ -408,6 +423,7 @@ __all__ = [
     "mark_notification_read",
     "may_see_internal",
     "migrate_tickets",
+    "ocel_json",
     "open_ticket",
     "open_ticket_for_new_reporter",
     "parse_role",
@@ -445,6 +461,7 @@ __all__ = [
     "ticket_diagram",
     "ticket_history",
     "time_zone",
+    "to_xes",
     "upload_draft",
     "user_for_verified_email",
     "uses_sqlite",
@@ -454,6 +471,16 @@ __all__ = [
     "version_files",
     "workload",
     "zone_label",
+    "AGE_BUCKETS",
+    "Dashboard",
+    "LpseCount",
+    "StepCount",
+    "dashboard",
+    "ALL_VERSIONS",
+    "Heatmap",
+    "StepTime",
+    "heatmap",
+    "heatmap_data",
     "Article",
     "ArticleDraft",
     "ArticleSource",

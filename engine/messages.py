@@ -332,8 +332,9 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "scenario_max_items": _("paling banyak %(limit)s butir"),
     "scenario_name_twice": _("skenario '%(scenario)s' sudah ada di baris %(line)s; beri "
                              "setiap skenario nama sendiri"),
-    "scenario_step_kind": _("skenario '%(scenario)s', langkah ke-%(index)s: isi sop_step "
-                            "(dengan data) atau timer, salah satu saja"),
+    "scenario_step_kind": _("skenario '%(scenario)s', langkah ke-%(index)s: isi salah satu: "
+                            "sop_step (dengan data dan task), timer, atau message (dengan "
+                            "data)"),
     "scenario_waiting_closed": _("skenario '%(scenario)s': waiting_at hanya untuk outcome "
                                  "open"),
     "scenario_too_many_steps": _("skenario berjumlah %(count)s langkah, lebih dari %(limit)s"),
@@ -366,6 +367,10 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "scenario_coverage_flows": _("cakupan alur: %(taken)s/%(all)s (%(percent)s %%)"),
     "scenario_coverage_branches": _("cabang keputusan: %(taken)s/%(all)s (%(percent)s %%)"),
     "scenario_flows_not_taken": _("alur yang tidak ditempuh skenario mana pun: %(flows)s"),
+    "scenario_message_unknown": _("skenario '%(scenario)s', langkah ke-%(index)s: diagram tidak "
+                                  "memiliki pesan bernama '%(message)s'"),
+    "scenario_message_not_waiting": _("skenario '%(scenario)s', langkah ke-%(index)s: tidak ada "
+                                      "yang menunggu pesan '%(message)s' saat ini"),
     # The knowledge base (issue 17).
     "article_not_found": _("Artikel tidak ditemukan."),
     "article_status_invalid": _("Status harus draf atau terbit."),

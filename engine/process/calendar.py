@@ -39,6 +39,20 @@ MAX_SEARCH_DAYS = 3 * 366
 # Written in the regex syntax Python and JavaScript share.
 TIME_LIMIT_PATTERN = r"^([1-9][0-9]{0,3})([hd])$"
 TIME_LIMIT = re.compile(TIME_LIMIT_PATTERN)
+# A limit as people type it in the editor ("4 jam", "2 hari", "1 hari kerja", "4h", "2d"):
+# the number, then a unit word from TIME_LIMIT_WORDS; stored as the canonical form above.
+# Case does not matter (the flag "i" in JavaScript, IGNORECASE|ASCII here: the same letters).
+TIME_LIMIT_WORDS: dict[str, str] = {
+    "h": "h", "j": "h", "jam": "h", "jam kerja": "h", "hour": "h", "hours": "h",
+    "d": "d", "hk": "d", "hari": "d", "hari kerja": "d", "day": "d", "days": "d",
+}
+TIME_LIMIT_INPUT_PATTERN = (
+    r"^ *([1-9][0-9]{0,3}) *(" + "|".join(
+        sorted((w.replace(" ", " +") for w in TIME_LIMIT_WORDS), key=lambda w: (-len(w), w)))
+    + r") *$")
+TIME_LIMIT_INPUT = re.compile(TIME_LIMIT_INPUT_PATTERN, re.IGNORECASE | re.ASCII)
+# How a diagram's timer label says a limit ("Batas waktu 2 hari kerja").
+TIME_LIMIT_LABELS = {"h": "jam kerja", "d": "hari kerja"}
 DAY_OFF_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s+@(\S+))?(?:\s+(.*))?$")
 
 
@@ -57,11 +71,16 @@ class TimeLimitGrammar:
     units: tuple[str, ...]
     max_amount: int
     max_length: int
+    input_pattern: str = TIME_LIMIT_INPUT_PATTERN
+    words: Mapping[str, str] = field(default_factory=lambda: dict(TIME_LIMIT_WORDS))
+    labels: Mapping[str, str] = field(default_factory=lambda: dict(TIME_LIMIT_LABELS))
 
     def as_json(self) -> dict[str, object]:
         """The grammar as the editor's script reads it."""
         return {"pattern": self.pattern, "units": list(self.units),
-                "maxAmount": self.max_amount, "maxLength": self.max_length}
+                "maxAmount": self.max_amount, "maxLength": self.max_length,
+                "inputPattern": self.input_pattern, "inputFlags": "i",
+                "words": dict(self.words), "labels": dict(self.labels)}
 
 
 TIME_LIMIT_GRAMMAR = TimeLimitGrammar(pattern=TIME_LIMIT_PATTERN,
@@ -90,6 +109,25 @@ def parse_time_limit(text: str) -> TimeLimit | None:
         raise ValueError(f"time limit '{value}' must be a whole number of working hours or "
                          f"working days followed by h or d, like 8h or 2d (at most 9999)")
     return TimeLimit(int(found.group(1)), TimeUnit(found.group(2)))
+
+
+def normalize_time_limit(text: str) -> str:
+    """A limit as people type it ("2 hari", "4 jam", "1 hari kerja", "4h") in its canonical
+    form ("2d", "4h"); "" for an empty one; ValueError when it is not a limit."""
+    if not text.strip():
+        return ""
+    found = TIME_LIMIT_INPUT.match(text)
+    if found is None:
+        raise ValueError(f"time limit '{text.strip()}' must be a whole number of working hours "
+                         f"or working days, like 4 jam, 2 hari, 8h or 2d (at most 9999)")
+    word = " ".join(found.group(2).lower().split())
+    return f"{int(found.group(1))}{TIME_LIMIT_WORDS[word]}"
+
+
+def time_limit_label(canonical: str) -> str:
+    """How a timer's label says a canonical limit: "2d" as "2 hari kerja"."""
+    limit = parse_time_limit(canonical)
+    return "" if limit is None else f"{limit.amount} {TIME_LIMIT_LABELS[limit.unit.value]}"
 
 
 def time_limit_problem(text: str) -> str | None:

@@ -21,7 +21,7 @@ from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import EventRow, ProcessDraftRow, ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
-from engine.process import versions
+from engine.process import camunda, versions
 from engine.process.validation import FORM_NAME, MAX_BPMN_BYTES, MAX_FORM_BYTES, read_xml
 from engine.types import Draft, Event, Problem, ProcessVersion, Role, User, VersionFiles
 
@@ -264,6 +264,7 @@ def upload_draft(uow: UnitOfWork, actor: User, name: str,
     """
     _owner(actor)
     bpmn, forms = unpack(files)
+    bpmn = camunda.convert(bpmn).bpmn  # Camunda Modeler's properties, read as ours
     root, problems = read_xml(bpmn)
     if root is None:
         raise InvalidDiagram(problems)

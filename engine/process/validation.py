@@ -131,6 +131,38 @@ def with_elements(root: Tree, problems: Iterable[Problem]) -> list[Problem]:
             if not p.element and not p.file and p.line else p for p in problems]
 
 
+# libxml2's error codes (xmlParserErrors) said in plain words; the rest keep its own text.
+_XML_ERRORS: Mapping[int, str] = {
+    4: "xml_empty", 5: "xml_extra_content", 9: "xml_bad_character",
+    26: "xml_bad_ampersand", 38: "xml_bad_attribute", 39: "xml_bad_attribute",
+    40: "xml_bad_attribute", 41: "xml_bad_attribute", 42: "xml_attribute_twice",
+    45: "xml_ended_early", 63: "xml_ended_early", 65: "xml_bad_attribute",
+    68: "xml_bad_name", 73: "xml_ended_early", 74: "xml_ended_early", 76: "xml_tag_mismatch",
+    77: "xml_ended_early", 114: "xml_too_deep", 201: "xml_unknown_prefix",
+}
+_XML_DETAILS = {
+    "xml_attribute_twice": re.compile(r"Attribute (?P<name>\S+) redefined"),
+    "xml_tag_mismatch": re.compile(r"mismatch: (?P<opened>\S+) line \d+ and (?P<closed>[^,\s]+)"),
+    "xml_unknown_prefix": re.compile(r"prefix (?P<prefix>\S+) on (?P<tag>\S+)"),
+}
+
+
+def xml_error_message(err: etree.XMLSyntaxError) -> Message:
+    """The parser's complaint in plain words ("Berkas bukan BPMN yang utuh: berakhir sebelum
+    waktunya"); its line stays with the problem."""
+    code = _XML_ERRORS.get(err.code or 0)
+    text = str(err.msg or "")
+    if code is None:
+        return Message("malformed_xml", detail=text[:300])
+    pattern = _XML_DETAILS.get(code)
+    if pattern is None:
+        return Message(code)
+    found = pattern.search(text)
+    if found is None:
+        return Message("malformed_xml", detail=text[:300])
+    return Message(code, **{k: v[:100] for k, v in found.groupdict().items()})
+
+
 def read_xml(data: bytes) -> tuple[Tree | None, list[Problem]]:
     """Parse untrusted XML: size-limited, no DTD, no entities, no network."""
     if len(data) > MAX_BPMN_BYTES:
@@ -150,7 +182,7 @@ def read_xml(data: bytes) -> tuple[Tree | None, list[Problem]]:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
-        return None, [Problem(err.lineno or 0, Message("malformed_xml", detail=err.msg))]
+        return None, [Problem(err.lineno or 0, xml_error_message(err))]
     if root.getroottree().docinfo.internalDTD is not None:
         return None, [Problem(1, Message("doctype"))]
     if root.tag != f"{{{BPMN_NS}}}definitions":

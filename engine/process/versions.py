@@ -16,6 +16,7 @@ from engine.messages import Message
 from engine.persistence import repository
 from engine.persistence.tables import ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.process import camunda
 from engine.process import scenarios as owners_scenarios
 from engine.process.definitions import ProcessDefinition, content_hash, load_definition, read_steps
 from engine.process.validation import read_xml, validate_diagram
@@ -99,6 +100,7 @@ def validate(uow: UnitOfWork | None, actor: User, bpmn: bytes,
     scenarios run on it; forms it lacks, and the scenarios when it brings none, come from
     the current version (when there is a database to ask)."""
     _owner(actor)
+    bpmn = camunda.convert(bpmn).bpmn
     fallback: Mapping[str, Any] = {}
     stored: str | None = None
     if uow is not None:
@@ -122,6 +124,7 @@ def test_scenarios(uow: UnitOfWork | None, bpmn: bytes,
     """`eskalasi test`: the diagram's problems, or else the report of the owners' scenarios
     run on it (those given, else the current version's; None when there are none); forms
     it lacks come from the current version. Nothing is stored."""
+    bpmn = camunda.convert(bpmn).bpmn
     fallback: Mapping[str, Any] = {}
     stored: str | None = None
     if uow is not None:
@@ -148,6 +151,7 @@ def deploy(uow: UnitOfWork, actor: User, bpmn: bytes,
     older version becomes current again) or "unchanged" (it is the current one already).
     """
     _owner(actor)
+    bpmn = camunda.convert(bpmn).bpmn  # Camunda Modeler's properties, read as ours
     deployed_by = actor.username
     with uow:
         session = uow.session

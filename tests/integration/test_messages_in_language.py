@@ -70,7 +70,7 @@ def test_validation_problems_follow_the_callers_language(api: Api) -> None:
                         content_type="application/xml", headers=headers)
                for headers in ({}, ENGLISH)]
     messages = [answer.json["problems"][0]["message"] for answer in answers]
-    assert messages[0].startswith("XML rusak: ")
+    assert messages[0].startswith("Berkas bukan BPMN yang utuh: ")
     assert messages[1].startswith("malformed XML: ")
 
 

@@ -12,12 +12,15 @@ from cli.english import english
 from engine.process.calendar import (
     TIME_LIMIT,
     TIME_LIMIT_GRAMMAR,
+    TIME_LIMIT_INPUT_PATTERN,
     TimeLimit,
     TimeUnit,
     WorkingCalendar,
     national_holiday_name,
+    normalize_time_limit,
     parse_days_off,
     parse_time_limit,
+    time_limit_label,
 )
 
 WIB, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Jayapura")
@@ -36,8 +39,11 @@ def test_the_time_limit_grammar_served_to_the_editor_is_the_engine_s_own() -> No
     assert len(largest) == TIME_LIMIT_GRAMMAR.max_length
     with pytest.raises(ValueError):
         parse_time_limit(f"{TIME_LIMIT_GRAMMAR.max_amount + 1}h")
-    assert TIME_LIMIT_GRAMMAR.as_json() == {"pattern": TIME_LIMIT.pattern, "units": ["h", "d"],
-                                            "maxAmount": 9999, "maxLength": 5}
+    served = TIME_LIMIT_GRAMMAR.as_json()
+    assert {k: served[k] for k in ("pattern", "units", "maxAmount", "maxLength")} == {
+        "pattern": TIME_LIMIT.pattern, "units": ["h", "d"], "maxAmount": 9999, "maxLength": 5}
+    assert served["inputPattern"] == TIME_LIMIT_INPUT_PATTERN
+    assert set(TIME_LIMIT_GRAMMAR.words.values()) == {"h", "d"}
 
 
 def test_time_limits_are_whole_hours_or_days() -> None:
@@ -47,6 +53,26 @@ def test_time_limits_are_whole_hours_or_days() -> None:
     for bad in ("8", "8 jam", "0h", "1.5h", "2w", "-1d", "h8", "10000h"):
         with pytest.raises(ValueError, match="8h or 2d"):
             parse_time_limit(bad)
+
+
+@pytest.mark.parametrize("typed, stored, label", [
+    ("2 hari", "2d", "2 hari kerja"), ("4 jam", "4h", "4 jam kerja"),
+    ("1 hari kerja", "1d", "1 hari kerja"), ("8 jam kerja", "8h", "8 jam kerja"),
+    ("4h", "4h", "4 jam kerja"), ("2d", "2d", "2 hari kerja"), (" 3  HARI ", "3d", "3 hari kerja"),
+    ("12hk", "12d", "12 hari kerja"), ("9999 hari", "9999d", "9999 hari kerja")])
+def test_a_limit_as_people_say_it_is_stored_in_the_canonical_form(typed: str, stored: str,
+                                                                  label: str) -> None:
+    assert normalize_time_limit(typed) == stored
+    assert parse_time_limit(stored) is not None
+    assert time_limit_label(stored) == label
+
+
+@pytest.mark.parametrize("typed", ["2 har", "0 hari", "1,5 jam", "2 minggu", "hari 2", "10000 jam",
+                                   "2 hari 4 jam", "\u0663 hari"])
+def test_what_is_not_a_limit_is_refused_in_words(typed: str) -> None:
+    with pytest.raises(ValueError, match="4 jam, 2 hari"):
+        normalize_time_limit(typed)
+    assert normalize_time_limit("  ") == ""
 
 
 def test_hours_within_one_office_day() -> None:

@@ -12,6 +12,7 @@ import engine
 from web.context import actor, database
 from web.extensions import _
 from web.pages.common import page
+from web.pages.formatting import translated
 from web.process.incidents import open_incidents
 
 MAX_UPLOAD = 4 * 1024 * 1024
@@ -71,6 +72,14 @@ def _upload_page(status: int = 200, problems: list[engine.Problem] | None = None
                 name=request.form.get("name", "") if request.method == "POST" else "")
 
 
+def _camunda_notes(files: dict[str, bytes]) -> None:
+    """Say which Camunda Modeler properties the upload's diagram had read as ours."""
+    for filename, content in files.items():
+        if filename.endswith(".bpmn"):
+            for note in engine.convert_camunda(content).notes:
+                flash(translated(note), "info")
+
+
 def upload() -> ResponseReturnValue:
     """A BPMN file (with form files), or a zip of them, becomes a new draft."""
     if request.method == "GET":
@@ -99,4 +108,5 @@ def upload() -> ResponseReturnValue:
                             _("Berkas ditolak; tidak ada yang disimpan."))
     flash(_("Diagram diunggah sebagai draf \"%(name)s\". Periksa dengan Validasi, lalu "
             "terapkan.", name=draft.name), "success")
+    _camunda_notes(files)
     return redirect(url_for(".draft", draft_id=draft.id))
