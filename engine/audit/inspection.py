@@ -117,8 +117,9 @@ def number_matches(typed: str) -> ColumnElement[bool]:
 def typed_matches(session: Session, actor: User, typed: str) -> ColumnElement[bool]:
     """What an auditor typed in the search box: a ticket number (or its start) finds that
     ticket as before, and any words, codes or "phrases" find the tickets whose text (every
-    answer, internal notes too) matches them."""
-    found = search.matches(session, actor, typed)
+    answer, internal notes too) matches them: every match (the results are newest first and
+    other filters narrow them, so no cap), unranked."""
+    found = search.matches(session, actor, typed, newest=None, ranked=False)
     by_text = TicketRow.id.in_(select(found.c.ticket_id)) if found is not None else false()
     typed = typed.strip().upper()
     if typed.isascii() and (typed.isdigit() or typed.startswith("ESK")):

@@ -52,11 +52,20 @@ _SIMPLE: ColumnElement[Any] = literal_column("'simple'")
 # PostgreSQL: the stored tsvector columns of 0020 (not in the models).
 _DOCUMENTS = table("ticket_search", column("ticket_id"), column("public_tsv"),
                    column("all_tsv"))
-# SQLite: the newest matches (FTS5 walks its index by rowid, newest first, and stops) with
-# their bm25 (lower is better, so negated).
-_SQLITE = ("SELECT rowid AS ticket_id, -bm25(ticket_search_fts) AS score "
-           "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression "
-           "ORDER BY rowid DESC LIMIT :ranked")
+# SQLite, by (ranked, newest only): the matches, or the newest (FTS5 walks its index by
+# rowid, newest first, and stops), with their bm25 (lower is better, so negated) or 0.
+_SQLITE = {
+    (True, True): "SELECT rowid AS ticket_id, -bm25(ticket_search_fts) AS score "
+                  "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression "
+                  "ORDER BY rowid DESC LIMIT :ranked",
+    (True, False): "SELECT rowid AS ticket_id, -bm25(ticket_search_fts) AS score "
+                   "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression",
+    (False, True): "SELECT rowid AS ticket_id, 0.0 AS score "
+                   "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression "
+                   "ORDER BY rowid DESC LIMIT :ranked",
+    (False, False): "SELECT rowid AS ticket_id, 0.0 AS score "
+                    "FROM ticket_search_fts WHERE ticket_search_fts MATCH :expression",
+}
 
 
 def sees_internal_text(user: User) -> bool:
@@ -113,39 +122,50 @@ def _scope(user: User) -> str:
     return ""
 
 
-def matches(session: Session, user: User, typed: str) -> Subquery | None:
+def matches(session: Session, user: User, typed: str, *, lpse_id: int | None = None,
+            newest: int | None = RANKED, ranked: bool = True) -> Subquery | None:
     """The tickets whose search document matches what was typed, as (ticket_id, score),
     higher score better; only the public text unless the user reads internal text. None when
     nothing searchable was typed.
 
-    Only the RANKED newest matches are ranked: a query that matches more (a word in most
-    tickets) is answered from its newest matches, so its cost does not grow with the number
-    of tickets. An Admin LPSE's and a Pengguna SPSE's search is narrowed to their tickets
-    inside the index (scope words), before the newest are taken.
+    With `newest` (the default, RANKED), only that many newest matches are taken and ranked:
+    a query that matches more (a word in most tickets) is answered from its newest matches,
+    so its cost does not grow with the number of tickets. Callers that narrow the matches
+    further by anything but the LPSE (`lpse_id`, matched inside the index) pass None, so no
+    match is lost; `ranked=False` leaves out the ranking (score 0) for callers that order by
+    something else. An Admin LPSE's and a Pengguna SPSE's search is narrowed to their
+    tickets inside the index (scope words) before anything else.
     """
     internal = sees_internal_text(user)
     typed = typed.replace("\x00", " ")[:MAX_QUERY]
-    scope = _scope(user)
+    scopes = [word for word in (_scope(user), scope_word(LPSE_SCOPE, lpse_id)
+                                if lpse_id is not None else "") if word]
     if session.get_bind().dialect.name == "postgresql":
         if not _WORD.search(typed):
             return None
         wanted: ColumnElement[Any] = func.websearch_to_tsquery(_SIMPLE, typed)
-        if scope:
+        for scope in scopes:
             wanted = wanted.op("&&")(func.to_tsquery(_SIMPLE, scope))
         vector = _DOCUMENTS.c.all_tsv if internal else _DOCUMENTS.c.public_tsv
-        newest = (select(_DOCUMENTS.c.ticket_id, vector.label("vector"))
-                  .where(vector.op("@@")(wanted))
-                  .order_by(_DOCUMENTS.c.ticket_id.desc()).limit(RANKED).subquery("newest"))
-        return select(newest.c.ticket_id, func.ts_rank(newest.c.vector, wanted).label("score")
-                      ).subquery("found")
+        taken = select(_DOCUMENTS.c.ticket_id, vector.label("vector")).where(
+            vector.op("@@")(wanted))
+        if newest is not None:
+            taken = taken.order_by(_DOCUMENTS.c.ticket_id.desc()).limit(newest)
+        chosen = taken.subquery("newest")
+        score = (func.ts_rank(chosen.c.vector, wanted) if ranked
+                 else literal_column("0.0"))
+        return select(chosen.c.ticket_id, score.label("score")).subquery("found")
     expression = fts5_query(typed)
     if expression is None:
         return None
-    if scope:
+    for scope in scopes:
         expression = f'{expression} AND "{scope}"'
     if not internal:
         expression = "{public_text} : (" + expression + ")"
-    query = text(_SQLITE).bindparams(expression=expression, ranked=RANKED)
+    sql = _SQLITE[ranked, newest is not None]
+    query = text(sql).bindparams(expression=expression)
+    if newest is not None:
+        query = query.bindparams(ranked=newest)
     return query.columns(column("ticket_id"), column("score")).subquery("found")
 
 
@@ -178,6 +198,8 @@ def ticket_rows(session: Session, user: User, query: TicketQuery, *, limit: int,
         found = found.where(TicketRow.status == query.status)
     if query.assignee:
         found = found.where(TicketRow.id.in_(_pending(_held_by(user, query.assignee))))
+    if query.lane:
+        found = found.where(TicketRow.id.in_(_pending(TaskRow.lane == query.lane)))
     order: list[Any] = []
     if query.sort == SORT_DUE:
         due = (select(TaskRow.ticket_id, func.min(TaskRow.due_at).label("due_at"))
@@ -186,7 +208,13 @@ def ticket_rows(session: Session, user: User, query: TicketQuery, *, limit: int,
         found = found.outerjoin(due, due.c.ticket_id == TicketRow.id)
         order.append(due.c.due_at.asc().nulls_last())
     if query.text.strip():
-        hits = matches(session, user, query.text)
+        # Relevance alone: the newest matches ranked (the LPSE chosen inside the index);
+        # narrowed by more, or ordered by due time: every match, so none is lost.
+        narrowed = bool(query.sop_step or query.status or query.assignee or query.lane
+                        or query.lpse_code)
+        by_due = query.sort == SORT_DUE
+        hits = matches(session, user, query.text, lpse_id=query.lpse_id,
+                       newest=None if narrowed or by_due else RANKED, ranked=not by_due)
         if hits is None:
             return []
         found = found.join(hits, hits.c.ticket_id == TicketRow.id)

@@ -14,6 +14,7 @@ from engine import Database, TicketQuery
 from engine.persistence import migrate
 from engine.persistence.tables import LpseRow
 from engine.process.versions import current_definition
+from engine.tickets import search
 from engine.tickets.search import fts5_query
 from tests.desk import Desk
 
@@ -172,3 +173,26 @@ def test_migration_0020_goes_down_and_up_and_fills_the_index_without_leaking(
         assert found(desk, "helpdesk.lkpp", "kuota penuh") == [ticket.number]
         assert found(desk, "pengguna.bandung", "kuota penuh") == []
         assert found(desk, "helpdesk.lkpp", ticket.number) == [ticket.number]
+
+
+def test_only_the_newest_matches_are_ranked_but_a_narrowed_search_loses_none(
+        desk: Desk, tickets: dict[str, engine.Ticket], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "RANKED", 1)
+    helpdesk = desk.user("helpdesk.lkpp")
+    uow = desk.database.uow
+    # Relevance alone: the newest match only (the cap), best first among those.
+    assert [t.number for t in engine.find_tickets(uow(), helpdesk, TicketQuery(
+        text="unggah"))] == [tickets["other"].number]
+    # Narrowed by the current step, or ordered by due time: the older match is still found.
+    assert [t.number for t in engine.find_tickets(uow(), helpdesk, TicketQuery(
+        text="unggah", sop_step=3))] == [tickets["upload"].number]
+    assert {t.number for t in engine.find_tickets(uow(), helpdesk, TicketQuery(
+        text="unggah", sort="due"))} == {tickets["upload"].number, tickets["other"].number}
+    # An LPSE chosen is matched inside the index, before the newest are taken.
+    bandung = _lpse_id(desk.database, tickets["upload"].lpse)
+    assert [t.number for t in engine.find_tickets(uow(), helpdesk, TicketQuery(
+        text="unggah", lpse_id=bandung))] == [tickets["upload"].number]
+    # The auditors' search takes every match (newest first, narrowed by their filters).
+    audited = engine.search_tickets(uow(), desk.user("auditor"),
+                                    engine.AuditQuery(number="unggah", sop_step=3))
+    assert [t.number for t in audited] == [tickets["upload"].number]
