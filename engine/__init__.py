@@ -125,6 +125,7 @@ from engine.process.calendar import (
 )
 from engine.process.calendar import zone as time_zone
 from engine.process.camunda import convert as convert_camunda
+from engine.process.camunda import convert as convert_camunda
 from engine.process.compare import compare_version, compare_with_current
 from engine.process.drafts import (
     archive,
@@ -364,6 +365,7 @@ __all__ = [
     "compare_version",
     "compare_with_current",
     "complete_task",
+    "convert_camunda",
     "convert_camunda",
     "count_open_requests",
     "count_tickets",
