@@ -1,15 +1,6 @@
 """The engine's public API: what the web app and the command line may use."""
 
-from engine.audit.dashboard import AGE_BUCKETS, Dashboard, LpseCount, StepCount, dashboard
-from engine.audit.heatmap import ALL_VERSIONS, Heatmap, StepTime, heatmap, heatmap_data
-from engine.audit.event_log import EventLog, event_log, event_log_filename, ocel_json, to_xes
-from engine.audit.exports import (
-    export_filename,
-    export_range_csv,
-    export_range_xlsx,
-    export_ticket,
-    export_ticket_csv,
-)
+from engine.audit.exports import export_filename, export_range_csv, export_ticket, export_ticket_csv
 from engine.audit.inspection import (
     audit_history,
     audit_replay,
@@ -124,7 +115,6 @@ from engine.process.calendar import (
     zone_label,
 )
 from engine.process.calendar import zone as time_zone
-from engine.process.camunda import convert as convert_camunda
 from engine.process.camunda import convert as convert_camunda
 from engine.process.compare import compare_version, compare_with_current
 from engine.process.drafts import (
@@ -286,7 +276,6 @@ __all__ = [
     "Draft",
     "EskalasiError",
     "Event",
-    "EventLog",
     "EventType",
     "Field",
     "Figure",
@@ -366,7 +355,6 @@ __all__ = [
     "compare_with_current",
     "complete_task",
     "convert_camunda",
-    "convert_camunda",
     "count_open_requests",
     "count_tickets",
     "count_unread",
@@ -380,11 +368,8 @@ __all__ = [
     "end_session",
     "end_sessions",
     "escalate_request",
-    "event_log",
-    "event_log_filename",
     "export_filename",
     "export_range_csv",
-    "export_range_xlsx",
     "export_ticket",
     "export_ticket_csv",
     "find_tickets",
@@ -425,7 +410,6 @@ __all__ = [
     "mark_notification_read",
     "may_see_internal",
     "migrate_tickets",
-    "ocel_json",
     "open_ticket",
     "open_ticket_for_new_reporter",
     "parse_role",
@@ -463,7 +447,6 @@ __all__ = [
     "ticket_diagram",
     "ticket_history",
     "time_zone",
-    "to_xes",
     "upload_draft",
     "user_for_verified_email",
     "uses_sqlite",
@@ -473,16 +456,6 @@ __all__ = [
     "version_files",
     "workload",
     "zone_label",
-    "AGE_BUCKETS",
-    "Dashboard",
-    "LpseCount",
-    "StepCount",
-    "dashboard",
-    "ALL_VERSIONS",
-    "Heatmap",
-    "StepTime",
-    "heatmap",
-    "heatmap_data",
     "Article",
     "ArticleDraft",
     "ArticleSource",
