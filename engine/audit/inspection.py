@@ -246,7 +246,8 @@ def _entries(session: Session, ticket: TicketRow,
             ordered = [n for n in titles if n in form] + [n for n in form if n not in titles]
             titles_en = _titles(definition, event.task, "x-title-en")
             internal = (internal_fields(definition.form(event.task))
-                        if event.task in definition.steps else frozenset())
+                        if event.task is not None and event.task in definition.steps
+                        else frozenset())
             fields = tuple(Field(n, titles.get(n) or n, form[n], titles_en.get(n, ""),
                                  internal=n in internal) for n in ordered)
             for name in ordered:
