@@ -207,3 +207,36 @@ def test_other_roles_get_404_on_the_directory_and_accounts_pages(app: Flask) -> 
     assert visitor(app, "admin.bandung").get("/admin/akun").status_code == 404
     anonymous = visitor(app).get("/admin/akun")
     assert anonymous.status_code == 302 and "/masuk" in anonymous.headers["Location"]
+
+
+JUNK = ("%00", "%ED%BF%BF", "99999999999999999999999", "-1", "x" * 3000, "%27%22%3C")
+
+
+def test_junk_in_queries_paths_and_forms_is_never_a_server_error(app: Flask) -> None:
+    administrator, admin = visitor(app, SYS), visitor(app, "admin.bandung")
+    failed = []
+    for junk in JUNK:
+        query = "&".join(f"{name}={junk}" for name in ("q", "peran", "lpse", "halaman"))
+        for person, path in ((administrator, "/admin/akun"), (administrator, "/admin/lpse"),
+                             (administrator, f"/admin/lpse/{junk}"),
+                             (admin, "/pengguna-spse")):
+            status = person.get(f"{path}?{query}").status_code
+            if status >= 500 or ("%00" in junk and status != 400):
+                failed.append((path, junk[:12], status))
+        for person, path in ((administrator, f"/admin/akun/{junk}/nonaktifkan"),
+                             (administrator, f"/admin/akun/{junk}/undang"),
+                             (admin, f"/pengguna-spse/{junk}/nonaktifkan")):
+            status = person.post(path, {}).status_code
+            if status >= 500:
+                failed.append((path[:40], junk[:12], status))
+        value = junk.replace("%00", "\x00").replace("%ED%BF%BF", "\u202e")
+        for person, path, form in (
+                (administrator, "/admin/akun", {"username": value, "name": value,
+                                                "email": value, "role": value, "lpse": value}),
+                (administrator, "/admin/lpse", {"kode": value, "nama": value,
+                                                "zona_waktu": value, "email": value}),
+                (admin, "/pengguna-spse", {"username": value, "name": value, "email": value})):
+            status = person.post(path, form).status_code
+            if status >= 500 or status == 302:
+                failed.append((path, junk[:12], status))
+    assert not failed
