@@ -28,15 +28,19 @@ from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import Conflict, InvalidDiagram, SandboxError
 from engine.messages import Message, text
 from engine.process.definitions import ProcessDefinition, build_definition, content_hash
 from engine.process.files import PROCESSES
-from engine.process.validation import NS, local, read_xml
+from engine.process.validation import NS, local, properties, read_xml
 from engine.process.workflows import (
+    advance,
     boundary_timers,
     complete,
     fire_timer,
@@ -64,6 +68,7 @@ class ScenarioStep:
     sop_step: int | None = None
     task: str | None = None
     timer: int | str | None = None
+    message: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -351,13 +356,15 @@ def _scenarios(document: Any, lines: _Lines, file: str) -> tuple[list[Scenario],
         steps: list[ScenarioStep] = []
         for index, step in enumerate(entry["steps"], start=1):
             where = lines.of(step)
-            if ("sop_step" in step) == ("timer" in step) or (
-                    "timer" in step and ("data" in step or "task" in step)):
+            kinds = [kind for kind in ("sop_step", "timer", "message") if kind in step]
+            if len(kinds) != 1 or ("timer" in step and "data" in step) or (
+                    "task" in step and "sop_step" not in step):
                 problems.append(Problem(where, Message("scenario_step_kind", scenario=name,
                                                        index=index), file))
                 continue
             steps.append(ScenarioStep(index=index, line=where, sop_step=step.get("sop_step"),
                                       task=step.get("task"), timer=step.get("timer"),
+                                      message=step.get("message"),
                                       data=dict(step.get("data", {}))))
         total += len(steps)
         expect = entry["expect"]
@@ -387,6 +394,9 @@ class _Diagram:
     branches: tuple[str, ...]
     between: Mapping[tuple[str, str], tuple[str, ...]]
     labels: Mapping[str, str]
+    # Every flow node (the ends of the flows) and its SOP step, inside subprocesses too.
+    nodes: frozenset[str] = frozenset()
+    sop: Mapping[str, int] = field(default_factory=dict)
 
 
 def _diagram(bpmn: bytes) -> _Diagram:
@@ -394,9 +404,12 @@ def _diagram(bpmn: bytes) -> _Diagram:
     process = root.find("bpmn:process", NS) if root is not None else None
     if process is None:
         return _Diagram((), (), {}, {})
-    kinds = {n.get("id"): local(n.tag) for n in process}
-    names = {n.get("id"): " ".join((n.get("name") or "").split()) for n in process}
-    flows = process.findall("bpmn:sequenceFlow", NS)
+    elements = [n for n in process.iter() if isinstance(n.tag, str) and n.get("id")]
+    kinds = {n.get("id"): local(n.tag) for n in elements}
+    names = {n.get("id"): " ".join((n.get("name") or "").split()) for n in elements}
+    sop = {n.get("id"): int(value) for n in elements
+           if (value := properties(n).get("sopStep", "").strip()).isdigit()}
+    flows = [n for n in elements if kinds[n.get("id")] == "sequenceFlow"]
     leaving: dict[str, int] = {}
     between: dict[tuple[str, str], list[str]] = {}
     for flow in flows:
@@ -414,11 +427,11 @@ def _diagram(bpmn: bytes) -> _Diagram:
 
     return _Diagram(tuple(f.get("id") for f in flows), branches,
                     {k: tuple(v) for k, v in between.items()},
-                    {f.get("id"): label(f) for f in flows})
+                    {f.get("id"): label(f) for f in flows},
+                    frozenset(end for pair in between for end in pair), sop)
 
 
-def _taken(workflow: BpmnWorkflow, definition: ProcessDefinition,
-           diagram: _Diagram) -> set[str]:
+def _taken(workflow: BpmnWorkflow, diagram: _Diagram) -> set[str]:
     """The flows a workflow went along: into each element it reached, from the element
     before it (SpiffWorkflow's own tasks between them, e.g. boundary event splits, skipped)."""
     taken: set[str] = set()
@@ -427,10 +440,10 @@ def _taken(workflow: BpmnWorkflow, definition: ProcessDefinition,
     for task in every:
         if task.state not in (TaskState.COMPLETED, TaskState.READY, TaskState.STARTED):
             continue
-        if task.task_spec.name not in definition.steps:
+        if task.task_spec.name not in diagram.nodes:
             continue
         parent = task.parent
-        while parent is not None and parent.task_spec.name not in definition.steps:
+        while parent is not None and parent.task_spec.name not in diagram.nodes:
             parent = parent.parent
         if parent is not None:
             taken.update(diagram.between.get((parent.task_spec.name, task.task_spec.name), ()))
@@ -447,18 +460,19 @@ class _OutOfTime(Exception):
     pass
 
 
-def _steps_of(tasks: Iterable[Any], definition: ProcessDefinition) -> str:
-    numbers = sorted({definition.steps[t.task_spec.name].sop_step or 0 for t in tasks})
+def _steps_of(tasks: Iterable[Any], diagram: _Diagram) -> str:
+    numbers = sorted({diagram.sop.get(t.task_spec.name, 0) for t in tasks})
     return ", ".join(str(n) if n else "?" for n in numbers)
 
 
 class _Run:
     """One scenario on a fresh workflow."""
 
-    def __init__(self, scenario: Scenario, definition: ProcessDefinition, file: str,
-                 deadline: float) -> None:
+    def __init__(self, scenario: Scenario, definition: ProcessDefinition, diagram: _Diagram,
+                 file: str, deadline: float) -> None:
         self.scenario = scenario
         self.definition = definition
+        self.diagram = diagram
         self.file = file
         self.deadline = deadline
         self.path: list[int] = []
@@ -491,11 +505,11 @@ class _Run:
             raise self.fail(step.line, Message("scenario_ended_early", scenario=self.scenario.name,
                                                index=step.index, expected=expected))
         matching = [t for t in ready if (spec is None or t.task_spec.name == spec) and (
-            number is None or self.definition.steps[t.task_spec.name].sop_step == number)]
+            number is None or self.diagram.sop.get(t.task_spec.name) == number)]
         if not matching:
             raise self.fail(step.line, Message(
                 "scenario_went_elsewhere", scenario=self.scenario.name, index=step.index,
-                expected=expected, actual=_steps_of(ready, self.definition)),
+                expected=expected, actual=_steps_of(ready, self.diagram)),
                 ready[0].task_spec.name)
         if len(matching) > 1:
             raise self.fail(step.line, Message(
@@ -508,9 +522,13 @@ class _Run:
         if step.timer is not None:
             self.timer(workflow, step)
             return
+        if step.message is not None:
+            self.send(workflow, step, step.message)
+            return
         task = self._ready(workflow, step, step.sop_step, step.task)
         spec = task.task_spec.name
-        errors = self.definition.check(spec, dict(step.data))
+        errors = (self.definition.check(spec, dict(step.data)) if spec in self.definition.steps
+                  else {})  # a task inside a subprocess: the engine has no form for it
         if errors:
             field_name, messages = next(iter(errors.items()))
             raise self.fail(step.line, Message(
@@ -550,6 +568,29 @@ class _Run:
                                                index=step.index, step=step.timer,
                                                error=text(str(err))), spec) from err
 
+    def send(self, workflow: BpmnWorkflow, step: ScenarioStep, name: str) -> None:
+        """A message arrives (a ticket operation such as a withdrawal), its data the payload."""
+        specs = [self.definition.spec, *workflow.subprocess_specs.values()]
+        known = [spec.event_definition for process in specs
+                 for spec in process.task_specs.values()
+                 if isinstance(getattr(spec, "event_definition", None), MessageEventDefinition)
+                 and spec.event_definition.name == name]
+        if not known:
+            raise self.fail(step.line, Message("scenario_message_unknown",
+                                               scenario=self.scenario.name, index=step.index,
+                                               message=name))
+        try:
+            workflow.send_event(BpmnEvent(known[0], payload=dict(step.data)))
+            advance(workflow)
+        except WorkflowException as err:
+            raise self.fail(step.line, Message("scenario_message_not_waiting",
+                                               scenario=self.scenario.name, index=step.index,
+                                               message=name)) from err
+        except SandboxError as err:
+            raise self.fail(step.line, Message("scenario_stopped", scenario=self.scenario.name,
+                                               index=step.index, step=name,
+                                               error=text(str(err)))) from err
+
     def check_end(self, workflow: BpmnWorkflow) -> None:
         scenario = self.scenario
         if scenario.path is not None and tuple(self.path) != scenario.path:
@@ -558,7 +599,7 @@ class _Run:
                 expected=", ".join(map(str, scenario.path)),
                 actual=", ".join(map(str, self.path))))
         ready = ready_tasks(workflow)
-        waiting = _steps_of(ready, self.definition)
+        waiting = _steps_of(ready, self.diagram)
         actual = (Message("scenario_is_closed") if workflow.is_completed()
                   else Message("scenario_is_waiting", steps=waiting or "-"))
         if scenario.outcome == "closed":
@@ -584,7 +625,7 @@ def run_scenarios(definition: ProcessDefinition, bpmn: bytes, scenarios: Sequenc
     results: list[ScenarioResult] = []
     problems: list[Problem] = []
     for scenario in scenarios:
-        run = _Run(scenario, definition, file, deadline)
+        run = _Run(scenario, definition, diagram, file, deadline)
         failure: Problem | None = None
         try:
             run.go()
@@ -597,7 +638,7 @@ def run_scenarios(definition: ProcessDefinition, bpmn: bytes, scenarios: Sequenc
         if failure is not None:
             problems.append(failure)
         # A failed scenario's flows count up to where it failed.
-        taken = _taken(run.workflow, definition, diagram) if run.workflow is not None else set()
+        taken = _taken(run.workflow, diagram) if run.workflow is not None else set()
         results.append(ScenarioResult(scenario.name, failure, frozenset(taken)))
     coverage = Coverage(diagram.flows, diagram.branches,
                         frozenset().union(*(r.taken for r in results)), diagram.labels)

@@ -7,10 +7,13 @@ import json
 import time
 from typing import Any
 
+from lxml import etree
+
 from engine.process import scenarios
 from engine.process.files import DEFAULT_DIAGRAM, read_forms
-from engine.process.validation import validate_diagram
+from engine.process.validation import NS, validate_diagram
 from tests.desk import STEP_DATA
+from tests.diagram_edits import edit
 
 BPMN = DEFAULT_DIAGRAM.read_bytes()
 _, FORMS = validate_diagram(BPMN, read_forms(DEFAULT_DIAGRAM))
@@ -101,8 +104,8 @@ def test_a_file_problem_is_at_its_line_naming_the_scenario_and_step() -> None:
     assert found == []
     assert [(p.line, str(p.message)) for p in problems] == [
         (3, "skenario 'A' sudah ada di baris 2; beri setiap skenario nama sendiri"),
-        (4, "skenario 'A', langkah ke-1: isi sop_step (dengan data) atau timer, salah satu "
-            "saja"),
+        (4, "skenario 'A', langkah ke-1: isi salah satu: sop_step (dengan data dan task), "
+            "timer, atau message (dengan data)"),
         (4, "skenario 'A': waiting_at hanya untuk outcome open")]
     [unreadable] = scenarios.read_scenarios(b"\xff", "f.json")[1]
     assert str(unreadable.message) == "berkas bukan UTF-8 yang sah"
@@ -122,3 +125,39 @@ def test_scenario_files_are_told_apart_from_forms_in_an_upload() -> None:
     assert (forms, found, name) == ({"step01.json": b"{}"}, b"[]", "Mine.Scenarios.json")
     assert scenarios.split_scenarios({"step01.json": b"{}"}) == ({"step01.json": b"{}"}, None,
                                                                   "")
+
+
+def with_withdrawal(root: Any) -> None:
+    """A message boundary event on step 2 (the ticket withdrawn) to an end of its own."""
+    bpmn = NS["bpmn"]
+    process = root.find("bpmn:process", NS)
+    message = etree.Element(f"{{{bpmn}}}message", id="Message_uji_tarik", name="uji_tarik")
+    root.insert(list(root).index(process), message)
+    event = etree.SubElement(process, f"{{{bpmn}}}boundaryEvent", id="Event_uji_tarik",
+                             attachedToRef="step02_terima")
+    etree.SubElement(event, f"{{{bpmn}}}messageEventDefinition",
+                     messageRef="Message_uji_tarik")
+    etree.SubElement(process, f"{{{bpmn}}}endEvent", id="EndEvent_uji_tarik")
+    etree.SubElement(process, f"{{{bpmn}}}sequenceFlow", id="Flow_uji_tarik",
+                     sourceRef="Event_uji_tarik", targetRef="EndEvent_uji_tarik")
+
+
+def test_a_message_step_delivers_a_ticket_operation_and_its_flow_is_taken() -> None:
+    diagram = edit(with_withdrawal)
+    document = {"scenarios": [
+        {"name": "Ditarik", "steps": [step(1), {"message": "uji_tarik",
+                                                "data": {"alasan": "Salah buka"}}],
+         "expect": {"outcome": "closed", "path": [1]}},
+        {"name": "Terlambat", "steps": [step(1), step(2), {"message": "uji_tarik"}],
+         "expect": {"outcome": "closed"}},
+        {"name": "Tak dikenal", "steps": [{"message": "tiket_hilang"}],
+         "expect": {"outcome": "closed"}}]}
+    report = scenarios.check(diagram, FORMS, json.dumps(document), "m.scenarios.json")
+    assert [str(p.message) for p in report.problems] == [
+        "skenario 'Terlambat', langkah ke-3: tidak ada yang menunggu pesan 'uji_tarik' "
+        "saat ini",
+        "skenario 'Tak dikenal', langkah ke-1: diagram tidak memiliki pesan bernama "
+        "'tiket_hilang'"]
+    assert report.results[0].passed
+    assert "Flow_uji_tarik" in report.results[0].taken
+    assert report.coverage is not None and "Flow_uji_tarik" in report.coverage.flows
