@@ -166,3 +166,14 @@ def test_the_holder_column_and_filter_follow_claims(
     assert numbers(visitor(app, "helpdesk2.lkpp").get("/tiket?penanggung=saya").text) == []
     mine = api.get("/tickets?assignee=me", "helpdesk.lkpp").json["items"]
     assert [t["number"] for t in mine] == [three["upload"].number]
+
+
+def test_the_search_boxes_say_what_to_type_with_its_quotes_intact(app: Flask) -> None:
+    helpdesk = visitor(app, "helpdesk.lkpp")
+    for path, name in (("/tiket", "q"), ("/tugas", "q")):
+        hints = html(helpdesk.get(path)).xpath(f'//input[@name="{name}"]/@placeholder')
+        assert hints == ['Kata, "frasa", nomor tiket, kode error'], (path, hints)
+    audit = html(visitor(app, "auditor").get("/audit/"))
+    assert audit.xpath('//input[@name="nomor"]/@placeholder') == [
+        'ESK-2026-000123, 123, unggah, "PT Maju", SPSE-123']
+    assert '"frasa"' in audit.xpath('//input[@name="nomor"]/@title')[0]
