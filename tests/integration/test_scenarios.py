@@ -59,8 +59,8 @@ def test_the_shipped_scenarios_pass_and_take_every_flow_and_branch(
         workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "test", "processes/escalation.bpmn")
     assert code == 0, out
-    assert "flow coverage: 47/47 (100 %)" in out
-    assert "gateway branches: 10/10 (100 %)" in out
+    assert re.search(r"^flow coverage: (\d+)/\1 \(100 %\)$", out, re.M), out  # 47/47
+    assert re.search(r"^gateway branches: (\d+)/\1 \(100 %\)$", out, re.M), out  # 10/10
     assert f"{SCENARIO_COUNT} of {SCENARIO_COUNT} scenario(s) pass" in out
     assert "FAIL" not in out and "not taken" not in out
 
@@ -77,7 +77,7 @@ def test_one_inverted_condition_fails_naming_the_scenario_the_step_and_the_way_i
     assert '"sop_step": 12' in line_of(SHIPPED, int(found[1]))
     assert '"perlu_data_tambahan": false' in line_of(SHIPPED, int(found[1]) - 1)
     assert "FAIL  Langsung ditangani" in out and "pass  Kewenangan LPSE" in out
-    assert "flow coverage: 47/47" not in out
+    assert "(100 %)" not in out.split("flow coverage: ")[1].splitlines()[0]
     assert "not taken: Flow_08_ya" in out
 
 
@@ -88,7 +88,7 @@ def test_the_scenarios_can_be_named_on_the_command_line(
     code, out = run(capsys, "test", "processes/escalation.bpmn", "--scenarios", str(mine))
     assert code == 0, out
     assert "1 of 1 scenario(s) pass" in out
-    assert "flow coverage: 6/47 (12 %)" in out  # the LPSE path alone, no timer
+    assert re.search(r"^flow coverage: 6/\d+ \(1\d %\)$", out, re.M), out  # the LPSE path
 
 
 def test_a_bad_scenario_file_is_refused_with_its_line_and_what_is_wrong(
