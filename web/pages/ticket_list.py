@@ -4,6 +4,7 @@ in every page link; each role is offered the choices that narrow what they see."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,11 @@ STEP = "langkah"
 HOLDER = "penanggung"
 SORT = "urut"
 BY_DUE = "tenggat"
+LANE = "giliran"
+# The lane filter's values in the address (the operations dashboard links to them).
+LANES = {"pengguna": Role.PENGGUNA.value, "admin": Role.ADMIN.value,
+         "helpdesk": Role.HELPDESK.value}
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 MAX_TYPED = 500
 # The holder filter's values in the address (Indonesian) and what the engine calls them.
 HOLDERS = {"saya": "me", "belum": "none"}
@@ -47,13 +53,17 @@ def read(user: User) -> ListFilters:
     lpse_id = number_arg(LPSE, None, high=2**31 - 1) if user.role in CHOOSE_LPSE else None
     step = number_arg(STEP, None, high=99)
     holder = request.args.get(HOLDER, "") if user.role in CHOOSE_HOLDER else ""
-    holder = holder if holder in HOLDERS else ""
+    # A colleague's username too (the dashboard's workload links): not offered in the form.
+    holder = holder if holder in HOLDERS or USERNAME.fullmatch(holder) else ""
+    lane = request.args.get(LANE, "")
+    lane = lane if lane in LANES else ""
     by_due = request.args.get(SORT, "") == BY_DUE
     args = {key: value for key, value in ((SEARCH, typed), (LPSE, lpse_id), (STEP, step),
-                                          (HOLDER, holder), (SORT, BY_DUE if by_due else ""))
+                                          (HOLDER, holder), (SORT, BY_DUE if by_due else ""),
+                                          (LANE, lane))
             if value}
     query = engine.TicketQuery(text=typed, lpse_id=lpse_id, sop_step=step,
-                               assignee=HOLDERS.get(holder, ""),
+                               assignee=HOLDERS.get(holder, holder), lane=LANES.get(lane, ""),
                                sort=engine.SORT_DUE if by_due else "")
     return ListFilters(
         query=query, args=args,
