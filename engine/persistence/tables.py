@@ -153,6 +153,10 @@ class TaskRow(Base):
         Index("ix_tasks_pending_sop_step", "sop_step", "ticket_id",
               sqlite_where=text("completed_at IS NULL"),
               postgresql_where=text("completed_at IS NULL")),
+        # Ticket lists by due time read the pending tasks in due order (0020).
+        Index("ix_tasks_pending_due", "due_at", "ticket_id",
+              sqlite_where=text("completed_at IS NULL"),
+              postgresql_where=text("completed_at IS NULL")),
     )
 
 

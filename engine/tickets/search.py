@@ -182,31 +182,32 @@ def _held_by(user: User, assignee: str) -> ColumnElement[bool]:
         UserRow.username == assignee.replace("\x00", "")).scalar_subquery()
 
 
+def _narrowed(user: User, query: TicketQuery) -> list[ColumnElement[bool]]:
+    """Conditions on ticket rows: what the user may see, narrowed by the query's filters."""
+    conditions: list[ColumnElement[bool]] = [access.visible_tickets(user)]
+    if query.lpse_id is not None:
+        conditions.append(TicketRow.lpse_id == query.lpse_id)
+    if query.sop_step is not None:
+        conditions.append(TicketRow.id.in_(_pending(TaskRow.sop_step == query.sop_step)))
+    if query.lpse_code:
+        conditions.append(TicketRow.lpse_id.in_(
+            select(LpseRow.id).where(LpseRow.code == query.lpse_code.replace("\x00", ""))))
+    if query.status:
+        conditions.append(TicketRow.status == query.status)
+    if query.assignee:
+        conditions.append(TicketRow.id.in_(_pending(_held_by(user, query.assignee))))
+    if query.lane:
+        conditions.append(TicketRow.id.in_(_pending(TaskRow.lane == query.lane)))
+    return conditions
+
+
 def ticket_rows(session: Session, user: User, query: TicketQuery, *, limit: int,
                 offset: int) -> Sequence[TicketRow]:
     """The ticket rows a user may see that match the query, in its order: best match first
     when words were typed, earliest due first with `sort="due"`, else newest first."""
-    found = select(TicketRow).where(access.visible_tickets(user))
-    if query.lpse_id is not None:
-        found = found.where(TicketRow.lpse_id == query.lpse_id)
-    if query.sop_step is not None:
-        found = found.where(TicketRow.id.in_(_pending(TaskRow.sop_step == query.sop_step)))
-    if query.lpse_code:
-        found = found.where(TicketRow.lpse_id.in_(
-            select(LpseRow.id).where(LpseRow.code == query.lpse_code.replace("\x00", ""))))
-    if query.status:
-        found = found.where(TicketRow.status == query.status)
-    if query.assignee:
-        found = found.where(TicketRow.id.in_(_pending(_held_by(user, query.assignee))))
-    if query.lane:
-        found = found.where(TicketRow.id.in_(_pending(TaskRow.lane == query.lane)))
+    conditions = _narrowed(user, query)
     order: list[Any] = []
-    if query.sort == SORT_DUE:
-        due = (select(TaskRow.ticket_id, func.min(TaskRow.due_at).label("due_at"))
-               .where(TaskRow.completed_at.is_(None)).group_by(TaskRow.ticket_id)
-               .subquery("due"))
-        found = found.outerjoin(due, due.c.ticket_id == TicketRow.id)
-        order.append(due.c.due_at.asc().nulls_last())
+    hits = None
     if query.text.strip():
         # Relevance alone: the newest matches ranked (the LPSE chosen inside the index);
         # narrowed by more, or ordered by due time: every match, so none is lost.
@@ -217,10 +218,53 @@ def ticket_rows(session: Session, user: User, query: TicketQuery, *, limit: int,
                        newest=None if narrowed or by_due else RANKED, ranked=not by_due)
         if hits is None:
             return []
+    if query.sort == SORT_DUE:
+        if hits is not None:
+            conditions.append(TicketRow.id.in_(select(hits.c.ticket_id)))
+        return _by_due(session, conditions, limit=limit, offset=offset)
+    found = select(TicketRow).where(*conditions)
+    if hits is not None:
         found = found.join(hits, hits.c.ticket_id == TicketRow.id)
         order.append(hits.c.score.desc())
     order.append(TicketRow.id.desc())
     return session.scalars(found.order_by(*order).limit(limit).offset(offset)).all()
+
+
+def _by_due(session: Session, conditions: list[ColumnElement[bool]], *, limit: int,
+            offset: int) -> Sequence[TicketRow]:
+    """Tickets by their earliest pending due time (the overdue first), then those with no
+    due time (no limit on their step, or closed), newest first.
+
+    The pending tasks are read in due order from their index and stop once the page is
+    full (a ticket with two pending steps comes once, at its earliest), so the cost follows
+    the page, not the number of tickets.
+    """
+    timed = (TaskRow.completed_at.is_(None), TaskRow.due_at.is_not(None))
+    wanted = offset + limit
+    ids: list[int] = []
+    batch = wanted * 2 + 8
+    while True:
+        rows = session.execute(
+            select(TaskRow.ticket_id).join(TicketRow, TicketRow.id == TaskRow.ticket_id)
+            .where(*timed, *conditions).order_by(TaskRow.due_at, TaskRow.ticket_id)
+            .limit(batch)).scalars().all()
+        ids = list(dict.fromkeys(rows))
+        if len(ids) >= wanted or len(rows) < batch:
+            break
+        batch *= 4
+    chosen = ids[offset:wanted]
+    found = {row.id: row for row in session.scalars(
+        select(TicketRow).where(TicketRow.id.in_(chosen)))} if chosen else {}
+    page = [found[i] for i in chosen if i in found]
+    if len(page) == limit:
+        return page
+    # Past the timed ones: the rest, newest first.
+    skip = max(0, offset - len(ids))  # ids holds every timed ticket here
+    rest = session.scalars(
+        select(TicketRow).where(*conditions, TicketRow.id.not_in(
+            select(TaskRow.ticket_id).where(*timed)))
+        .order_by(TicketRow.id.desc()).limit(limit - len(page)).offset(skip)).all()
+    return page + list(rest)
 
 
 def find_tickets(uow: UnitOfWork, actor: User, query: TicketQuery, *, limit: int = 100,

@@ -3,6 +3,7 @@ person may see and nothing else, best match first, and lists filtered and sorted
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -196,3 +197,22 @@ def test_only_the_newest_matches_are_ranked_but_a_narrowed_search_loses_none(
     audited = engine.search_tickets(uow(), desk.user("auditor"),
                                     engine.AuditQuery(number="unggah", sop_step=3))
     assert [t.number for t in audited] == [tickets["upload"].number]
+
+
+def test_by_due_time_pages_through_every_ticket_once_the_overdue_first(
+        desk: Desk, tickets: dict[str, engine.Ticket]) -> None:
+    closed = desk.open(judul="Sudah selesai")
+    desk.run(closed, "step02_terima", ("step03_kewenangan", {"kewenangan": "LPSE"}),
+             "step04_panduan")
+    late = desk.open(judul="Terlambat sekali")
+    desk.tamper("UPDATE tasks SET due_at = :due WHERE ticket_id = :ticket "
+                "AND completed_at IS NULL", due=datetime.now(UTC) - timedelta(days=9),
+                ticket=late.id)
+    helpdesk = desk.user("helpdesk.lkpp")
+    whole = engine.find_tickets(desk.database.uow(), helpdesk, TicketQuery(sort="due"))
+    assert whole[0].number == late.number and whole[-1].number == closed.number
+    dues = [min(t.due_at for t in ticket.tasks if t.due_at) for ticket in whole[:-1]]
+    assert dues == sorted(dues)
+    paged = [t.number for n in range(0, 7, 2) for t in engine.find_tickets(
+        desk.database.uow(), helpdesk, TicketQuery(sort="due"), limit=2, offset=n)]
+    assert paged == [t.number for t in whole] and len(set(paged)) == len(whole) == 5

@@ -9,6 +9,8 @@ comments) and the handlers' internal notes. The index over it is the database's 
 - PostgreSQL: stored generated tsvector columns (`simple` configuration) for the public text
   and for all of it, each with a GIN index; ranked with ts_rank.
 
+And an index of the pending tasks by due time, for ticket lists sorted by it.
+
 Existing tickets are filled in from their events. Which answers were internal needs each
 version's forms and diagram, which a migration does not parse: the opening form, number,
 LPSE and reporter go to the public text, every later answer to the internal text, so nothing
@@ -119,9 +121,14 @@ def upgrade() -> None:
         for name, body in SQLITE_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {body}")
     _fill(bind)
+    # Ticket lists sorted by due time read the pending tasks in due order.
+    op.create_index('ix_tasks_pending_due', 'tasks', ['due_at', 'ticket_id'],
+                    sqlite_where=sa.text('completed_at IS NULL'),
+                    postgresql_where=sa.text('completed_at IS NULL'))
 
 
 def downgrade() -> None:
+    op.drop_index('ix_tasks_pending_due', table_name='tasks')
     if op.get_bind().dialect.name != 'postgresql':
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
