@@ -40,6 +40,7 @@ _SKIPPED = {"laneSet", "association", "textAnnotation", "dataObject",
             "dataObjectReference", "dataStoreReference", "extensionElements", "documentation",
             ""}
 _TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+LIMIT_LABEL = "Batas waktu"  # how the editor labels a step's timer
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,14 @@ def _form_changes(element: Element, name: str, before: Mapping[str, Any] | None,
     return changes
 
 
+def _limit_labels(old: Element, new: Element) -> bool:
+    """Both names are a timer's "Batas waktu ..." label (it follows the step's timeLimit,
+    which is compared as the step's property)."""
+    return (old.kind == new.kind == "boundaryEvent" and TIMER in new.props
+            and all(e.name == LIMIT_LABEL or e.name.startswith(LIMIT_LABEL + " ")
+                    for e in (old, new)))
+
+
 def _element_changes(before: Diagram, after: Diagram, old: Element,
                      new: Element) -> list[Change]:
     name = new.name or old.name or new.id
@@ -171,6 +180,8 @@ def _element_changes(before: Diagram, after: Diagram, old: Element,
     for change_kind, attribute in ((TYPE_CHANGED, "kind"), (RENAMED, "name"),
                                    (LANE_MOVED, "lane"), (CONDITION_CHANGED, "condition"),
                                    (SCRIPT_CHANGED, "script")):
+        if attribute == "name" and _limit_labels(old, new):
+            continue  # the editor relabels a timer with its step's limit: not a rename
         if getattr(old, attribute) != getattr(new, attribute):
             add(change_kind, "", getattr(old, attribute), getattr(new, attribute))
     if (old.source, old.target) != (new.source, new.target):

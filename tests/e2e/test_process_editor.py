@@ -76,7 +76,8 @@ def test_an_owner_changes_validates_and_deploys_and_new_tickets_take_the_new_ver
     assert NEW_NAME in " ".join((shape.text_content() or "").split())
     change(owner, "#prop-timeLimit", "6h")
     timer = owner.page.locator('#canvas [data-element-id="Timer_02_batas_waktu_label"]')
-    assert " ".join((timer.text_content() or "").split()) == "Batas waktu 6h"
+    lines = timer.locator("tspan").all_text_contents()  # one per line of the label
+    assert " ".join(" ".join(lines).split()) == "Batas waktu 6 jam kerja"
     change(owner, "#prop-sopStep", "99")  # the planted error
 
     summary = validate(owner)

@@ -45,8 +45,39 @@ def _messages() -> dict[str, str]:
         "formName": _("Nama berkas formulir baru (mis. step18_contoh.json):"),
         "formNameInvalid": _("Nama formulir harus berakhiran .json, tanpa spasi."),
         "formJsonInvalid": _("Bukan JSON yang sah: %(error)s"),
-        "timeLimitInvalid": _("Tulis seperti 8h (jam kerja) atau 2d (hari kerja)."),
+        "timeLimitInvalid": _("Tulis batas waktu dalam jam atau hari kerja, mis. 4 jam atau 2 "
+                              "hari (paling banyak 9999)."),
         "line": _("baris %(line)s"),
+        "pickElement": _("(pilih elemen diagram)"),
+        **_designer_messages(),
+    }
+
+
+def _designer_messages() -> dict[str, str]:
+    """What the form designer says, in the user's language."""
+    return {
+        "designerNoForm": _("Pilih formulir, atau perbaiki JSON-nya, untuk merancang kolomnya."),
+        "designerAdd": _("Tambah kolom"),
+        "designerNameInvalid": _("Nama kolom: huruf, angka dan _, diawali huruf."),
+        "designerNameTaken": _("Nama kolom sudah dipakai di formulir ini."),
+        "designer_name": _("Nama kolom (kunci data)"),
+        "designer_title": _("Judul"),
+        "designer_description": _("Bantuan"),
+        "designer_type": _("Jenis"),
+        "designer_choices": _("Pilihan (satu per baris)"),
+        "designer_required": _("Wajib diisi"),
+        "designer_internal": _("Internal (tidak pernah dilihat Pengguna SPSE)"),
+        "designer_prefill": _("Isi dari kolom sebelumnya"),
+        "designer_up": _("Naik"),
+        "designer_down": _("Turun"),
+        "designer_remove": _("Hapus kolom"),
+        "type_string": _("Teks pendek"),
+        "type_text": _("Teks panjang"),
+        "type_number": _("Angka"),
+        "type_boolean": _("Ya/Tidak"),
+        "type_date": _("Tanggal"),
+        "type_choice": _("Pilihan"),
+        "type_other": _("Lainnya (ubah di JSON)"),
     }
 
 

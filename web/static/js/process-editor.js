@@ -49,7 +49,9 @@
     this.root = root;
     this.messages = JSON.parse(root.getAttribute('data-messages') || '{}');
     // The engine's time-limit grammar, served by the page: the script keeps no copy of it.
-    this.timeLimit = new RegExp(JSON.parse(root.getAttribute('data-time-limit')).pattern);
+    this.grammar = JSON.parse(root.getAttribute('data-time-limit'));
+    this.timeLimit = new RegExp(this.grammar.pattern);
+    this.timeLimitInput = new RegExp(this.grammar.inputPattern, this.grammar.inputFlags);
     this.csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
     this.canvasElement = byId('canvas');
     this.state = { forms: {}, draftId: null, revision: null, baseVersionId: null };
@@ -57,6 +59,23 @@
     this.problemIds = [];
     this.dirty = false;
   }
+
+  /* A limit as people type it ("2 hari", "4 jam", "4h") in the one stored form ("2d", "4h");
+   * '' for none; null when it is not a limit. The same grammar the engine parses with. */
+  Editor.prototype.canonicalLimit = function (text) {
+    if (!text.trim()) { return ''; }
+    var found = this.timeLimitInput.exec(text);
+    if (!found) { return null; }
+    var unit = this.grammar.words[found[2].toLowerCase().split(/ +/).join(' ')];
+    return unit ? String(parseInt(found[1], 10)) + unit : null;
+  };
+
+  /* A stored limit in words ("2d" -> "2 hari kerja"); anything else as it is. */
+  Editor.prototype.limitWords = function (canonical) {
+    var found = /^([0-9]+)([a-z])$/.exec(canonical || '');
+    return found && this.grammar.labels[found[2]]
+      ? found[1] + ' ' + this.grammar.labels[found[2]] : (canonical || '');
+  };
 
   Editor.prototype.t = function (key, values) {
     return format(this.messages[key] || key, values);
@@ -89,22 +108,34 @@
 
   Editor.prototype.start = function () {
     var self = this;
+    var modules = [];
+    if ((document.documentElement.lang || 'id').slice(0, 2) === 'id' &&
+        window.eskalasiTranslateModule) {
+      modules.push(window.eskalasiTranslateModule); // palette and context pad in Indonesian
+    }
     self.modeler = new window.BpmnJS({
       container: self.canvasElement,
-      moddleExtensions: { spiffworkflow: SPIFF }
+      moddleExtensions: { spiffworkflow: SPIFF },
+      additionalModules: modules,
+      keyboard: { bindTo: document } // arrows, Ctrl+Z, Delete... once the canvas has focus
     });
     self.modeling = self.modeler.get('modeling');
     self.moddle = self.modeler.get('moddle');
     self.registry = self.modeler.get('elementRegistry');
     self.canvas = self.modeler.get('canvas');
+    self.designer = new window.EskalasiFormDesigner(byId('form-designer'), self.messages,
+                                                    function (text) { self.designed(text); });
     self.bindPanel();
     self.bindActions();
     var eventBus = self.modeler.get('eventBus');
     eventBus.on('selection.changed', function (event) {
       self.select(event.newSelection.length === 1 ? event.newSelection[0] : null);
+      var picked = event.newSelection.length === 1 ? event.newSelection[0] : null;
+      byId('element-picker').value = picked ? picked.id : '';
     });
     eventBus.on('elements.changed', function (event) {
       self.dirty = true;
+      self.listElementsSoon();
       if (self.selected && event.elements.indexOf(self.selected) !== -1) {
         self.fill(self.selected);
       }
@@ -125,6 +156,7 @@
       return self.modeler.importXML(data.xml);
     }).then(function () {
       self.overview();
+      self.listElements();
       self.dirty = false;
       self.canvasElement.setAttribute('data-ready', 'true');
     }).catch(function (error) {
@@ -148,6 +180,51 @@
       width: size.width / scale,
       height: size.height / scale
     });
+  };
+
+  /* --- choosing an element from the keyboard --------------------------------------- */
+
+  /* The diagram's steps, events, gateways and flows as a list beside the canvas: choosing
+   * one selects it on the diagram and moves the focus to its properties. */
+  Editor.prototype.listElements = function () {
+    var self = this;
+    var picker = byId('element-picker');
+    var chosen = picker.value;
+    var elements = self.registry.filter(function (e) {
+      return e.type !== 'label' && self.kindOf(e) && self.kindOf(e) !== 'other';
+    });
+    elements.sort(function (a, b) {
+      var flowA = a.waypoints ? 1 : 0;
+      var flowB = b.waypoints ? 1 : 0;
+      return flowA - flowB || (a.x || 0) - (b.x || 0) || (a.y || 0) - (b.y || 0);
+    });
+    picker.textContent = '';
+    var none = document.createElement('option');
+    none.value = '';
+    none.textContent = self.t('pickElement');
+    picker.appendChild(none);
+    elements.forEach(function (e) {
+      var option = document.createElement('option');
+      var name = (e.businessObject.name || '').replace(/\s+/g, ' ').trim();
+      option.value = e.id;
+      option.textContent = (name || e.id) + ' (' + e.type.replace('bpmn:', '') + ')';
+      picker.appendChild(option);
+    });
+    picker.value = chosen && self.registry.get(chosen) ? chosen : '';
+  };
+
+  Editor.prototype.listElementsSoon = function () {
+    var self = this;
+    window.clearTimeout(self.listTimer);
+    self.listTimer = window.setTimeout(function () { self.listElements(); }, 300);
+  };
+
+  Editor.prototype.pick = function (id) {
+    var element = id ? this.registry.get(id) : null;
+    if (!element) { return; }
+    this.modeler.get('selection').select(element);
+    this.canvas.scrollToElement(element);
+    byId('prop-name').focus();
   };
 
   /* --- extension properties ------------------------------------------------------- */
@@ -253,6 +330,8 @@
     Array.prototype.forEach.call(document.querySelectorAll('#prop-form [data-property]'), function (el) {
       setValue(el, self.getProperty(element, el.getAttribute('data-property')));
     });
+    setValue(byId('prop-timeLimit'), self.limitWords(self.getProperty(element, 'timeLimit')));
+    byId('prop-timeLimit-error').hidden = true;
     if (kind === 'node' || kind === 'task') { self.fillLanes(element); }
     if (kind === 'task') { self.fillForms(element); }
     if (kind === 'decision-flow') {
@@ -298,6 +377,44 @@
     schema.disabled = !chosen;
     setValue(schema, chosen ? (this.state.forms[chosen] || '') : '');
     this.checkForm();
+    if (!byId('form-designer').contains(document.activeElement)) {
+      this.designer.load(chosen ? (this.state.forms[chosen] || '') : '', this.sourcesFor(chosen));
+    }
+  };
+
+  /* Fields of the other forms: where a field may be pre-filled from (x-prefill-from). */
+  Editor.prototype.sourcesFor = function (formName) {
+    var forms = this.state.forms;
+    var names = [];
+    Object.keys(forms).sort().forEach(function (name) {
+      if (name === formName) { return; }
+      var schema;
+      try { schema = JSON.parse(forms[name]); } catch { return; } // the JSON tab says why
+      Object.keys((schema && schema.properties) || {}).forEach(function (field) {
+        if (names.indexOf(field) === -1) { names.push(field); }
+      });
+    });
+    return names;
+  };
+
+  /* The designer wrote the schema: the JSON text and the draft follow. */
+  Editor.prototype.designed = function (text) {
+    var name = byId('prop-form-name').value;
+    if (!name || name === NEW_FORM) { return; }
+    byId('prop-form-schema').value = text;
+    this.state.forms[name] = text;
+    this.dirty = true;
+    this.checkForm();
+  };
+
+  Editor.prototype.showFormTab = function (which) {
+    ['designer', 'json'].forEach(function (tab) {
+      var button = byId('tab-' + tab);
+      var chosen = tab === which;
+      button.setAttribute('aria-selected', chosen ? 'true' : 'false');
+      button.tabIndex = chosen ? 0 : -1;
+      byId('form-' + tab).hidden = !chosen;
+    });
   };
 
   Editor.prototype.checkForm = function () {
@@ -313,19 +430,41 @@
     }
   };
 
-  /* A step's boundary timer is labelled with its limit ("Batas waktu 4h"): keep the label
-   * saying the limit the step now has. Labels an owner wrote otherwise are left alone. */
+  /* A step's boundary timer is labelled with its limit ("Batas waktu 2 hari kerja"): keep
+   * the label saying the limit the step now has, whatever it said before ("Batas waktu 4h",
+   * "Batas waktu 2 har"). Labels an owner wrote otherwise are left alone. */
   Editor.prototype.renameTimers = function (element, limit) {
     var modeling = this.modeling;
+    var words = this.limitWords(limit);
     (element.attachers || []).forEach(function (timer) {
       var bo = timer.businessObject;
       var isTimer = (bo.eventDefinitions || []).some(function (d) {
         return d.$type === 'bpmn:TimerEventDefinition';
       });
-      if (isTimer && /^Batas waktu( \S+)?$/.test(bo.name || '')) {
-        modeling.updateProperties(timer, { name: limit ? 'Batas waktu ' + limit : 'Batas waktu' });
+      var wanted = words ? 'Batas waktu ' + words : 'Batas waktu';
+      if (isTimer && /^Batas waktu(\s.*)?$/.test(bo.name || '') && bo.name !== wanted) {
+        modeling.updateProperties(timer, { name: wanted });
       }
     });
+  };
+
+  /* The time limit as typed ("2 hari"): stored as "2d", shown as "2 hari kerja", drawn on
+   * the timer's label; what is not a limit is said next to the field and not stored. */
+  Editor.prototype.changeLimit = function (element, field) {
+    var canonical = this.canonicalLimit(field.value);
+    var error = byId('prop-timeLimit-error');
+    if (canonical === null || (canonical && !this.timeLimit.test(canonical))) {
+      error.textContent = this.t('timeLimitInvalid');
+      error.hidden = false;
+      field.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    error.hidden = true;
+    field.removeAttribute('aria-invalid');
+    this.setProperty(element, 'timeLimit', canonical);
+    this.renameTimers(element, canonical);
+    field.value = this.limitWords(canonical);
+    field.setAttribute('data-stored', canonical);
   };
 
   Editor.prototype.moveToLane = function (element, laneId) {
@@ -349,14 +488,8 @@
       field.addEventListener('change', function () {
         if (!self.selected) { return; }
         var name = field.getAttribute('data-property');
-        if (name === 'timeLimit' && field.value.trim() && !self.timeLimit.test(field.value.trim())) {
-          field.setCustomValidity(self.t('timeLimitInvalid'));
-          field.reportValidity();
-        } else {
-          field.setCustomValidity('');
-        }
+        if (name === 'timeLimit') { self.changeLimit(self.selected, field); return; }
         self.setProperty(self.selected, name, field.value);
-        if (name === 'timeLimit') { self.renameTimers(self.selected, field.value.trim()); }
       });
     });
     when('prop-lane', 'change', function (element, field) { self.moveToLane(element, field.value); });
@@ -384,8 +517,22 @@
       if (name && name !== NEW_FORM) {
         self.state.forms[name] = byId('prop-form-schema').value;
         self.dirty = true;
+        self.designer.load(self.state.forms[name], self.sourcesFor(name));
       }
       self.checkForm();
+    });
+    ['designer', 'json'].forEach(function (tab) {
+      byId('tab-' + tab).addEventListener('click', function () { self.showFormTab(tab); });
+      byId('tab-' + tab).addEventListener('keydown', function (event) {
+        if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') {
+          var other = tab === 'designer' ? 'json' : 'designer';
+          self.showFormTab(other);
+          byId('tab-' + other).focus();
+        }
+      });
+    });
+    byId('element-picker').addEventListener('change', function () {
+      self.pick(byId('element-picker').value);
     });
     when('prop-condition', 'change', function (element, field) {
       var text = field.value.trim();
@@ -590,7 +737,8 @@
   function start() {
     var root = byId('editor');
     if (!root) { return; }
-    if (typeof window.BpmnJS !== 'function' || typeof window.fetch !== 'function') {
+    if (typeof window.BpmnJS !== 'function' || typeof window.fetch !== 'function' ||
+        typeof window.EskalasiFormDesigner !== 'function') {
       byId('canvas').setAttribute('data-ready', 'error');
       return;
     }
