@@ -118,8 +118,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with Database(args.settings) as database:
         uow = database.uow() if database.has_schema() else None
         problems = engine.validate(uow, engine.command_line_operator(VALIDATED_BY), bpmn,
-                                   engine.read_forms(path), engine.read_scenarios_beside(path),
-                                   engine.scenarios_beside(path).name)
+                                   engine.read_forms(path), *scenario_commands.beside(path))
     # The owners' extra days off live beside the diagram (processes/days-off.txt).
     problems = [*problems, *engine.check_days_off(path.parent)]
     _print_problems(path, problems)
@@ -139,11 +138,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         if not database.has_schema():
             print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
             return 1
+        scenarios, name = scenario_commands.beside(path)
         try:
             version, outcome = engine.deploy(database.uow(), engine.command_line_operator(args.by),
                                              bpmn, engine.read_forms(path), note=args.note,
-                                             scenarios=engine.read_scenarios_beside(path),
-                                             scenarios_file=engine.scenarios_beside(path).name)
+                                             scenarios=scenarios, scenarios_file=name)
         except InvalidDiagram as err:
             _print_problems(path, err.problems)
             print(f"{path}: not deployed", file=sys.stderr)

@@ -22,6 +22,14 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     test.set_defaults(run=cmd_test)
 
 
+def beside(diagram: Path) -> tuple[bytes | None, str]:
+    """The scenario file beside a diagram (None when there is none) and how its problems name
+    it: its name, or the deployed version's when the engine falls back to those."""
+    found = engine.read_scenarios_beside(diagram)
+    name = engine.scenarios_beside(diagram).name
+    return found, name if found is not None else f"{engine.SCENARIO_FILE} (deployed)"
+
+
 def _where(diagram: Path, label: str, problem: Problem) -> str:
     if not problem.file:
         return str(diagram)

@@ -118,6 +118,7 @@ def test_deploying_the_inverted_copy_from_the_command_line_is_refused(
     (workdir / "processes" / "escalation.scenarios.json").unlink()
     code, out = run(capsys, "deploy", str(diagram))
     assert code == 1 and MISS in out
+    assert "escalation.scenarios.json (deployed):" in out
     code, out = run(capsys, "validate", str(diagram))
     assert code == 1 and MISS in out
 
