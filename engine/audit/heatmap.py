@@ -79,6 +79,20 @@ class _Graph:
     starts: list[str] = field(default_factory=list)
     ends: set[str] = field(default_factory=set)
 
+    paths: dict[tuple[tuple[str, ...], str | None], list[str]] = field(default_factory=dict)
+
+    def path_to(self, sources: Iterable[str], goal: str | None) -> list[str]:
+        """The flows of the shortest path from the sources to `goal` (None: an end event),
+        passing no task on the way; none when there is no such path. Remembered: tickets
+        go the same few ways."""
+        key = (tuple(sources), goal)
+        found = self.paths.get(key)
+        if found is None:
+            found = self.paths[key] = self.path(
+                key[0], (lambda node: node in self.ends) if goal is None
+                else (lambda node: node == goal))
+        return found
+
     def path(self, sources: Iterable[str], reached: Any) -> list[str]:
         """The flows of the shortest path from the sources to a node `reached(node)` is true
         of, passing no task on the way (none when there is no such path)."""
@@ -237,10 +251,10 @@ def _taken(graph: _Graph, held: list[TaskTime], closed: bool) -> set[str]:
             sources = [before.spec_name]
         else:
             sources = graph.starts
-        taken.update(graph.path(sources, lambda node, goal=task.spec_name: node == goal))
+        taken.update(graph.path_to(sources, task.spec_name))
     if closed and held:
         last = max(held, key=lambda t: t.ended or t.started)
-        taken.update(graph.path([last.spec_name], lambda node: node in graph.ends))
+        taken.update(graph.path_to([last.spec_name], None))
     return taken
 
 

@@ -32,7 +32,7 @@ def test_sign_in_goes_to_the_inbox_and_shows_who_is_signed_in(app: Flask) -> Non
     assert "Admin LPSE Kota Bandung" in header
     assert "LPSE Kota Bandung" in header
     assert texts(page, '//nav[@class="main-nav"]//a') == [
-        "Tugas Saya", "Daftar Tiket", "Permintaan", "Beban Kerja", "Pengguna SPSE",
+        "Tugas Saya", "Daftar Tiket", "Permintaan", "Beban Kerja", "Dasbor", "Pengguna SPSE",
         "Notifikasi"]
     assert person.get("/").location == "/tugas"
 
