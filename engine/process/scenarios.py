@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -647,6 +648,7 @@ def run_scenarios(definition: ProcessDefinition, bpmn: bytes, scenarios: Sequenc
 
 _REPORTS: OrderedDict[tuple[str, str, str], ScenarioReport] = OrderedDict()
 _REPORTS_KEPT = 64
+_REPORTS_LOCK = threading.Lock()  # web servers deploy from several threads
 
 
 def check(bpmn: bytes, forms: Mapping[str, Mapping[str, Any]], scenarios: bytes | str,
@@ -656,17 +658,19 @@ def check(bpmn: bytes, forms: Mapping[str, Mapping[str, Any]], scenarios: bytes 
     version_id = content_hash(bpmn, forms)
     raw = scenarios.encode() if isinstance(scenarios, str) else bytes(scenarios)
     key = (version_id, hashlib.sha256(raw).hexdigest(), file)
-    found = _REPORTS.get(key)
-    if found is not None:
-        _REPORTS.move_to_end(key)
-        return found
+    with _REPORTS_LOCK:
+        found = _REPORTS.get(key)
+        if found is not None:
+            _REPORTS.move_to_end(key)
+            return found
     read, problems = read_scenarios(raw, file)
     if problems:
         report = ScenarioReport(file, tuple(problems))
     else:
         report = run_scenarios(definition or build_definition(version_id, bpmn, forms), bpmn,
                                read, file)
-    _REPORTS[key] = report
-    while len(_REPORTS) > _REPORTS_KEPT:
-        _REPORTS.popitem(last=False)
+    with _REPORTS_LOCK:
+        _REPORTS[key] = report
+        while len(_REPORTS) > _REPORTS_KEPT:
+            _REPORTS.popitem(last=False)
     return report
