@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import engine
-from web import api, audit, notifications, pages, people, process
+from web import api, audit, knowledge, notifications, pages, people, process
 from web.config import configure
 from web.converters import CONVERTERS, refuse_odd_query
 from web.extensions import LANGUAGES, babel, csrf, login_manager, select_locale
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None,
     app.register_blueprint(notifications.bp)
     app.register_blueprint(audit.bp)
     people.register(app)
+    knowledge.register(app)  # Basis Pengetahuan (issue 17)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     csrf.exempt(api.bp)  # the API takes bearer tokens, never cookies
     app.before_request(refuse_odd_query)

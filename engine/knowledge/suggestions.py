@@ -10,6 +10,7 @@ tickets through the tickets' (engine.tickets.search, narrowed to what the user m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from engine.knowledge.model import ArticleStatus, Suggestion
 from engine.knowledge.words import words
 from engine.messages import Message
 from engine.persistence.tables import (
+    EventRow,
     KnowledgeArticleRow,
     KnowledgeCodeRow,
     TicketRow,
@@ -115,16 +117,33 @@ def _tickets(session: Session, user: User, code: str, found: list[str], limit: i
     return shown
 
 
+def _opening(session: Session, actor: User, ticket_id: int) -> tuple[str, str]:
+    """(title and description, error code) of a ticket the actor may see; empty otherwise."""
+    ticket = session.get(TicketRow, ticket_id) if 0 < ticket_id <= 2**31 - 1 else None
+    if ticket is None or not access.may_see_ticket(actor, ticket):
+        return "", ""
+    data = session.scalar(select(EventRow.data).where(
+        EventRow.ticket_id == ticket_id, EventRow.type == "ticket_opened").limit(1))
+    given = (data or {}).get("form")
+    form: dict[str, Any] = given if isinstance(given, dict) else {}
+    return (f"{ticket.title} {form.get('deskripsi') or ''}",
+            str(form.get("kode_error") or ""))
+
+
 def suggest(uow: UnitOfWork, actor: User, *, text: str = "", error_code: str = "",
-            limit: int = LIMIT, exclude_ticket: int | None = None) -> list[Suggestion]:
+            limit: int = LIMIT, exclude_ticket: int | None = None,
+            like_ticket: int | None = None) -> list[Suggestion]:
     """Articles (and, for handlers, solved tickets they may see) like the text and error
-    code typed, same error code first, then by the words in common; each says why."""
-    code = " ".join(error_code.replace("\x00", " ").split())[:100]
-    found = words(f"{text} {code}".replace("\x00", " ")[:MAX_TYPED])
-    if not found and not code:
-        return []
+    code typed (or those of the ticket `like_ticket`), same error code first, then by the
+    words in common; each says why."""
     with uow:
         session = uow.session
+        if like_ticket is not None:
+            text, error_code = _opening(session, actor, like_ticket)
+        code = " ".join(error_code.replace("\x00", " ").split())[:100]
+        found = words(f"{text} {code}".replace("\x00", " ")[:MAX_TYPED])
+        if not found and not code:
+            return []
         shown = _articles(session, code, found, limit)
         if shows_tickets(actor):
             shown += _tickets(session, actor, code, found, limit, exclude_ticket)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict, InvalidData, NotFound
 from engine.evidence import checkpoints
 from engine.knowledge.articles import MAX_ID, may_read
 from engine.messages import Message
@@ -30,7 +30,7 @@ def solve_request(uow: UnitOfWork, actor: User, request_id: int, article_id: int
         article = (session.get(KnowledgeArticleRow, article_id)
                    if 0 < article_id <= MAX_ID else None)
         if article is None or not may_read(actor, article):
-            raise NotFound(Message("article_not_found"))
+            raise InvalidData({"artikel": [Message("article_not_found")]})
         if request.status != IntakeStatus.OPEN:
             raise Conflict(Message("request_not_open"))
         now = datetime.now(UTC)

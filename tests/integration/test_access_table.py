@@ -114,6 +114,7 @@ def build_world(app: Flask) -> World:
     world.attachment = hashlib.sha256(PNG).hexdigest()
     _intake_requests(world, desk)
     _claims(world, desk)
+    _knowledge(world, desk)
     return world
 
 
@@ -751,6 +752,64 @@ CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
                      *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS, *_comment_cases(),
                      *PASSWORDS, *INTAKE, *PEOPLE, *_ownership_cases()]
 
+# The knowledge base (issue 17): published articles for every signed-in user, a public one
+# also signed out; writing, templates and figures for Helpdesk LKPP; 'this solved it' for
+# the request's reporter (sent no article: 422 naming the field).
+KNOWLEDGE_ARTICLES: dict[str, int] = {}
+WRITERS = (HD, HD2)
+
+
+def _knowledge(world: World, desk: Desk) -> None:
+    """A published article, a public one, a draft, and a reply template."""
+    helpdesk = desk.user(HD)
+    for name, public, status in (("published", False, "published"), ("public", True,
+                                 "published"), ("draft", False, "draft")):
+        KNOWLEDGE_ARTICLES[name] = engine.save_article(
+            world.database.uow(), helpdesk, {"judul": f"Artikel {name}", "isi": "Isi.",
+                                            "publik": public, "status": status}).id
+    engine.save_template(world.database.uow(), helpdesk,
+                         {"nama": "Panduan", "isi": "Tiket {nomor}", "tempat": ["4"]})
+
+
+def _article(name: str) -> Path_:
+    return lambda w: f"/pengetahuan/{KNOWLEDGE_ARTICLES[name]}"
+
+
+CASES += [
+    Case("knowledge list", "GET", "/pengetahuan", lambda w: "/pengetahuan", everyone(200)),
+    Case("knowledge article", "GET", "/pengetahuan/<id:article_id>", _article("published"),
+         everyone(200, 302)),
+    Case("knowledge public article", "GET", "/pengetahuan/<id:article_id>", _article("public"),
+         everyone(200)),
+    Case("knowledge draft", "GET", "/pengetahuan/<id:article_id>", _article("draft"),
+         expect(200, WRITERS, others=404, anonymous=302)),
+    Case("knowledge new", "GET", "/pengetahuan/baru", lambda w: "/pengetahuan/baru",
+         expect(200, WRITERS, others=404, anonymous=302)),
+    Case("knowledge new invalid", "POST", "/pengetahuan/baru", lambda w: "/pengetahuan/baru",
+         expect(422, WRITERS, others=404, anonymous=302),
+         lambda w, caller: {"data": {"judul": ""}}),
+    Case("knowledge edit", "GET", "/pengetahuan/<id:article_id>/ubah",
+         lambda w: _article("published")(w) + "/ubah",
+         expect(200, WRITERS, others=404, anonymous=302)),
+    Case("knowledge edit invalid", "POST", "/pengetahuan/<id:article_id>/ubah",
+         lambda w: _article("published")(w) + "/ubah",
+         expect(422, WRITERS, others=404, anonymous=302),
+         lambda w, caller: {"data": {"judul": ""}}),
+    Case("knowledge suggestions", "GET", "/pengetahuan/saran",
+         lambda w: "/pengetahuan/saran?judul=unggah", everyone(200, 302)),
+    Case("knowledge figures", "GET", "/pengetahuan/angka", lambda w: "/pengetahuan/angka",
+         expect(200, WRITERS, others=404, anonymous=302)),
+    Case("reply templates", "GET", "/pengetahuan/templat", lambda w: "/pengetahuan/templat",
+         expect(200, WRITERS, others=404, anonymous=302)),
+    Case("reply template invalid", "POST", "/pengetahuan/templat",
+         lambda w: "/pengetahuan/templat", expect(422, WRITERS, others=404, anonymous=302),
+         lambda w, caller: {"data": {"nama": ""}}),
+    Case("reply template delete missing", "POST", "/pengetahuan/templat/<id:template_id>/hapus",
+         lambda w: "/pengetahuan/templat/987654/hapus", everyone(404, 302)),
+    Case("request solved without article", "POST", "/permintaan/<id:request_id>/selesai",
+         at("/permintaan/{}/selesai", _bandung_request),
+         expect(422, (PB,), others=404, anonymous=302), lambda w, caller: {"data": {}}),
+]
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:
     """The status and location of the case's request as the caller."""

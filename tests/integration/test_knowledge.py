@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 import engine
@@ -16,10 +17,18 @@ from engine import Ticket
 from engine.knowledge.markdown import render
 from engine.persistence.tables import KnowledgeVersionRow
 from tests.desk import STEP_DATA, Desk
+from tests.pages import field_errors, html, texts, visitor
 
 HD, PB, AB, AS, PS = "helpdesk.lkpp", "pengguna.bandung", "admin.bandung", "admin.surabaya", \
     "pengguna.surabaya"
 SECRET = "rahasia-internal-telaah"
+
+
+def items(response: Any) -> list[dict[str, Any]]:
+    """The suggestions of a /pengetahuan/saran answer."""
+    body = response.json
+    assert body is not None, response.status_code
+    return list(body["items"])
 
 
 def guided(desk: Desk, **changes: Any) -> Ticket:
@@ -151,3 +160,120 @@ def test_reply_templates_fill_the_ticket_s_placeholders(desk: Desk) -> None:
     with pytest.raises(engine.Forbidden):
         engine.save_template(desk.database.uow(), desk.user(AB),
                              {"nama": "x", "isi": "y", "tempat": ["4"]})
+
+
+# --- through the pages ---------------------------------------------------------------------
+
+def test_helpdesk_publishes_a_guide_from_a_ticket_page_edited_first(app: Flask,
+                                                                    desk: Desk) -> None:
+    ticket = guided(desk)
+    helpdesk = visitor(app, HD)
+    assert "/pengetahuan/baru?tiket=" in helpdesk.get(f"/tiket/{ticket.id}").text
+    form = helpdesk.get(f"/pengetahuan/baru?tiket={ticket.id}")
+    assert form.status_code == 200 and SECRET not in form.text
+    assert html(form).xpath('//input[@id="kode_error"]/@value') == ["ERR-UPLOAD-413"]
+    assert "cache peramban" in html(form).xpath('//textarea[@id="isi"]')[0].text
+    saved = helpdesk.post("/pengetahuan/baru", {
+        "tiket": str(ticket.id), "judul": "Unggah penawaran gagal", "isi": "Bersihkan cache.",
+        "kode_error": "ERR-UPLOAD-413", "status": "published"})
+    assert saved.status_code == 302
+    page = helpdesk.get(saved.headers["Location"])
+    assert texts(page, '//ul[@id="tiket-sumber"]/li/a') == [ticket.number]
+    pengguna = visitor(app, PB).get(saved.headers["Location"])
+    assert pengguna.status_code == 200 and ticket.number not in pengguna.text
+    assert SECRET not in pengguna.text
+    refused = helpdesk.post("/pengetahuan/baru", {"judul": "", "isi": "<script>x</script>"})
+    assert refused.status_code == 422 and "judul" in field_errors(refused)
+
+
+def test_the_public_page_without_sign_in_shows_only_public_articles(app: Flask,
+                                                                    desk: Desk) -> None:
+    public = publish(desk, judul="Cara reset kata sandi", publik="1")
+    signed_in_only = publish(desk, judul="Konfigurasi server internal")
+    draft = publish(desk, judul="Draf belum terbit", status="draft")
+    anonymous = visitor(app)
+    listed = texts(anonymous.get("/pengetahuan"), '//a[@class="article-title"]')
+    assert listed == ["Cara reset kata sandi"]
+    assert anonymous.get(f"/pengetahuan/{public.id}").status_code == 200
+    assert anonymous.get(f"/pengetahuan/{signed_in_only.id}").status_code == 302
+    assert anonymous.get(f"/pengetahuan/{draft.id}").status_code == 302
+    pengguna = visitor(app, PB)
+    assert sorted(texts(pengguna.get("/pengetahuan"), '//a[@class="article-title"]')) == [
+        "Cara reset kata sandi", "Konfigurasi server internal"]
+    assert pengguna.get(f"/pengetahuan/{draft.id}").status_code == 404
+
+
+def test_an_article_body_with_script_and_javascript_links_is_shown_harmless(
+        app: Flask, desk: Desk) -> None:
+    article = publish(desk, isi='<script>alert("x")</script> [klik](javascript:alert(1)) '
+                               '<img src=x onerror=alert(1)>')
+    page = visitor(app, PB).get(f"/pengetahuan/{article.id}")
+    body = html(page).xpath('//article[@id="isi-artikel"]')[0]
+    assert body.xpath(".//script") == [] and body.xpath(".//img") == []
+    assert body.xpath(".//a") == []
+    assert "<script>" in body.text_content()
+
+
+def test_the_intake_form_finds_an_article_by_code_and_words_and_it_closes_the_request(
+        app: Flask, desk: Desk) -> None:
+    article = publish(desk, guided(desk).id)
+    person = visitor(app, PB)
+    assert 'id="saran-pengetahuan"' in person.get("/permintaan/baru").text
+    by_code = items(person.get("/pengetahuan/saran?kode_error=ERR-UPLOAD-413"))
+    assert [(i["kind"], i["id"]) for i in by_code] == [("article", article.id)]
+    assert "ERR-UPLOAD-413" in by_code[0]["reason"]
+    by_words = items(person.get("/pengetahuan/saran?judul=penawaran+tidak+terunggah"
+                                "&deskripsi=dokumen+penawaran"))
+    assert [i["id"] for i in by_words] == [article.id]
+    assert "penawaran" in by_words[0]["reason"]
+    sent = person.post("/permintaan/baru", {**STEP_DATA["step01_eskalasi"]},
+                       content_type="multipart/form-data")
+    request_page = sent.headers["Location"]
+    page = person.get(request_page)
+    assert "Ini menyelesaikan masalah saya" in page.text
+    request_id = int(request_page.rsplit("/", 1)[1])
+    # Not another person's request.
+    other = visitor(app, PS).post(f"/permintaan/{request_id}/selesai",
+                                  {"artikel": str(article.id)})
+    assert other.status_code == 404
+    solved = person.post(f"/permintaan/{request_id}/selesai", {"artikel": str(article.id)})
+    assert solved.status_code == 302
+    page = person.get(request_page)
+    assert texts(page, '//dd[@id="status-permintaan"]') != ["Terbuka"]
+    assert article.title in texts(page, '//p[@id="diselesaikan-artikel"]')[0]
+    assert "Ini menyelesaikan masalah saya" not in page.text
+    again = person.post(f"/permintaan/{request_id}/selesai", {"artikel": str(article.id)})
+    assert again.status_code == 409
+    figures = visitor(app, HD).get("/pengetahuan/angka")
+    assert texts(figures, '//dd[@id="terhindarkan"]') == ["1"]
+    assert desk.pending(article.sources[0].ticket_id) == []  # nothing escalated
+    assert all(r.ok for r in engine.verify_tickets(desk.database.uow()))
+
+
+def test_suggestions_of_a_pengguna_are_never_tickets_over_http(app: Flask,
+                                                               desk: Desk) -> None:
+    guided(desk, admin=AS, reporter=PS, judul="Gagal unggah di Surabaya")
+    guided(desk)
+    for username in (PB, PS):
+        found = items(visitor(app, username).get(
+            "/pengetahuan/saran?judul=gagal+unggah&kode_error=ERR-UPLOAD-413"))
+        assert all(item["kind"] == "article" for item in found)
+    admin = items(visitor(app, AB).get("/pengetahuan/saran?judul=gagal+unggah"))
+    assert [i["title"] for i in admin if i["kind"] == "ticket"] == [
+        STEP_DATA["step01_eskalasi"]["judul"]]
+
+
+def test_helpdesk_task_pages_show_similar_items_and_reply_templates(app: Flask,
+                                                                    desk: Desk) -> None:
+    publish(desk, guided(desk).id)
+    engine.save_template(desk.database.uow(), desk.user(HD),
+                         {"nama": "Panduan umum", "isi": "Untuk tiket {nomor}: ...",
+                          "tempat": ["4"]})
+    ticket = desk.open()
+    helpdesk = visitor(app, HD)
+    step2 = helpdesk.get(f"/tugas/{desk.task(ticket, 'step02_terima').id}")
+    assert texts(step2, '//section[@id="artikel-tiket-serupa"]//li/a')
+    desk.run(ticket, "step02_terima", ("step03_kewenangan", {"kewenangan": "LPSE"}))
+    step4 = helpdesk.get(f"/tugas/{desk.task(ticket, 'step04_panduan').id}")
+    assert f"Untuk tiket {ticket.number}: ..." in texts(step4, '//ul[@class="template-texts"]//pre')
+    assert "reply-templates.js" in step4.text
