@@ -34,6 +34,9 @@ class TicketStatus(StrEnum):
 
     OPEN = "open"
     CLOSED = "closed"
+    # Ended by a ticket operation of the diagram (withdrawn, closed as a duplicate; issue 15),
+    # an addition to CONTRACT's two.
+    CANCELLED = "cancelled"
 
 
 class EventType(StrEnum):
@@ -67,6 +70,10 @@ class EventType(StrEnum):
     # A comment outside the SOP steps (issue 13), data {"comment", "text", "internal"[,
     # "attachments"]}; replay skips it. An internal one is hidden from the Pengguna SPSE.
     COMMENT_ADDED = "comment_added"
+    # Ticket operations (issue 15), delivered to the diagram as messages; data {"reason"} /
+    # {"original", "original_id"}.
+    TICKET_WITHDRAWN = "ticket_withdrawn"
+    TICKET_CLOSED_AS_DUPLICATE = "ticket_closed_as_duplicate"
 
 
 class ReadKind(StrEnum):
@@ -101,6 +108,7 @@ class NotificationKind(StrEnum):
     REQUEST_ANSWERED = "request_answered"    # the admin's answer, to the reporter
     TICKET_OPENED = "ticket_opened"          # a ticket opened for a reporter, to them
     COMMENT_ADDED = "comment_added"          # a comment, to the participants who may see it
+    TICKET_CANCELLED = "ticket_cancelled"    # withdrawn / closed as a duplicate (issue 15)
 
 
 class ChangeKind(StrEnum):
@@ -734,3 +742,5 @@ class TicketQuery:
     lpse_code: str = ""  # the LPSE by its `kode` (the API's `?lpse=`)
     assignee: str = ""  # a pending task held by: "me", "none" (unclaimed) or a username
     lane: str = ""  # a pending task in this lane (whose turn it is; the dashboard's drill-down)
+    age: str = ""  # open for this long in working days of its LPSE: "<1", "1-3", "3-5", ">5"
+    due: str = ""  # "late": a pending task overdue; "soon": not late, one due within 4 working h

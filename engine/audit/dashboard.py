@@ -4,9 +4,10 @@ what, for Helpdesk LKPP (every LPSE), an Admin LPSE (their own) and the auditor 
 The figures are a few aggregate queries over the pending task rows and the open ticket rows
 (no workflow is loaded), grouped by LPSE, so one computation serves every scope: Helpdesk
 LKPP's view is the sum over the LPSEs, an Admin LPSE's is their LPSE's part. Ages and the
-"due soon" window are in working time of each ticket's LPSE (`engine.audit.working_time`):
-the cut-off instants are worked out once per calendar (time zone and the LPSE's own days
-off), and the database only compares instants against them.
+"due soon" window are in working time of each ticket's LPSE (`engine.tickets.windows`, which
+Daftar Tiket's `umur` and `tenggat` filters use too, so a number and its list agree): the
+cut-off instants are worked out once per calendar (time zone and the LPSE's own days off),
+and the database only compares instants against them.
 
 Aggregates over every open ticket grow with the tickets (about 0.7 s over 80,000 pending
 tasks on SQLite), so the page reads them from a stored snapshot (`report_snapshots`, key
@@ -25,30 +26,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from engine.audit.step_names import current_step_names
-from engine.audit.working_time import Clocks, WorkingClock
+from engine.audit.working_time import Clocks
 from engine.errors import NotFound
 from engine.messages import Message
 from engine.persistence.tables import LpseRow, ReportSnapshotRow, TaskRow, TicketRow, UserRow
 from engine.persistence.unit_of_work import UnitOfWork
+from engine.tickets import windows
+from engine.tickets.windows import AGE_BUCKETS, Calendar
 from engine.types import LANES, Role, User, Workload
 
-# Ages of open tickets in working days: [0, 1), [1, 3), [3, 5), [5, ...).
-AGE_LIMITS: tuple[int, ...] = (1, 3, 5)
-AGE_BUCKETS: tuple[str, ...] = ("<1", "1-3", "3-5", ">5")
-# "About to be late": due within this much working time of the ticket's LPSE.
-DUE_SOON = timedelta(hours=4)
 TOP_LPSE = 10
 TOP_PEOPLE = 20
 MAX_LPSE_SEARCH = 100
 # How old the stored figures may be before a view counts them again.
 MAX_AGE = timedelta(minutes=1)
 SNAPSHOT_KEY = "dashboard"
-# Working seconds are searched back this far for an age cut-off (5 working days always fit).
-_SEARCH_BACK = timedelta(days=400)
 # An Admin LPSE's people work in these lanes (Helpdesk LKPP's tasks are not theirs to hold).
 _LPSE_LANES = (Role.ADMIN.value, Role.PENGGUNA.value)
-
-Calendar = tuple[str | None, str | None]  # (time zone, LPSE code with days off of its own)
 
 
 @dataclass(frozen=True)
@@ -141,7 +135,7 @@ def count_figures(uow: UnitOfWork, now: datetime, clocks: Clocks | None = None
     clocks = clocks or Clocks()
     with uow:
         session = uow.session
-        calendars = _calendars(session, clocks)
+        calendars = windows.calendars(session, clocks.days_off)
         lpses: dict[int, dict[str, Any]] = {}
 
         def of(lpse_id: int) -> dict[str, Any]:
@@ -224,14 +218,6 @@ def _workload(figures: dict[str, Any], lpse_id: int | None) -> list[Workload]:
                for lane, open_, late in figures["queues"].get(key, [])])
 
 
-def _calendars(session: Session, clocks: Clocks) -> dict[int, Calendar]:
-    """Each LPSE's calendar: LPSEs without days off of their own share their zone's (an LPSE's
-    code matters only when the days-off file names it)."""
-    return {id_: (zone, code if code in clocks.days_off.by_lpse else None)
-            for id_, zone, code in session.execute(
-                select(LpseRow.id, LpseRow.timezone, LpseRow.code))}
-
-
 def _bins(column: InstrumentedAttribute[datetime], instants: list[datetime]) -> ColumnElement[int]:
     """Which interval between the sorted instants a timestamp falls in: 0 at or below the
     first, i for (instants[i-1], instants[i]], len(instants) above the last."""
@@ -241,27 +227,10 @@ def _bins(column: InstrumentedAttribute[datetime], instants: list[datetime]) -> 
                 else_=len(instants))
 
 
-def age_cut_off(clock: WorkingClock, now: datetime, days: int) -> datetime:
-    """The latest instant from which `days` working days have passed by `now`: a ticket
-    opened at or before it is at least that old."""
-    target = clock.seconds_at(now) - days * clock.day_seconds
-    low, high = now - _SEARCH_BACK, now  # seconds_at is monotone: find its last <= target
-    step = timedelta(microseconds=1)
-    while high - low > step:
-        middle = low + (high - low) / 2
-        if clock.seconds_at(middle) <= target:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
 def _ages(session: Session, calendars: dict[int, Calendar], clocks: Clocks,
           now: datetime) -> list[tuple[int, int, int]]:
     """(LPSE, age bucket index, open tickets), ages in working days of each LPSE."""
-    per_calendar = {calendar: [age_cut_off(clocks.of(*calendar), now, days)
-                               for days in AGE_LIMITS]
-                    for calendar in set(calendars.values())}
+    per_calendar = windows.age_cut_offs(calendars, now, clocks.days_off)
     every = sorted({moment for moments in per_calendar.values() for moment in moments})
     bucket = _bins(TicketRow.created_at, every)
     found = []
@@ -281,8 +250,7 @@ def _due(session: Session, calendars: dict[int, Calendar], clocks: Clocks,
          now: datetime) -> tuple[dict[int, int], dict[int, int]]:
     """Per LPSE: open tickets with a pending task overdue, and those (not overdue) with one
     due within DUE_SOON working time of their LPSE."""
-    soon = {calendar: clocks.of(*calendar).calendar.add_working_time(now, DUE_SOON)
-            for calendar in set(calendars.values())}
+    soon = windows.soon_cut_offs(calendars, now, clocks.days_off)
     pending = (TaskRow.completed_at.is_(None), TaskRow.due_at.is_not(None))
     overdue = {lpse_id: count for lpse_id, count in session.execute(
         select(TaskRow.lpse_id, func.count(func.distinct(TaskRow.ticket_id)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from engine.process.versions import current_definition
 from engine.tickets import access
 from engine.tickets.search_index import LPSE_SCOPE, REPORTER_SCOPE, scope_word
 from engine.tickets.use_cases import to_tickets
+from engine.tickets.windows import AGE_BUCKETS, LATE, SOON, age_condition, due_condition
 from engine.types import Role, Ticket, TicketQuery, User
 
 # Sorting a list by due time (earliest first, so the overdue come first).
@@ -206,13 +208,20 @@ def ticket_rows(session: Session, user: User, query: TicketQuery, *, limit: int,
     """The ticket rows a user may see that match the query, in its order: best match first
     when words were typed, earliest due first with `sort="due"`, else newest first."""
     conditions = _narrowed(user, query)
+    if query.age in AGE_BUCKETS or query.due in (LATE, SOON):
+        # The dashboard's windows, in working time of each ticket's LPSE (issue 16).
+        now = datetime.now(UTC)
+        if query.age in AGE_BUCKETS:
+            conditions.append(age_condition(session, query.age, now))
+        if query.due in (LATE, SOON):
+            conditions.append(due_condition(session, query.due, now))
     order: list[Any] = []
     hits = None
     if query.text.strip():
         # Relevance alone: the newest matches ranked (the LPSE chosen inside the index);
         # narrowed by more, or ordered by due time: every match, so none is lost.
         narrowed = bool(query.sop_step or query.status or query.assignee or query.lane
-                        or query.lpse_code)
+                        or query.lpse_code or query.age or query.due)
         by_due = query.sort == SORT_DUE
         hits = matches(session, user, query.text, lpse_id=query.lpse_id,
                        newest=None if narrowed or by_due else RANKED, ranked=not by_due)

@@ -160,3 +160,31 @@ def test_every_number_drills_down_to_the_filtered_ticket_list(app: Flask) -> Non
         numbers = html(person.get(surabaya)).xpath(
             '//table//a[starts-with(@href, "/tiket/")]/text()')
         assert numbers == [scene.tickets["wit"].number]
+
+
+def test_the_age_and_lateness_numbers_open_the_same_tickets_in_the_list(app: Flask) -> None:
+    desk = Desk(app.extensions[DATABASE_EXTENSION])
+    scene = build(desk)
+    numbers = {name: ticket.number for name, ticket in scene.tickets.items()}
+
+    def listed(link: str) -> set[str]:
+        return set(html(person.get(link)).xpath(
+            '//table//a[starts-with(@href, "/tiket/")]/text()'))
+
+    with time_machine.travel(NOW, tick=False):
+        person = visitor(app, "helpdesk.lkpp")
+        page = person.get("/dasbor")
+        ages = {cell.get("data-age"): str(cell.xpath("string(a/@href)"))
+                for cell in html(page).xpath("//td[@data-age]")}
+        assert listed(ages["<1"]) == {numbers["recent"]}
+        assert listed(ages["1-3"]) == set()
+        assert listed(ages["3-5"]) == {numbers["admin_turn"], numbers["wit"]}  # WIT: 4.875
+        assert listed(ages[">5"]) == {numbers["old"]}
+        [late] = _links(page, '//td[@data-figure="overdue"]/a/@href')
+        [soon] = _links(page, '//td[@data-figure="due-soon"]/a/@href')
+        assert listed(late) == {numbers["admin_turn"]}
+        assert listed(soon) == {numbers["recent"]}  # Surabaya's window (WIT) ends earlier
+        admin = visitor(app, "admin.surabaya")
+        assert set(html(admin.get(ages["3-5"])).xpath(
+            '//table//a[starts-with(@href, "/tiket/")]/text()')) == {numbers["wit"]}
+

@@ -12,12 +12,26 @@ import engine
 from engine import Role
 from web.context import actor, database
 from web.pages.common import page, signed_in
-from web.pages.ticket_list import BY_DUE, HOLDER, LANE, LANES, LPSE, SORT, STEP
+from web.pages.ticket_list import (
+    AGE,
+    AGES,
+    BY_DUE,
+    DUE,
+    DUES,
+    HOLDER,
+    LANE,
+    LANES,
+    LPSE,
+    SORT,
+    STEP,
+)
 
 LPSE_SEARCH = "cari_lpse"
 MAX_TYPED = 200
 # The list's lane filter value of each lane.
 LANE_ARGS = {lane: key for key, lane in LANES.items()}
+AGE_ARGS = {bucket: key for key, bucket in AGES.items()}
+LATE_ARG, SOON_ARG = ({due: key for key, due in DUES.items()}[due] for due in ("late", "soon"))
 
 
 def list_link(**args: Any) -> str:
@@ -37,9 +51,13 @@ def dashboard() -> ResponseReturnValue:
                 links={"step": lambda n: list_link(**{STEP: n}),
                        "lane": lambda lane: list_link(**{LANE: LANE_ARGS.get(lane, "")}),
                        "lpse": lambda lpse_id: list_link(**{LPSE: lpse_id}),
-                       "due": list_link(**{SORT: BY_DUE}),
+                       "late": list_link(**{DUE: LATE_ARG, SORT: BY_DUE}),
+                       "soon": list_link(**{DUE: SOON_ARG, SORT: BY_DUE}),
+                       "age": lambda bucket: list_link(**{AGE: AGE_ARGS.get(bucket, "")}),
                        "all": list_link(),
-                       "holder": lambda who: list_link(**{HOLDER: who, SORT: BY_DUE})},
+                       "holder": lambda who: list_link(**{HOLDER: who, SORT: BY_DUE}),
+                       "holder_late": lambda who: list_link(**{HOLDER: who, DUE: LATE_ARG,
+                                                               SORT: BY_DUE})},
                 me=user.username)
 
 

@@ -28,6 +28,11 @@ LANE = "giliran"
 LANES = {"pengguna": Role.PENGGUNA.value, "admin": Role.ADMIN.value,
          "helpdesk": Role.HELPDESK.value}
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+AGE, DUE = "umur", "tenggat"
+# The dashboard's windows in the address, and what the engine calls them (working time of
+# each ticket's LPSE).
+AGES = {"kurang-1": "<1", "1-3": "1-3", "3-5": "3-5", "lebih-5": ">5"}
+DUES = {"terlambat": "late", "segera": "soon"}
 MAX_TYPED = 500
 # The holder filter's values in the address (Indonesian) and what the engine calls them.
 HOLDERS = {"saya": "me", "belum": "none"}
@@ -57,13 +62,18 @@ def read(user: User) -> ListFilters:
     holder = holder if holder in HOLDERS or USERNAME.fullmatch(holder) else ""
     lane = request.args.get(LANE, "")
     lane = lane if lane in LANES else ""
+    age = request.args.get(AGE, "")
+    age = age if age in AGES else ""
+    due = request.args.get(DUE, "")
+    due = due if due in DUES else ""
     by_due = request.args.get(SORT, "") == BY_DUE
     args = {key: value for key, value in ((SEARCH, typed), (LPSE, lpse_id), (STEP, step),
                                           (HOLDER, holder), (SORT, BY_DUE if by_due else ""),
-                                          (LANE, lane))
+                                          (LANE, lane), (AGE, age), (DUE, due))
             if value}
     query = engine.TicketQuery(text=typed, lpse_id=lpse_id, sop_step=step,
                                assignee=HOLDERS.get(holder, holder), lane=LANES.get(lane, ""),
+                               age=AGES.get(age, ""), due=DUES.get(due, ""),
                                sort=engine.SORT_DUE if by_due else "")
     return ListFilters(
         query=query, args=args,
