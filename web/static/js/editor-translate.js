@@ -79,6 +79,8 @@
     'Complex gateway': 'Gerbang kompleks',
     'Event-based gateway': 'Gerbang berbasis peristiwa',
     'Sequence flow': 'Alur urutan',
+    'Boundary event': 'Peristiwa batas',
+    'Intermediate catch event': 'Peristiwa tangkap antara',
     'Default flow': 'Alur bawaan',
     'Conditional flow': 'Alur bersyarat',
     'Loop': 'Perulangan',

@@ -207,10 +207,16 @@
       var option = document.createElement('option');
       var name = (e.businessObject.name || '').replace(/\s+/g, ' ').trim();
       option.value = e.id;
-      option.textContent = (name || e.id) + ' (' + e.type.replace('bpmn:', '') + ')';
+      option.textContent = (name || e.id) + ' (' + self.typeName(e.type) + ')';
       picker.appendChild(option);
     });
     picker.value = chosen && self.registry.get(chosen) ? chosen : '';
+  };
+
+  /* "bpmn:UserTask" as the palette says it ("Tugas pengguna" in Indonesian). */
+  Editor.prototype.typeName = function (type) {
+    var words = type.replace('bpmn:', '').replace(/([a-z])([A-Z])/g, '$1 $2');
+    return this.modeler.get('translate')(words.charAt(0) + words.slice(1).toLowerCase());
   };
 
   Editor.prototype.listElementsSoon = function () {
