@@ -176,6 +176,10 @@ from engine.tickets.ownership import (
     workload,
 )
 from engine.tickets.search import SORT_DUE, find_tickets, step_choices
+from engine.tickets.ticket_operations import Operations as TicketOperations
+from engine.tickets.ticket_operations import close_as_duplicate as close_ticket_as_duplicate
+from engine.tickets.ticket_operations import ticket_operations
+from engine.tickets.ticket_operations import withdraw as withdraw_ticket
 from engine.tickets.timers import fire_due_timers
 from engine.tickets.use_cases import (
     complete_task,
@@ -479,4 +483,8 @@ __all__ = [
     "suggest",
     "templates_for",
     "writes_articles",
+    "TicketOperations",
+    "close_ticket_as_duplicate",
+    "ticket_operations",
+    "withdraw_ticket",
 ]

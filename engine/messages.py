@@ -383,6 +383,21 @@ CATALOG: Mapping[str, str] = MappingProxyType({
     "template_not_found": _("Templat balasan tidak ditemukan."),
     "suggest_same_code": _("kode error sama: %(code)s"),
     "suggest_words": _("kata yang sama: \"%(words)s\""),
+    # Ticket operations in the diagram (issue 15): withdrawing, closing as a duplicate.
+    "withdraw_only_admin": _("Hanya Admin LPSE dari LPSE tiket ini yang dapat menarik tiket."),
+    "duplicate_only_helpdesk": _("Hanya Helpdesk LKPP yang dapat menutup tiket sebagai "
+                                 "duplikat."),
+    "operation_withdraw": _("penarikan tiket"),
+    "operation_duplicate": _("penutupan tiket sebagai duplikat"),
+    "operation_not_in_version": _("Versi proses tiket ini belum mendukung %(operation)s."),
+    "operation_ticket_ended": _("Tiket ini sudah selesai atau dibatalkan."),
+    "withdraw_too_late": _("Tiket tidak dapat ditarik lagi: Helpdesk LKPP sudah mulai "
+                           "menanganinya."),
+    "duplicate_not_now": _("Pada tahap ini tiket tidak dapat ditutup sebagai duplikat."),
+    "duplicate_original_missing": _("Tidak ada tiket bernomor %(number)s yang dapat Anda "
+                                    "lihat."),
+    "duplicate_of_itself": _("Tiket tidak dapat menjadi duplikat dari dirinya sendiri."),
+    "message_not_waiting": _("Tidak ada yang menunggu pesan '%(message)s' saat ini."),
 })
 
 Translate = Callable[[str], str]

@@ -15,8 +15,10 @@ from engine.messages import Message
 from engine.persistence.tables import ProcessVersionRow, TicketRow
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
+from engine.process.workflows import send_message
 from engine.tickets import runtime
 from engine.tickets.repin import move
+from engine.tickets.ticket_operations import OPERATION_MESSAGES
 from engine.types import Event
 
 
@@ -39,11 +41,8 @@ def replay(definition: ProcessDefinition, events: Sequence[Event],
             elif event.type == chain.TICKET_MIGRATED:
                 definition = _migrated(workflow, definition, event, versions)
                 continue
-            elif event.type == chain.TIMER_FIRED:
-                if workflow is None:
-                    raise EskalasiError("comes before the ticket was opened")
-                runtime.fire_timer(workflow, str(event.data.get("task")),
-                                   str(event.data.get("timer")))
+            elif event.type in _CAUGHT:
+                _catch(workflow, definition, event)
                 continue
             elif event.type != chain.TASK_COMPLETED:
                 continue
@@ -58,6 +57,21 @@ def replay(definition: ProcessDefinition, events: Sequence[Event],
                             f"cannot be replayed: {err}")
             return workflow, problems
     return workflow, problems
+
+
+# Events the diagram catches: a timer firing, a ticket operation's message (issue 15).
+_CAUGHT = frozenset({chain.TIMER_FIRED, *OPERATION_MESSAGES})
+
+
+def _catch(workflow: Any, definition: ProcessDefinition, event: Event) -> None:
+    """Fire the event's timer, or deliver its ticket operation's message (withdrawn, closed
+    as a duplicate), as the ticket's change did."""
+    if workflow is None:
+        raise EskalasiError("comes before the ticket was opened")
+    if event.type == chain.TIMER_FIRED:
+        runtime.fire_timer(workflow, str(event.data.get("task")), str(event.data.get("timer")))
+    else:
+        send_message(workflow, definition, OPERATION_MESSAGES[event.type])
 
 
 def _migrated(workflow: Any, definition: ProcessDefinition, event: Event,

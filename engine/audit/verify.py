@@ -46,7 +46,7 @@ from engine.process.definitions import ProcessDefinition
 from engine.process.versions import PROCESS_STREAM, definition_of
 from engine.tickets import intake, runtime
 from engine.tickets.use_cases import CLOSED, OPEN, ticket_stream
-from engine.types import Event, EventType, Verification
+from engine.types import Event, EventType, TicketStatus, Verification
 
 BATCH = 500
 FORM_EVENTS = (chain.TICKET_OPENED, chain.TASK_COMPLETED)
@@ -57,6 +57,7 @@ _PLAIN = frozenset({
     "documentation", "extensionElements", "properties", "property", "incoming", "outgoing",
     "textAnnotation", "text", "association", "boundaryEvent", "intermediateCatchEvent",
     "timerEventDefinition", "timeDuration", "timeDate", "timeCycle", "terminateEventDefinition",
+    "messageEventDefinition",
 })
 # What `verification.replay` reads of other events' data (keep in step with it): a timer
 # that fired is the same to replay whenever it was due; an overdue step changes nothing.
@@ -67,6 +68,11 @@ _REPLAY_READS.update({kind: () for kind in (EventType.TASK_CLAIMED, EventType.TA
                                             EventType.TASK_ASSIGNED)})
 # Nor does a comment (its text is the chain's business, not the workflow's).
 _REPLAY_READS[EventType.COMMENT_ADDED] = ()
+# A ticket operation delivers its message whatever the reason or original (issue 15).
+_REPLAY_READS.update({kind: () for kind in (EventType.TICKET_WITHDRAWN,
+                                            EventType.TICKET_CLOSED_AS_DUPLICATE)})
+# Ticket operations (issue 15): a process they finish leaves the ticket cancelled.
+_CANCELLING = frozenset({EventType.TICKET_WITHDRAWN, EventType.TICKET_CLOSED_AS_DUPLICATE})
 _EXPRESSIONS = frozenset({"conditionExpression", "timeDuration", "timeDate", "timeCycle"})
 
 
@@ -264,6 +270,8 @@ def verify_one(session: Session, run: Run, ticket: TicketRow,
     if replayed is not None:
         problems += compare(replayed, stored)
     expected_status = CLOSED if stored["finished"] else OPEN
+    if stored["finished"] and any(event.type in _CANCELLING for event in events):
+        expected_status = TicketStatus.CANCELLED  # withdrawn / closed as a duplicate
     if ticket.status != expected_status:
         problems.append(f"the ticket is marked {ticket.status} but its process is "
                         f"{'finished' if stored['finished'] else 'still running'}")

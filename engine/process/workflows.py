@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task as SpiffTask
@@ -110,4 +112,29 @@ def fire_timer(workflow: BpmnWorkflow, task_spec: str, boundary: str) -> None:
     timer = waiting[0]
     timer.task_spec.event_definition.catch(timer)
     timer.task_spec._update(timer)
+    advance(workflow)
+
+
+def message_definition(definition: ProcessDefinition, message: str) -> Any | None:
+    """The diagram's catching event definition of the message named `message` (a ticket
+    operation: tiket_ditarik, tiket_duplikat), or None when the version has none."""
+    for spec in definition.spec.task_specs.values():
+        event = getattr(spec, "event_definition", None)
+        if isinstance(event, MessageEventDefinition) and event.name == message:
+            return event
+    return None
+
+
+def waits_for_message(workflow: BpmnWorkflow, message: str) -> bool:
+    """Whether some event of the workflow is waiting for the message right now."""
+    return any(event.name == message for event in workflow.waiting_events())
+
+
+def send_message(workflow: BpmnWorkflow, definition: ProcessDefinition, message: str) -> None:
+    """Deliver the message to the event waiting for it (an interrupting boundary event ends
+    its task) and run on; Conflict when nothing waits for it."""
+    event = message_definition(definition, message)
+    if event is None or not waits_for_message(workflow, message):
+        raise Conflict(Message("message_not_waiting", message=message))
+    workflow.send_event(BpmnEvent(event, None))
     advance(workflow)

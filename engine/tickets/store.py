@@ -46,6 +46,7 @@ from engine.tickets.visibility import public_data
 from engine.types import Event, TicketStatus
 
 OPEN, CLOSED = TicketStatus.OPEN, TicketStatus.CLOSED
+CANCELLED = TicketStatus.CANCELLED
 RACED = Message("task_raced")
 # A completion that loses the ticket's revision race to a change that left its task pending
 # (a timer firing, another task of the ticket) is tried again this many times in all.
@@ -130,6 +131,9 @@ class TicketChange:
         self._workflow = workflow
         self._changed = workflow is not None
         self._answer: answers.Answer | None = None  # the step completed, for its notices
+        # The status a finished workflow leaves the ticket in (a ticket operation's end:
+        # cancelled).
+        self.closing_status: TicketStatus = CLOSED
         # The pending tasks that already have rows: no new row, no notification for them.
         self._carried_over = carried_over
         if workflow is not None and carried_over is None:
@@ -213,6 +217,15 @@ class TicketChange:
         set_committed_value(row, "completed_at", self.now)
         set_committed_value(row, "completed_by_id", user_id)
 
+    def drop_tasks(self, task_ids: Sequence[str]) -> None:
+        """Remove the rows of pending tasks the workflow ended without completing them (a
+        ticket operation interrupted them); their waiting timers are cancelled."""
+        if task_ids:
+            self.session.connection().execute(delete(_TASKS).where(_TASKS.c.id.in_(task_ids)))
+            self.session.connection().execute(update(_TIMERS).where(
+                _TIMERS.c.task_id.in_(task_ids), _TIMERS.c.state == deadlines.WAITING)
+                .values(state=deadlines.CANCELLED))
+
     def insert_tasks(self, rows: Sequence[TaskRow]) -> None:
         """Insert new task rows (one INSERT); the row objects stay out of the session."""
         if rows:
@@ -232,7 +245,7 @@ class TicketChange:
         workflow = self.workflow
         carried_over = self._carried_over or set()
         if workflow.is_completed():
-            self.ticket.status, self.ticket.closed_at = CLOSED, self.now
+            self.ticket.status, self.ticket.closed_at = self.closing_status, self.now
         self._save_ticket(runtime.dump(workflow))
         ready = runtime.ready_tasks(workflow)
         still = [str(t.id) for t in ready if str(t.id) in carried_over]

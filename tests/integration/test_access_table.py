@@ -811,6 +811,41 @@ CASES += [
          expect(422, (PB,), others=404, anonymous=302), lambda w, caller: {"data": {}}),
 ]
 
+# Ticket operations of the diagram (issue 15): the ticket's LPSE admins withdraw it, the
+# helpdesk closes it as a duplicate; others who see the ticket are refused (API 403, pages
+# 404 as for comments), the rest get 404. An empty reason / original is a 422 for those
+# allowed, so nothing changes.
+def _operation_cases() -> list[Case]:
+    cases = []
+    for name, seers, admin in (("bandung", BANDUNG_SEERS, AB), ("surabaya", SURABAYA_SEERS,
+                                                                 AS)):
+        def ticket_id(world: World, name: str = name) -> int:
+            return world.tickets[name]
+
+        cases += [
+            Case(f"api withdraw {name}", "POST", "/api/v1/tickets/<id:ticket_id>/withdraw",
+                 at("/api/v1/tickets/{}/withdraw", ticket_id),
+                 {**expect(403, seers, others=404, anonymous=401), admin: 422},
+                 lambda w, caller: {"json": {"reason": ""}}),
+            Case(f"api duplicate {name}", "POST", "/api/v1/tickets/<id:ticket_id>/duplicate",
+                 at("/api/v1/tickets/{}/duplicate", ticket_id),
+                 {**expect(403, seers, others=404, anonymous=401), HD: 422, HD2: 422},
+                 lambda w, caller: {"json": {"original": ""}}),
+            Case(f"page withdraw {name}", "POST", "/tiket/<id:ticket_id>/tarik",
+                 at("/tiket/{}/tarik", ticket_id),
+                 expect(422, (admin,), others=404, anonymous=302),
+                 lambda w, caller: {"data": {"reason": " "}}),
+            Case(f"page duplicate {name}", "POST", "/tiket/<id:ticket_id>/duplikat",
+                 at("/tiket/{}/duplikat", ticket_id),
+                 expect(422, (HD, HD2), others=404, anonymous=302),
+                 lambda w, caller: {"data": {"original": ""}}),
+        ]
+    return cases
+
+
+CASES += _operation_cases()
+
+
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:
     """The status and location of the case's request as the caller."""
     options = case.body(world, caller) if case.body else {}

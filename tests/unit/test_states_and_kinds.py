@@ -20,20 +20,24 @@ from engine.types import (
 
 # The values as the database and the audit chain already hold them.
 STORED: dict[type[StrEnum], list[str]] = {
-    TicketStatus: ["open", "closed"],
+    TicketStatus: ["open", "closed",
+                   "cancelled"],  # issue 15: withdrawn, closed as a duplicate
     EventType: ["ticket_opened", "task_completed", "version_deployed", "timer_fired",
                 "step_overdue", "ticket_migrated",
                 # issue 12 and 13 (ownership, the people directory, intake, comments)
                 "task_claimed", "task_released", "task_assigned", "lpse_added", "lpse_updated",
                 "user_added", "user_updated", "user_deactivated", "request_submitted",
-                "request_answered", "request_escalated", "comment_added"],
+                "request_answered", "request_escalated", "comment_added",
+                # issue 15 (ticket operations)
+                "ticket_withdrawn", "ticket_closed_as_duplicate"],
     ReadKind: ["history", "replay", "print", "export-json", "export-csv", "export-range-csv",
                "ticket-page", "events-api", "attachment", "request-page"],
     NotificationKind: ["task_assigned", "data_requested", "ticket_solved", "reminder",
                        "diagram_incident", "audit_checkpoint",
                        # issue 12 and 13
                        "guidance_given", "ticket_reopened", "request_received",
-                       "request_answered", "ticket_opened", "comment_added"],
+                       "request_answered", "ticket_opened", "comment_added",
+                       "ticket_cancelled"],  # issue 15
     ChangeKind: ["added", "removed", "renamed", "lane_moved", "type_changed", "reconnected",
                  "condition_changed", "script_changed", "form_changed", "property_changed"],
     BlockerCode: ["position_removed", "position_changed", "passed_removed", "passed_changed",

@@ -15,13 +15,14 @@ from web.api import (
     problems,
     routing,
     tasks,
+    ticket_operations,
     tickets,
     users,
     versions,
 )
 
 PARTS = (auth.bp, changes.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp,
-         comments.bp, users.bp)
+         comments.bp, users.bp, ticket_operations.bp)
 
 bp = Blueprint("api", __name__)
 for part in PARTS:

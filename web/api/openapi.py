@@ -79,7 +79,7 @@ SCHEMAS: dict[str, Schema] = {
     "Ticket": obj(
         ["id", "number", "status", "lpse", "reporter", "process_version", "created_at",
          "tasks"],
-        id=INTEGER, number=STRING, status={"enum": ["open", "closed"]}, lpse=STRING,
+        id=INTEGER, number=STRING, status={"enum": ["open", "closed", "cancelled"]}, lpse=STRING,
         reporter=STRING,
         process_version={"type": "string", "description": "id of the pinned version"},
         created_at=TIME, tasks={"type": "array", "items": ref("Task"),
@@ -184,6 +184,10 @@ SCHEMAS: dict[str, Schema] = {
                    lpse={"type": ["string", "null"],
                          "description": "the LPSE's kode; empty for national roles (an "
                                         "Admin LPSE's own LPSE when they leave it out)"}),
+    "Withdrawal": obj(["reason"], reason={"type": "string", "minLength": 1, "maxLength": 2000}),
+    "DuplicateOf": obj(["original"], original={
+        "type": "string", "minLength": 1, "maxLength": 40,
+        "description": "the number of the ticket this one duplicates"}),
 }
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503)
@@ -420,6 +424,16 @@ def paths() -> dict[str, Schema]:
             "deactivateUser", "Deactivate an account", "users",
             {200: answer(ref("User"), "Deactivated; its sessions and tokens have ended"),
              **problems(403, 404)}, parameters=("username",))},
+        "/tickets/{ticket_id}/withdraw": {"post": operation(
+            "withdrawTicket", "Withdraw a ticket before LKPP handles it (its Admin LPSE)",
+            "tickets", {200: answer(ref("Ticket"), "Cancelled"),
+                        **problems(400, 403, 404, 409, 415, 422)},
+            body=json_body("Withdrawal"), parameters=("ticket_id",))},
+        "/tickets/{ticket_id}/duplicate": {"post": operation(
+            "closeTicketAsDuplicate", "Close a ticket as a duplicate of another (Helpdesk LKPP)",
+            "tickets", {200: answer(ref("Ticket"), "Cancelled"),
+                        **problems(400, 403, 404, 409, 415, 422)},
+            body=json_body("DuplicateOf"), parameters=("ticket_id",))},
         "/openapi.json": {"get": operation(
             "getOpenApi", "Get this description", "meta", {200: answer(OBJECT, "OpenAPI 3.1")},
             anyone=True)},

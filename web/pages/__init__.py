@@ -22,6 +22,7 @@ from web.pages import (
     sso,
     tasks,
     ticket_list,
+    ticket_operations,
     tickets,
 )
 from web.pages.common import Route, add_routes
@@ -49,6 +50,7 @@ account.register(bp)  # passwords by mail and /akun (issue 12)
 comments.register(bp)  # comments and internal notes on a ticket (issue 13)
 mail_settings.register(bp)  # Pengaturan email, /akun/notifikasi (issue 13)
 ownership.register(bp)  # Ambil / Lepas / Tugaskan ke and /beban-kerja (issue 13)
+ticket_operations.register(bp)  # Tarik tiket / Tutup sebagai duplikat (issue 15)
 bp.record_once(sso.set_up)  # the OpenID Connect client, when ESKALASI_OIDC_* are set
 bp.record_once(attachment_files.set_up)  # each file once, thumbnails, PDF (templates)
 

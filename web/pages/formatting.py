@@ -127,7 +127,8 @@ def role_label(role: Role | str) -> str:
 def status_label(status: str) -> str:
     """A ticket's status."""
     labels: dict[str, str] = {engine.TicketStatus.OPEN: _("Terbuka"),
-                              engine.TicketStatus.CLOSED: _("Ditutup")}
+                              engine.TicketStatus.CLOSED: _("Ditutup"),
+                              engine.TicketStatus.CANCELLED: _("Dibatalkan")}
     return labels.get(status, status)
 
 

@@ -31,6 +31,7 @@ def kind_labels() -> dict[str, str]:
         "request_answered": _("Permintaan dijawab"),
         "diagram_incident": _("Insiden diagram"),
         "audit_checkpoint": _("Checkpoint audit"),
+        "ticket_cancelled": _("Tiket dibatalkan"),
     }
 
 
