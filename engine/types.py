@@ -742,3 +742,5 @@ class TicketQuery:
     lpse_code: str = ""  # the LPSE by its `kode` (the API's `?lpse=`)
     assignee: str = ""  # a pending task held by: "me", "none" (unclaimed) or a username
     lane: str = ""  # a pending task in this lane (whose turn it is; the dashboard's drill-down)
+    age: str = ""  # open for this long in working days of its LPSE: "<1", "1-3", "3-5", ">5"
+    due: str = ""  # "late": a pending task overdue; "soon": not late, one due within 4 working h
