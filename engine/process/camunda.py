@@ -105,6 +105,7 @@ def convert(bpmn: bytes) -> Conversion:
     if not converted:
         return Conversion(bpmn, 0, tuple(notes))
     etree.cleanup_namespaces(root, top_nsmap={"spiffworkflow": SPIFF_NS})
-    text = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    text = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            + etree.tostring(root, xml_declaration=False, encoding="UTF-8") + b"\n")
     return Conversion(text, converted,
                       (Message("camunda_properties_converted", count=converted), *notes))

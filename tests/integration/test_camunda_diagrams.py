@@ -134,3 +134,21 @@ def test_a_malformed_upload_is_said_in_plain_words_with_its_line(app: Flask) -> 
     assert problem.startswith("baris 13: Berkas bukan BPMN yang utuh: berakhir sebelum "
                               "waktunya"), problem
     assert "Premature" not in answer.text
+
+
+def test_converted_properties_keep_their_lines_and_ours_win_when_written_both_ways() -> None:
+    done = convert(CAMUNDA7)
+    assert done.bpmn.count(b"\n") == CAMUNDA7.count(b"\n")
+    before = [n for n, line in enumerate(CAMUNDA7.splitlines(), 1) if b"<camunda:property " in line]
+    after = [n for n, line in enumerate(done.bpmn.splitlines(), 1)
+             if b"<spiffworkflow:property " in line]
+    assert before == after
+    both = CAMUNDA7.replace(
+        b'<camunda:properties>',
+        b'<spiffworkflow:properties xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/'
+        b'core"><spiffworkflow:property name="sopStep" value="1" /></spiffworkflow:properties>'
+        b'<camunda:properties>', 1)
+    mixed = convert(both)
+    assert mixed.converted == PROPERTIES
+    assert own_properties(mixed.bpmn) == own_properties(DEFAULT_DIAGRAM.read_bytes())
+    assert b"camunda:propert" not in mixed.bpmn
