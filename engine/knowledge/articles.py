@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.evidence import checkpoints
 from engine.knowledge import markdown, stream
-from engine.knowledge.model import Article, ArticleDraft, ArticleSource, ArticleStatus
+from engine.knowledge.model import (
+    Article,
+    ArticleDraft,
+    ArticleSource,
+    ArticleStatus,
+    ArticleVersion,
+)
 from engine.knowledge.words import fts5_expression, index_text, tsquery, words
 from engine.messages import Message
 from engine.persistence.tables import (
@@ -28,6 +34,7 @@ from engine.persistence.tables import (
     KnowledgeUseRow,
     KnowledgeVersionRow,
     TicketRow,
+    UserRow,
 )
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.versions import definition_of
@@ -42,12 +49,17 @@ ANSWER_STEPS: Mapping[int, tuple[str, ...]] = {4: ("panduan", "tautan_panduan"),
                                                14: ("solusi",)}
 MAX_CODES, MAX_TAGS = 20, 20
 _SEARCH = cast(Table, KnowledgeSearchRow.__table__)
-_SQLITE = ("SELECT rowid AS article_id, -bm25(knowledge_search_fts) AS score "
-           "FROM knowledge_search_fts WHERE knowledge_search_fts MATCH :expression "
-           "ORDER BY rank LIMIT :limit")
-_POSTGRES = ("SELECT article_id, ts_rank(tsv, to_tsquery('simple', :query)) AS score "
-             "FROM knowledge_search WHERE tsv @@ to_tsquery('simple', :query) "
-             "ORDER BY score DESC LIMIT :limit")
+# Only the RANKED newest matches are ranked (as for tickets, engine.tickets.search): a query
+# whose words are in most articles costs the same as one whose words are in a few.
+RANKED = 300
+_SQLITE = ("SELECT article_id, score FROM (SELECT rowid AS article_id, "
+           "-bm25(knowledge_search_fts) AS score FROM knowledge_search_fts "
+           "WHERE knowledge_search_fts MATCH :expression ORDER BY rowid DESC LIMIT :ranked) "
+           "ORDER BY score DESC LIMIT :limit")
+_POSTGRES = ("SELECT article_id, ts_rank(tsv, to_tsquery('simple', :query)) AS score FROM "
+             "(SELECT article_id, tsv FROM knowledge_search "
+             "WHERE tsv @@ to_tsquery('simple', :query) ORDER BY article_id DESC "
+             "LIMIT :ranked) AS newest ORDER BY score DESC LIMIT :limit")
 
 
 def writes_articles(user: User | None) -> bool:
@@ -270,10 +282,11 @@ def matching_articles(session: Session, found: Sequence[str], *, any_word: bool,
         return []
     if session.get_bind().dialect.name == "postgresql":
         query = text(_POSTGRES).bindparams(query=tsquery(list(found), any_word=any_word),
-                                           limit=limit)
+                                           limit=limit, ranked=max(RANKED, limit))
     else:
         query = text(_SQLITE).bindparams(
-            expression=fts5_expression(list(found), any_word=any_word), limit=limit)
+            expression=fts5_expression(list(found), any_word=any_word), limit=limit,
+            ranked=max(RANKED, limit))
     rows = session.execute(query.columns(column("article_id"), column("score"))).all()
     return [(int(r.article_id), float(r.score)) for r in rows]
 
@@ -299,3 +312,19 @@ def list_articles(uow: UnitOfWork, actor: User | None, *, query: str = "", limit
                                                        KnowledgeArticleRow.id.desc())
                                         .limit(limit).offset(offset)))
         return [_to_article(session, actor, row) for row in rows]
+
+
+def article_versions(uow: UnitOfWork, actor: User, article_id: int) -> list[ArticleVersion]:
+    """Every version of an article, newest first (Helpdesk LKPP; NotFound for others)."""
+    if not writes_articles(actor):
+        raise NotFound(Message("article_not_found"))
+    with uow:
+        session = uow.session
+        _row(session, article_id)
+        return [ArticleVersion(row.version, row.title, ArticleStatus(row.status), row.public,
+                               username, row.edited_at)
+                for row, username in session.execute(
+                    select(KnowledgeVersionRow, UserRow.username)
+                    .join(UserRow, UserRow.id == KnowledgeVersionRow.edited_by_id)
+                    .where(KnowledgeVersionRow.article_id == article_id)
+                    .order_by(KnowledgeVersionRow.version.desc()))]

@@ -43,6 +43,18 @@ class Article:
 
 
 @dataclass(frozen=True)
+class ArticleVersion:
+    """One version of an article: what it was titled, who saved it and when."""
+
+    version: int
+    title: str
+    status: ArticleStatus
+    public: bool
+    edited_by: str
+    edited_at: datetime
+
+
+@dataclass(frozen=True)
 class ArticleDraft:
     """What the article form starts from: empty, an article's current text, or a ticket's
     step-4 guide or step-14 solution (its public fields only)."""

@@ -9,6 +9,7 @@ tickets through the tickets' (engine.tickets.search, narrowed to what the user m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,9 +33,11 @@ from engine.tickets.search import matches, sees_internal_text
 from engine.types import Role, User
 
 LIMIT = 5
+_WORD = re.compile(r"\w+")
 MAX_TYPED = 1000
 CLOSED = "closed"
 CANDIDATES = 20
+WORDS = 6
 
 
 def shows_tickets(user: User) -> bool:
@@ -90,12 +93,19 @@ def _ticket_ids(session: Session, user: User, typed: str) -> list[int]:
         .order_by(hits.c.score.desc(), TicketRow.id.desc()).limit(CANDIDATES)))
 
 
+def _flat(text: str) -> str:
+    """Lower-case words joined by single spaces, to find a phrase's words in order."""
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
+
+
 def _tickets(session: Session, user: User, code: str, found: list[str], limit: int,
              exclude: int | None) -> list[Suggestion]:
-    by_code = _ticket_ids(session, user, '"' + code.replace('"', " ") + '"') if code else []
-    by_words = [i for i in (_ticket_ids(session, user, " or ".join(found)) if found else [])
-                if i not in by_code]
-    wanted = [i for i in [*by_code, *by_words] if i != exclude][:limit]
+    """Solved tickets the user may see with the error code or any of the words: one
+    full-text query (the code as a phrase, or each word), those with the code first."""
+    code_words = " ".join(_WORD.findall(code.lower()))
+    terms = ([f'"{code_words}"'] if code_words else []) + found
+    wanted = [i for i in (_ticket_ids(session, user, " or ".join(terms)) if terms else [])
+              if i != exclude]
     if not wanted:
         return []
     internal = sees_internal_text(user)
@@ -103,7 +113,8 @@ def _tickets(session: Session, user: User, code: str, found: list[str], limit: i
         select(TicketRow, TicketSearchRow.public_text, TicketSearchRow.internal_text)
         .join(TicketSearchRow, TicketSearchRow.ticket_id == TicketRow.id)
         .where(TicketRow.id.in_(wanted)))}
-    shown: list[Suggestion] = []
+    with_code: list[Suggestion] = []
+    others: list[Suggestion] = []
     for ticket_id in wanted:
         if ticket_id not in rows:
             continue
@@ -111,10 +122,11 @@ def _tickets(session: Session, user: User, code: str, found: list[str], limit: i
         if not access.may_see_ticket(user, ticket):
             continue
         said = f"{ticket.title} {public} {hidden if internal else ''}"
-        shown.append(Suggestion("ticket", ticket.id, ticket.title, f"/tiket/{ticket.id}",
-                                _reason(code if ticket_id in by_code else "", found, said),
-                                number=ticket.number))
-    return shown
+        same = bool(code_words) and f" {code_words} " in _flat(said)
+        (with_code if same else others).append(Suggestion(
+            "ticket", ticket.id, ticket.title, f"/tiket/{ticket.id}",
+            _reason(code if same else "", found, said), number=ticket.number))
+    return [*with_code, *others][:limit]
 
 
 def _opening(session: Session, actor: User, ticket_id: int) -> tuple[str, str]:
@@ -141,7 +153,9 @@ def suggest(uow: UnitOfWork, actor: User, *, text: str = "", error_code: str = "
         if like_ticket is not None:
             text, error_code = _opening(session, actor, like_ticket)
         code = " ".join(error_code.replace("\x00", " ").split())[:100]
-        found = words(f"{text} {code}".replace("\x00", " ")[:MAX_TYPED])
+        # The first words typed (the title's first): each more word is one more posting
+        # list to merge, for little better a match.
+        found = words(f"{text} {code}".replace("\x00", " ")[:MAX_TYPED])[:WORDS]
         if not found and not code:
             return []
         shown = _articles(session, code, found, limit)

@@ -84,6 +84,11 @@ def test_an_edit_makes_a_new_version_and_the_chain_verifies(desk: Desk) -> None:
         versions = uow.session.scalar(select(func.count()).select_from(KnowledgeVersionRow)
                                       .where(KnowledgeVersionRow.article_id == article.id))
     assert versions == 2
+    listed = engine.article_versions(desk.database.uow(), desk.user(HD), article.id)
+    assert [(v.version, v.title, v.edited_by) for v in listed] == [
+        (2, "Panduan baru", HD), (1, "Panduan lama", HD)]
+    with pytest.raises(engine.NotFound):
+        engine.article_versions(desk.database.uow(), desk.user(PB), article.id)
     results = engine.verify_tickets(desk.database.uow())
     assert all(r.ok for r in results), results
 
@@ -179,6 +184,7 @@ def test_helpdesk_publishes_a_guide_from_a_ticket_page_edited_first(app: Flask,
     assert saved.status_code == 302
     page = helpdesk.get(saved.headers["Location"])
     assert texts(page, '//ul[@id="tiket-sumber"]/li/a') == [ticket.number]
+    assert len(texts(page, '//ol[@id="riwayat-versi"]/li')) == 1
     pengguna = visitor(app, PB).get(saved.headers["Location"])
     assert pengguna.status_code == 200 and ticket.number not in pengguna.text
     assert SECRET not in pengguna.text

@@ -46,8 +46,10 @@ def article(article_id: int) -> ResponseReturnValue:
         if reader is None:  # perhaps readable once signed in
             return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
         raise
-    return page("knowledge/article.html", article=found,
-                writes=engine.writes_articles(reader))
+    writes = engine.writes_articles(reader)
+    versions = (engine.article_versions(database().uow(), reader, article_id)
+                if reader is not None and writes else [])
+    return page("knowledge/article.html", article=found, writes=writes, versions=versions)
 
 
 def _form_values(draft: engine.ArticleDraft) -> dict[str, Any]:
