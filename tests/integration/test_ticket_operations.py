@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 import engine
+from cli.main import main
 from engine import Database
 from engine.persistence.tables import NotificationRow, TimerRow, UserRow
 from tests.desk import Desk
@@ -188,3 +190,19 @@ def test_the_helpdesk_closes_a_duplicate_on_the_page_which_links_the_original(
     page = html(visitor(api.app, PB).get(f"/tiket/{ticket.id}"))
     [link] = page.xpath('//p[@id="tiket-dibatalkan"]/a[@id="tiket-asli"]')
     assert link.text == original.number and link.get("href") == f"/tiket/{original.id}"
+
+
+def test_eskalasi_verify_passes_over_operations_and_catches_a_changed_reason(
+        desk: Desk, database: Database, database_url: str,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    withdrawn, duplicate, original = desk.open(), desk.open(), desk.open()
+    engine.withdraw_ticket(database.uow(), desk.user(AB), withdrawn.id, "Salah buka")
+    engine.close_ticket_as_duplicate(database.uow(), desk.user(HD), duplicate.id,
+                                     original.number)
+    monkeypatch.setenv("ESKALASI_DATABASE_URL", database_url)
+    assert main(["verify", "--all"]) == 0
+    assert "3 ticket(s) checked, 0 failed" in capsys.readouterr().out
+    desk.tamper("UPDATE events SET data = :data WHERE type = 'ticket_withdrawn'",
+                data='{"reason": "Lain"}')
+    assert main(["verify", withdrawn.number]) == 1
+    assert f"{withdrawn.number}: FAILED" in capsys.readouterr().out
