@@ -283,3 +283,36 @@ def test_helpdesk_task_pages_show_similar_items_and_reply_templates(app: Flask,
     step4 = helpdesk.get(f"/tugas/{desk.task(ticket, 'step04_panduan').id}")
     assert f"Untuk tiket {ticket.number}: ..." in texts(step4, '//ul[@class="template-texts"]//pre')
     assert "reply-templates.js" in step4.text
+
+
+def test_junk_typed_into_search_and_suggestions_is_never_a_server_error(app: Flask,
+                                                                        desk: Desk) -> None:
+    publish(desk, judul="Gagal unggah dokumen", publik="1")
+    junk = ['"', "unggah*", "NEAR(a b)", "a OR", "-", "'; DROP TABLE x; --", "\x00unggah",
+            "unggah" * 400, "üñíçødé ünggah", "{nomor}", "a AND NOT b", ":", "\\"]
+    for person in (visitor(app), visitor(app, PB), visitor(app, HD)):
+        for typed in junk:
+            answer = person.get("/pengetahuan", query_string={"q": typed})
+            # A NUL in a query is refused app-wide (400); nothing is a server error.
+            assert answer.status_code == (400 if "\x00" in typed else 200), typed
+    helpdesk = visitor(app, HD)
+    for typed in junk:
+        answer = helpdesk.get("/pengetahuan/saran",
+                              query_string={"judul": typed, "kode_error": typed})
+        assert answer.status_code == (400 if "\x00" in typed else 200), typed
+
+
+def test_a_changed_knowledge_event_fails_verify_all(desk: Desk) -> None:
+    publish(desk, judul="Panduan asli")
+    assert all(r.ok for r in engine.verify_tickets(desk.database.uow()))
+    desk.tamper("UPDATE events SET data = :data WHERE stream = 'knowledge' AND seq = 1",
+                data='{"article": 1, "title": "Panduan palsu"}')
+    failed = [r for r in engine.verify_tickets(desk.database.uow()) if not r.ok]
+    assert [r.ticket_number for r in failed] == ["knowledge"]
+
+
+def test_the_admin_s_step_1_form_looks_up_suggestions_as_they_type(app: Flask) -> None:
+    page = visitor(app, AB).get("/tiket/baru")
+    assert html(page).xpath('//aside[@id="saran-pengetahuan"]/@data-url') == [
+        "/pengetahuan/saran"]
+    assert "knowledge-suggestions.js" in page.text
