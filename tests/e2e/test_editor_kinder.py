@@ -19,10 +19,22 @@ TASK = "step02_terima"
 STEP_NAME = "Menerima dan mempelajari permasalahan"
 
 
+# Records what the page's scripts report as errors (bpmn-js says so for a bad config).
+ERROR_RECORDER = """
+window.__consoleErrors = [];
+const original = console.error.bind(console);
+console.error = function () {
+  window.__consoleErrors.push(Array.from(arguments).map(String).join(' '));
+  original.apply(null, arguments);
+};
+"""
+
+
 def open_editor(people: People) -> Person:
     if not MODELER.exists():
         unavailable(f"{MODELER.relative_to(ROOT)} missing: run scripts/setup (needs npm)")
     owner = people.sign_in("pemilik.proses")
+    owner.context.add_init_script(ERROR_RECORDER)
     owner.goto("/proses/editor")
     owner.page.wait_for_selector('#canvas[data-ready="true"], #canvas[data-ready="error"]')
     assert owner.page.get_attribute("#canvas", "data-ready") == "true"
@@ -85,6 +97,9 @@ def test_the_palette_speaks_indonesian_and_elements_are_chosen_from_the_keyboard
 
     picker = owner.page.locator("#element-picker")
     picker.focus()
+    owner.page.keyboard.press("Tab")  # the canvas is next in the tab order
+    assert owner.page.evaluate("!!document.activeElement.closest('#canvas')")
+    picker.focus()
     label = next(o for o in picker.locator("option").all_inner_texts() if o.startswith(STEP_NAME))
     picker.select_option(label=label)
     assert owner.page.evaluate("document.activeElement.id") == "prop-name"
@@ -93,13 +108,14 @@ def test_the_palette_speaks_indonesian_and_elements_are_chosen_from_the_keyboard
         "window.eskalasiEditor.modeler.get('selection').get().map(e => e.id)") == [TASK]
     owner.page.keyboard.press("Tab")
     assert owner.page.evaluate("document.activeElement.id") == "prop-sopStep"
-    # Ctrl+Z on the canvas (keyboard bound to the document) undoes a change.
+    # Ctrl+Z on the canvas (focusable, with the keyboard bound to it) undoes a change.
     owner.page.fill("#prop-name", "Nama sementara")
     owner.page.keyboard.press("Tab")
     owner.page.locator("#canvas").click(position={"x": 5, "y": 5})
     owner.page.keyboard.press("Control+z")
     assert owner.page.evaluate(
         f"window.eskalasiEditor.registry.get('{TASK}').businessObject.name") == STEP_NAME
+    assert owner.page.evaluate("window.__consoleErrors") == []
 
 
 def test_the_form_designer_and_the_json_stay_in_step(people: People) -> None:

@@ -117,7 +117,9 @@
       container: self.canvasElement,
       moddleExtensions: { spiffworkflow: SPIFF },
       additionalModules: modules,
-      keyboard: { bindTo: document } // arrows, Ctrl+Z, Delete... once the canvas has focus
+      // Arrows, Ctrl+Z, Delete... once the canvas has focus (it is focusable and takes the
+      // keys itself since diagram-js 15: the old `bindTo: document` is refused there).
+      keyboard: { bind: true }
     });
     self.modeling = self.modeler.get('modeling');
     self.moddle = self.modeler.get('moddle');
