@@ -1,6 +1,22 @@
 """The engine's public API: what the web app and the command line may use."""
 
-from engine.audit.exports import export_filename, export_range_csv, export_ticket, export_ticket_csv
+from engine.audit.dashboard import Dashboard, LpseCount, StepCount, dashboard
+from engine.audit.heatmap import (
+    ALL_VERSIONS,
+    Heatmap,
+    StepTime,
+    heatmap,
+    heatmap_data,
+    may_see_heatmap,
+)
+from engine.audit.event_log import EventLog, event_log, event_log_filename, ocel_json, to_xes
+from engine.audit.exports import (
+    export_filename,
+    export_range_csv,
+    export_range_xlsx,
+    export_ticket,
+    export_ticket_csv,
+)
 from engine.audit.inspection import (
     audit_history,
     audit_replay,
@@ -177,6 +193,7 @@ from engine.tickets.ownership import (
     release_task,
     workload,
 )
+from engine.tickets.windows import AGE_BUCKETS
 from engine.tickets.search import SORT_DUE, find_tickets, step_choices
 from engine.tickets.ticket_operations import Operations as TicketOperations
 from engine.tickets.ticket_operations import close_as_duplicate as close_ticket_as_duplicate
@@ -282,6 +299,7 @@ __all__ = [
     "Draft",
     "EskalasiError",
     "Event",
+    "EventLog",
     "EventType",
     "Field",
     "Figure",
@@ -374,8 +392,11 @@ __all__ = [
     "end_session",
     "end_sessions",
     "escalate_request",
+    "event_log",
+    "event_log_filename",
     "export_filename",
     "export_range_csv",
+    "export_range_xlsx",
     "export_ticket",
     "export_ticket_csv",
     "find_tickets",
@@ -416,6 +437,7 @@ __all__ = [
     "mark_notification_read",
     "may_see_internal",
     "migrate_tickets",
+    "ocel_json",
     "open_ticket",
     "open_ticket_for_new_reporter",
     "parse_role",
@@ -453,6 +475,7 @@ __all__ = [
     "ticket_diagram",
     "ticket_history",
     "time_zone",
+    "to_xes",
     "upload_draft",
     "user_for_verified_email",
     "uses_sqlite",
@@ -462,6 +485,17 @@ __all__ = [
     "version_files",
     "workload",
     "zone_label",
+    "AGE_BUCKETS",
+    "Dashboard",
+    "LpseCount",
+    "StepCount",
+    "dashboard",
+    "ALL_VERSIONS",
+    "Heatmap",
+    "StepTime",
+    "heatmap",
+    "heatmap_data",
+    "may_see_heatmap",
     "Article",
     "ArticleDraft",
     "ArticleSource",

@@ -14,7 +14,9 @@ from web.pages import (
     attachment_files,
     auth,
     comments,
+    dashboard,
     errors,
+    heatmap,
     inbox,
     intake,
     mail_settings,
@@ -50,6 +52,8 @@ account.register(bp)  # passwords by mail and /akun (issue 12)
 comments.register(bp)  # comments and internal notes on a ticket (issue 13)
 mail_settings.register(bp)  # Pengaturan email, /akun/notifikasi (issue 13)
 ownership.register(bp)  # Ambil / Lepas / Tugaskan ke and /beban-kerja (issue 13)
+dashboard.register(bp)  # Dasbor operasional, /dasbor (issue 16)
+heatmap.register(bp)  # Peta panas on the diagram, /audit/peta-panas (issue 16)
 ticket_operations.register(bp)  # Tarik tiket / Tutup sebagai duplikat (issue 15)
 bp.record_once(sso.set_up)  # the OpenID Connect client, when ESKALASI_OIDC_* are set
 bp.record_once(attachment_files.set_up)  # each file once, thumbnails, PDF (templates)
