@@ -37,7 +37,7 @@ MAX_SEARCH_DAYS = 3 * 366
 # The one time-limit grammar: the engine parses with it, the pages format what it parsed,
 # and the editor page serves it to its script (`TIME_LIMIT_GRAMMAR`), which checks with it.
 # Written in the regex syntax Python and JavaScript share.
-TIME_LIMIT_PATTERN = r"^([1-9][0-9]{0,3})([hd])$"
+TIME_LIMIT_PATTERN = r"^([1-9][0-9]{0,3})([hdm])$"
 TIME_LIMIT = re.compile(TIME_LIMIT_PATTERN)
 # A limit as people type it in the editor ("4 jam", "2 hari", "1 hari kerja", "4h", "2d"):
 # the number, then a unit word from TIME_LIMIT_WORDS; stored as the canonical form above.
@@ -45,6 +45,7 @@ TIME_LIMIT = re.compile(TIME_LIMIT_PATTERN)
 TIME_LIMIT_WORDS: dict[str, str] = {
     "h": "h", "j": "h", "jam": "h", "jam kerja": "h", "hour": "h", "hours": "h",
     "d": "d", "hk": "d", "hari": "d", "hari kerja": "d", "day": "d", "days": "d",
+    "m": "m", "mnt": "m", "menit": "m", "menit kerja": "m", "min": "m", "minutes": "m",
 }
 TIME_LIMIT_INPUT_PATTERN = (
     r"^ *([1-9][0-9]{0,3}) *(" + "|".join(
@@ -52,15 +53,16 @@ TIME_LIMIT_INPUT_PATTERN = (
     + r") *$")
 TIME_LIMIT_INPUT = re.compile(TIME_LIMIT_INPUT_PATTERN, re.IGNORECASE | re.ASCII)
 # How a diagram's timer label says a limit ("Batas waktu 2 hari kerja").
-TIME_LIMIT_LABELS = {"h": "jam kerja", "d": "hari kerja"}
+TIME_LIMIT_LABELS = {"h": "jam kerja", "d": "hari kerja", "m": "menit kerja"}
 DAY_OFF_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s+@(\S+))?(?:\s+(.*))?$")
 
 
 class TimeUnit(StrEnum):
     """The unit of a time limit, as written after its number."""
 
-    HOURS = "h"  # working hours
-    DAYS = "d"   # working days (one office day each)
+    HOURS = "h"    # working hours
+    DAYS = "d"     # working days (one office day each)
+    MINUTES = "m"  # working minutes
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ TIME_LIMIT_GRAMMAR = TimeLimitGrammar(pattern=TIME_LIMIT_PATTERN,
 
 @dataclass(frozen=True)
 class TimeLimit:
-    """A step's limit: a number of working hours ("h") or working days ("d")."""
+    """A step's limit: a number of working hours ("h"), working days ("d") or working
+    minutes ("m")."""
 
     amount: int
     unit: TimeUnit
@@ -100,14 +103,16 @@ class TimeLimit:
 
 
 def parse_time_limit(text: str) -> TimeLimit | None:
-    """The limit written as `8h` or `2d` (None when empty); ValueError when malformed."""
+    """The limit written as `8h`, `2d` or `30m` (None when empty); ValueError when
+    malformed."""
     value = text.strip()
     if not value:
         return None
     found = TIME_LIMIT.match(value)
     if found is None:
-        raise ValueError(f"time limit '{value}' must be a whole number of working hours or "
-                         f"working days followed by h or d, like 8h or 2d (at most 9999)")
+        raise ValueError(f"time limit '{value}' must be a whole number of working hours, "
+                         f"working days or working minutes followed by h, d or m, like 8h or "
+                         f"2d (at most 9999)")
     return TimeLimit(int(found.group(1)), TimeUnit(found.group(2)))
 
 
@@ -118,8 +123,9 @@ def normalize_time_limit(text: str) -> str:
         return ""
     found = TIME_LIMIT_INPUT.match(text)
     if found is None:
-        raise ValueError(f"time limit '{text.strip()}' must be a whole number of working hours "
-                         f"or working days, like 4 jam, 2 hari, 8h or 2d (at most 9999)")
+        raise ValueError(f"time limit '{text.strip()}' must be a whole number of working hours, "
+                         f"days or minutes, like 4 jam, 2 hari, 30 menit, 8h or 2d (at most "
+                         f"9999)")
     word = " ".join(found.group(2).lower().split())
     return f"{int(found.group(1))}{TIME_LIMIT_WORDS[word]}"
 
@@ -183,7 +189,8 @@ class WorkingCalendar:
 
     def add(self, start: datetime, limit: TimeLimit) -> datetime:
         """The instant (UTC) `limit` of working time after `start`."""
-        unit = self.hours_per_day if limit.unit == TimeUnit.DAYS else timedelta(hours=1)
+        unit = {TimeUnit.DAYS: self.hours_per_day, TimeUnit.HOURS: timedelta(hours=1),
+                TimeUnit.MINUTES: timedelta(minutes=1)}[limit.unit]
         hours = limit.amount * unit
         return self.add_working_time(start, hours)
 

@@ -210,6 +210,9 @@ def _remind(session: Session, ticket: TicketRow, task: TaskRow, timer: TimerRow,
                          now=now)
 
 
+_UNIT_WORDS = {"h": "jam", "d": "hari", "m": "menit"}
+
+
 def _limit_words(limit: str) -> str:
     amount, unit = limit[:-1], limit[-1:]
-    return f"{amount} {'jam' if unit == 'h' else 'hari'} kerja"
+    return f"{amount} {_UNIT_WORDS.get(unit, 'hari')} kerja"

@@ -18,6 +18,7 @@ from engine.process.compare import compare_parts
 from engine.process.files import DEFAULT_DIAGRAM, read_forms
 from tests.integration.test_process_editor import Owner
 from tests.pages import html
+from web.pages.formatting import time_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ("2 hari", "4 jam", "1 hari kerja", "8 jam kerja", "4h", "2d", "2D", " 3  Hari ",
@@ -104,3 +105,10 @@ def test_a_timer_relabelled_with_its_new_limit_is_not_a_rename() -> None:
     renamed = source.replace(b'id="Timer_02_batas_waktu" name="Batas waktu 4h"',
                              b'id="Timer_02_batas_waktu" name="Pengingat telaah"')
     assert [c.kind for c in compare_parts(source, forms, renamed, forms)] == ["renamed"]
+
+
+def test_a_limit_in_minutes_is_said_in_minutes(app: Flask) -> None:
+    assert normalize_time_limit("30 menit") == "30m"
+    with app.test_request_context("/"):
+        assert time_limit("30m") == "30 menit kerja"
+        assert time_limit("2d") == "2 hari kerja"

@@ -33,7 +33,7 @@ def at(zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0,
 
 def test_the_time_limit_grammar_served_to_the_editor_is_the_engine_s_own() -> None:
     assert TIME_LIMIT_GRAMMAR.pattern == TIME_LIMIT.pattern
-    assert TIME_LIMIT_GRAMMAR.units == ("h", "d") == tuple(TimeUnit)
+    assert TIME_LIMIT_GRAMMAR.units == ("h", "d", "m") == tuple(TimeUnit)
     largest = f"{TIME_LIMIT_GRAMMAR.max_amount}d"
     assert parse_time_limit(largest) == TimeLimit(9999, TimeUnit.DAYS)
     assert len(largest) == TIME_LIMIT_GRAMMAR.max_length
@@ -41,9 +41,10 @@ def test_the_time_limit_grammar_served_to_the_editor_is_the_engine_s_own() -> No
         parse_time_limit(f"{TIME_LIMIT_GRAMMAR.max_amount + 1}h")
     served = TIME_LIMIT_GRAMMAR.as_json()
     assert {k: served[k] for k in ("pattern", "units", "maxAmount", "maxLength")} == {
-        "pattern": TIME_LIMIT.pattern, "units": ["h", "d"], "maxAmount": 9999, "maxLength": 5}
+        "pattern": TIME_LIMIT.pattern, "units": ["h", "d", "m"], "maxAmount": 9999,
+        "maxLength": 5}
     assert served["inputPattern"] == TIME_LIMIT_INPUT_PATTERN
-    assert set(TIME_LIMIT_GRAMMAR.words.values()) == {"h", "d"}
+    assert set(TIME_LIMIT_GRAMMAR.words.values()) == {"h", "d", "m"}
 
 
 def test_time_limits_are_whole_hours_or_days() -> None:
@@ -59,7 +60,8 @@ def test_time_limits_are_whole_hours_or_days() -> None:
     ("2 hari", "2d", "2 hari kerja"), ("4 jam", "4h", "4 jam kerja"),
     ("1 hari kerja", "1d", "1 hari kerja"), ("8 jam kerja", "8h", "8 jam kerja"),
     ("4h", "4h", "4 jam kerja"), ("2d", "2d", "2 hari kerja"), (" 3  HARI ", "3d", "3 hari kerja"),
-    ("12hk", "12d", "12 hari kerja"), ("9999 hari", "9999d", "9999 hari kerja")])
+    ("12hk", "12d", "12 hari kerja"), ("9999 hari", "9999d", "9999 hari kerja"),
+    ("30 menit", "30m", "30 menit kerja"), ("45 mnt", "45m", "45 menit kerja")])
 def test_a_limit_as_people_say_it_is_stored_in_the_canonical_form(typed: str, stored: str,
                                                                   label: str) -> None:
     assert normalize_time_limit(typed) == stored
@@ -73,6 +75,13 @@ def test_what_is_not_a_limit_is_refused_in_words(typed: str) -> None:
     with pytest.raises(ValueError, match="4 jam, 2 hari"):
         normalize_time_limit(typed)
     assert normalize_time_limit("  ") == ""
+
+
+def test_minutes_count_office_time_too() -> None:
+    calendar = WorkingCalendar(WIB)
+    # Friday 2026-11-27 15:45 WIB + 30 working minutes = Monday 08:15 WIB.
+    due = calendar.add(at(WIB, 2026, 11, 27, 15, 45), TimeLimit(30, TimeUnit.MINUTES))
+    assert due == at(WIB, 2026, 11, 30, 8, 15).astimezone(UTC)
 
 
 def test_hours_within_one_office_day() -> None:

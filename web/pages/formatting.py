@@ -84,6 +84,8 @@ def time_limit(value: str) -> str:
     number = limit.amount
     if limit.unit == engine.TimeUnit.HOURS:
         return str(ngettext("%(num)s jam kerja", "%(num)s jam kerja", number))
+    if limit.unit == engine.TimeUnit.MINUTES:
+        return str(ngettext("%(num)s menit kerja", "%(num)s menit kerja", number))
     return str(ngettext("%(num)s hari kerja", "%(num)s hari kerja", number))
 
 

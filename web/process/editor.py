@@ -45,8 +45,8 @@ def _messages() -> dict[str, str]:
         "formName": _("Nama berkas formulir baru (mis. step18_contoh.json):"),
         "formNameInvalid": _("Nama formulir harus berakhiran .json, tanpa spasi."),
         "formJsonInvalid": _("Bukan JSON yang sah: %(error)s"),
-        "timeLimitInvalid": _("Tulis batas waktu dalam jam atau hari kerja, mis. 4 jam atau 2 "
-                              "hari (paling banyak 9999)."),
+        "timeLimitInvalid": _("Tulis batas waktu dalam jam, hari atau menit kerja, mis. 4 jam, "
+                              "2 hari atau 30 menit (paling banyak 9999)."),
         "line": _("baris %(line)s"),
         "pickElement": _("(pilih elemen diagram)"),
         **_designer_messages(),
