@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from engine.knowledge.articles import matching_articles
@@ -29,7 +29,8 @@ from engine.persistence.tables import (
 )
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.tickets import access
-from engine.tickets.search import matches, sees_internal_text
+from engine.tickets.search import RANKED, matches, sees_internal_text
+from engine.tickets.search_index import LPSE_SCOPE, scope_word
 from engine.types import Role, User
 
 LIMIT = 5
@@ -83,7 +84,29 @@ def _articles(session: Session, code: str, found: list[str], limit: int) -> list
     return shown
 
 
+# PostgreSQL, an Admin LPSE: the matches of their LPSE through the GIN index first (a bitmap
+# of the words AND the LPSE's scope word, at most that LPSE's tickets), the RANKED newest of
+# them ranked. The ticket search's plan (newest first, each row's tsvector checked) reads a
+# fortieth of the tickets for every match it keeps when one LPSE's are wanted: 75 ms p50 for
+# an Admin LPSE at 100k tickets against 22 ms this way (bench/suggestions.py).
+_POSTGRES_SCOPED = text(
+    "WITH query AS (SELECT websearch_to_tsquery('simple', :typed) "
+    "&& to_tsquery('simple', :scope) AS q), "
+    "newest AS MATERIALIZED (SELECT ticket_id FROM ticket_search, query "
+    "WHERE all_tsv @@ query.q ORDER BY ticket_id DESC LIMIT :ranked) "
+    "SELECT s.ticket_id FROM newest "
+    "JOIN ticket_search s ON s.ticket_id = newest.ticket_id "
+    "JOIN tickets ON tickets.id = newest.ticket_id, query "
+    "WHERE tickets.lpse_id = :lpse AND tickets.status = :closed "
+    "ORDER BY ts_rank(s.all_tsv, query.q) DESC, s.ticket_id DESC LIMIT :limit")
+
+
 def _ticket_ids(session: Session, user: User, typed: str) -> list[int]:
+    if (user.role is Role.ADMIN and user.lpse_id is not None
+            and session.get_bind().dialect.name == "postgresql"):
+        return [int(i) for i in session.scalars(_POSTGRES_SCOPED.bindparams(
+            typed=typed.replace("\x00", " "), scope=scope_word(LPSE_SCOPE, user.lpse_id),
+            lpse=user.lpse_id, closed=CLOSED, ranked=RANKED, limit=CANDIDATES))]
     hits = matches(session, user, typed)
     if hits is None:
         return []
