@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from engine.audit import report_store
+from engine.audit import dashboard, report_store
 from engine.background import digests, outbox
 from engine.errors import EskalasiError
 from engine.evidence import checkpoints
@@ -85,6 +85,8 @@ class Worker:
         report = outbox.send_due(self.database, self.settings, now=now)
         # The auditors' stored report (derived data) is recomputed when older than 10 minutes.
         refreshed = report_store.refresh_stale_reports(self.database.uow(), now)
+        # The operations dashboard's stored figures, before a view finds them a minute old.
+        refreshed += dashboard.refresh_stale_figures(self.database.uow(), now)
         return Round(fired, report.sent, report.retrying, report.failed, closed, refreshed)
 
     def _mail_day_checkpoint(self, now: datetime | None) -> None:

@@ -6,7 +6,7 @@ working hours of each ticket's own LPSE; and every number drills down to Daftar 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -188,3 +188,19 @@ def test_the_age_and_lateness_numbers_open_the_same_tickets_in_the_list(app: Fla
         assert set(html(admin.get(ages["3-5"])).xpath(
             '//table//a[starts-with(@href, "/tiket/")]/text()')) == {numbers["wit"]}
 
+
+
+def test_the_worker_counts_the_stored_figures_again_before_a_view_finds_them_old(
+        desk: Desk) -> None:
+    worker = engine.Worker(desk.database, None)
+    helpdesk = desk.user("helpdesk.lkpp")
+    with time_machine.travel(NOW, tick=False) as clock:
+        assert engine.dashboard(desk.database.uow(), helpdesk).open_tickets == 0  # stored
+        desk.open()
+        clock.shift(30)
+        worker.run_once()
+        assert engine.dashboard(desk.database.uow(), helpdesk).open_tickets == 0  # as stored
+        clock.shift(15)
+        assert worker.run_once().reports == 1  # 45 s old: counted again
+        figures = engine.dashboard(desk.database.uow(), helpdesk)
+        assert (figures.open_tickets, figures.computed_at) == (1, NOW + timedelta(seconds=45))
