@@ -81,7 +81,7 @@ def test_a_limit_typed_as_people_say_it_is_stored_canonical_and_drawn_in_words(
     field.fill("2 har")
     field.press("Tab")
     assert owner.page.locator("#prop-timeLimit-error").is_visible()
-    assert "jam atau hari kerja" in owner.page.inner_text("#prop-timeLimit-error")
+    assert "jam, hari atau menit kerja" in owner.page.inner_text("#prop-timeLimit-error")
     assert stored(owner, TASK, "timeLimit") == "6h"
     assert drawn(owner, timer) == "Batas waktu 6 jam kerja"
 
