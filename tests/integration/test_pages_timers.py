@@ -82,16 +82,16 @@ def test_due_times_show_in_the_lpse_own_zone_with_its_label_and_the_step_limit(
         page = helpdesk.get(f"/tugas/{wit_task.id}")
         assert texts(page, '//*[@id="batas-waktu"]/span[@class="time-limit"]') == [
             "4 jam kerja"]
-        assert texts(page, '//*[@id="batas-waktu"]/time') == ["25 Nov 2026, 09.00 WIT"]
+        assert texts(page, '//*[@id="batas-waktu"]/time') == ["25 Nov 2026 09.00 WIT"]
 
         inbox = html(helpdesk.get("/tugas"))
         due = {row.get("data-ticket"): row.xpath("string(./td[6])").strip()
                for row in inbox.xpath("//tr[@data-task-id]")}
-        assert due[bandung.number] == "25 Nov 2026, 09.00 WIT"
-        assert due[surabaya.number] == "24 Nov 2026, 15.00 WIB"
+        assert due[bandung.number] == "25 Nov 2026 09.00 WIT"
+        assert due[surabaya.number] == "24 Nov 2026 15.00 WIB"
 
         position = texts(admin.get(f"/tiket/{bandung.id}"), '//*[@class="position-due"]')
-        assert position == ["Batas waktu: 25 Nov 2026, 09.00 WIT"]
+        assert position == ["Batas waktu: 25 Nov 2026 09.00 WIT"]
 
         helpdesk.post("/bahasa", {"lang": "en", "next": "/tugas"})
         english = helpdesk.get(f"/tugas/{wit_task.id}")
@@ -121,15 +121,15 @@ def test_a_date_time_typed_at_a_wita_lpse_is_read_and_shown_in_wita(
         admin = visitor(app, "admin.bandung")
         thread = html(admin.get(f"/tiket/{ticket.id}"))
         assert thread.xpath('string(//*[@data-field="waktu_telepon"]/dd)').strip() == (
-            "24 Nov 2026, 10.00 WITA")
+            "24 Nov 2026 10.00 WITA")
         assert texts(admin.get(f"/tiket/{ticket.id}"),
-                     '//article[@data-seq="1"]//time') == ["24 Nov 2026, 09.30 WITA"]
+                     '//article[@data-seq="1"]//time') == ["24 Nov 2026 09.30 WITA"]
 
         auditor = visitor(app, "auditor")
         history = auditor.get(f"/audit/tiket/{ticket.id}")
         assert history.status_code == 200
         [opened] = html(history).xpath('//li[@data-seq="1"]//time')
-        assert " ".join(opened.text_content().split()) == "24 Nov 2026, 09.30 WITA"
+        assert " ".join(opened.text_content().split()) == "24 Nov 2026 09.30 WITA"
         field = html(history).xpath(
             f'string(//li[@data-step="{task.spec_name}"]//tr[@data-field="waktu_telepon"]/td)')
-        assert field.strip() == "24 Nov 2026, 10.00 WITA"
+        assert field.strip() == "24 Nov 2026 10.00 WITA"

@@ -60,11 +60,12 @@ def when(value: datetime | str | None) -> str:
 
 
 def local_when(value: datetime | str | None, timezone: str | None) -> str:
-    """A moment in an LPSE's own time zone, labelled WIB, WITA or WIT; "—" for none."""
+    """A moment in an LPSE's own time zone as people write it ("3 Des 2026 23.30 WIB"),
+    labelled WIB, WITA or WIT; "—" for none."""
     if value is None or value == "":
         return "—"
     moment = engine.local_time(_moment(value), timezone)
-    return _("%(date)s, %(time)s %(zone)s", date=format_date(moment, "medium", rebase=False),
+    return _("%(date)s %(time)s %(zone)s", date=format_date(moment, "medium", rebase=False),
              time=format_time(moment, "short", rebase=False), zone=engine.zone_label(timezone))
 
 
@@ -147,6 +148,8 @@ def read_kind(what: str) -> str:
         engine.ReadKind.ATTACHMENT: _("Berkas lampiran"),
         engine.ReadKind.PRINT: _("Cetak"),
         engine.ReadKind.REQUEST_PAGE: _("Halaman permintaan"),
+        engine.ReadKind.EXPORT_RANGE_XLSX: _("Ekspor Excel rentang tanggal"),
+        engine.ReadKind.EVENT_LOG: _("Log peristiwa (XES/OCEL)"),
     }
     return labels.get(what, what)
 
