@@ -32,8 +32,8 @@ def test_sign_in_goes_to_the_inbox_and_shows_who_is_signed_in(app: Flask) -> Non
     assert "Admin LPSE Kota Bandung" in header
     assert "LPSE Kota Bandung" in header
     assert texts(page, '//nav[@class="main-nav"]//a') == [
-        "Tugas Saya", "Daftar Tiket", "Permintaan", "Beban Kerja", "Dasbor", "Pengguna SPSE",
-        "Notifikasi"]
+        "Tugas Saya", "Daftar Tiket", "Permintaan", "Beban Kerja", "Dasbor", "Pengetahuan",
+        "Pengguna SPSE", "Notifikasi"]
     assert person.get("/").location == "/tugas"
 
 
@@ -133,7 +133,8 @@ def test_the_language_switch_shows_english_and_back(app: Flask) -> None:
     page = person.get("/tugas")
     assert '<html lang="en">' in page.text
     assert texts(page, '//nav[@class="main-nav"]//a') == [
-        "My Tasks", "Ticket List", "Requests", "Workload", "Pengguna SPSE", "Notifications"]
+        "My Tasks", "Ticket List", "Requests", "Workload", "Dashboard", "Knowledge",
+        "Pengguna SPSE", "Notifications"]
     assert "No tasks." in page.text
     assert "Create Ticket" in page.text
     assert texts(page, '//form[@class="sign-out"]//button') == ["Sign out"]
