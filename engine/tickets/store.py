@@ -221,7 +221,8 @@ class TicketChange:
         """Remove the rows of pending tasks the workflow ended without completing them (a
         ticket operation interrupted them); their waiting timers are cancelled."""
         if task_ids:
-            self.session.connection().execute(delete(_TASKS).where(_TASKS.c.id.in_(task_ids)))
+            self.session.connection().execute(delete(_TASKS).where(
+                _TASKS.c.id.in_(task_ids), _TASKS.c.completed_at.is_(None)))
             self.session.connection().execute(update(_TIMERS).where(
                 _TIMERS.c.task_id.in_(task_ids), _TIMERS.c.state == deadlines.WAITING)
                 .values(state=deadlines.CANCELLED))

@@ -36,7 +36,12 @@ from engine.persistence.tables import EventRow, TicketRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process.definitions import ProcessDefinition
 from engine.process.versions import definition_of
-from engine.process.workflows import message_definition, send_message, waits_for_message
+from engine.process.workflows import (
+    message_definition,
+    ready_tasks,
+    send_message,
+    waits_for_message,
+)
 from engine.tickets import access, notifications, store
 from engine.tickets.use_cases import ticket_stream, to_ticket
 from engine.types import EventType, NotificationKind, Role, Ticket, TicketStatus, User
@@ -155,10 +160,16 @@ def _operate(uow: UnitOfWork, actor: User, ticket: TicketRow, message: str, kind
     _allowed(change, message, operation, not_now)
     before = [row.id for row in repository.pending_task_rows(session, [ticket.id])]
     change.apply(lambda workflow: send_message(workflow, change.definition, message))
+    # The interrupted tasks' notices, then their rows (and timers) go first, in the order a
+    # completion touches them before the chain: a completion at the same moment then loses
+    # the race instead of deadlocking (PostgreSQL).
+    gone = sorted(set(before) - {str(task.id) for task in ready_tasks(change.workflow)})
+    for task_id in gone:  # their "new task" notices no longer ask anything of anyone
+        notifications.mark_task_done(session, task_id, change.now)
+    change.drop_tasks(gone)
     change.append(kind, actor=actor.username, role=actor.role.value, data=data)
     change.closing_status = CANCELLED
-    pending = change.save()
-    change.drop_tasks(sorted(set(before) - {row.id for row in pending}))
+    change.save()
     _notify(change, actor, kind, data)
     change.commit()
     checkpoints.after_change(uow)

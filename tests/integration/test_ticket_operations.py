@@ -4,6 +4,8 @@ escalation.bpmn delivered through the ticket store, in the chain, replayed and v
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -55,6 +57,11 @@ def test_the_admin_withdraws_a_ticket_before_lkpp_handles_it(
     [notice] = cancelled_notices(database, PB)
     assert "ditarik" in notice.subject and "Salah LPSE" in notice.body
     assert cancelled_notices(database, HD) and not cancelled_notices(database, AB)
+    with database.uow() as uow:  # step 2's "new task" notice asks nothing any more
+        unread = list(uow.session.scalars(select(NotificationRow.kind).where(
+            NotificationRow.ticket_id == ticket.id, NotificationRow.read_at.is_(None),
+            NotificationRow.kind == "task_assigned")))
+    assert unread == []
 
 
 def test_a_ticket_lkpp_has_studied_can_no_longer_be_withdrawn(api: Api, desk: Desk) -> None:
@@ -206,3 +213,45 @@ def test_eskalasi_verify_passes_over_operations_and_catches_a_changed_reason(
                 data='{"reason": "Lain"}')
     assert main(["verify", withdrawn.number]) == 1
     assert f"{withdrawn.number}: FAILED" in capsys.readouterr().out
+
+
+def test_a_withdrawal_racing_step_two_leaves_one_outcome_and_a_chain_that_verifies(
+        desk: Desk) -> None:
+    ticket = desk.open()
+    task = desk.task(ticket, "step02_terima")
+    admin, helpdesk = desk.user(AB), desk.user(HD)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def run(name: str, action: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            action()
+            outcomes[name] = "ok"
+        except (engine.Conflict, engine.NotFound) as err:
+            # the loser: the ticket moved on, or the task was withdrawn with it
+            outcomes[name] = "refused"
+            assert err.message  # a reason people can read
+        except Exception as err:  # recorded, so the assertion shows it
+            outcomes[name] = repr(err)
+
+    threads = [
+        threading.Thread(target=run, args=("withdraw", lambda: engine.withdraw_ticket(
+            desk.database.uow(), admin, ticket.id, "Bersamaan"))),
+        threading.Thread(target=run, args=("complete", lambda: engine.complete_task(
+            desk.database.uow(), helpdesk, task.id, {"catatan_telaah": "Dipelajari"}))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["ok", "refused"], outcomes
+    events = [e.type for e in engine.list_events(desk.database.uow(), desk.user("auditor"),
+                                                 ticket.id)]
+    if outcomes["withdraw"] == "ok":
+        assert events == ["ticket_opened", "ticket_withdrawn"] and desk.pending(ticket) == []
+    else:
+        assert events == ["ticket_opened", "task_completed"]
+        assert desk.pending(ticket) == ["step03_kewenangan"]
+    [result] = engine.verify_tickets(desk.database.uow(), [ticket.number])
+    assert result.ok, result.problems
