@@ -316,3 +316,28 @@ def test_the_admin_s_step_1_form_looks_up_suggestions_as_they_type(app: Flask) -
     assert html(page).xpath('//aside[@id="saran-pengetahuan"]/@data-url') == [
         "/pengetahuan/saran"]
     assert "knowledge-suggestions.js" in page.text
+
+
+def test_helpdesk_adds_changes_and_deletes_a_reply_template_on_its_page(app: Flask) -> None:
+    helpdesk = visitor(app, HD)
+    added = helpdesk.post("/pengetahuan/templat", {"nama": "Salam", "isi": "Yth. {pelapor}",
+                                                   "tempat": ["14"]})
+    assert added.status_code == 302
+    page = helpdesk.get("/pengetahuan/templat")
+    [link] = html(page).xpath('//table[@id="daftar-templat"]//a/@href')
+    template_id = link.split("templat=")[1].split("#")[0]
+    form = helpdesk.get(link)
+    assert html(form).xpath('//input[@name="templat"]/@value') == [template_id]
+    assert html(form).xpath('//input[@id="nama"]/@value') == ["Salam"]
+    changed = helpdesk.post("/pengetahuan/templat", {"templat": template_id, "nama": "Salam",
+                                                     "isi": "Yth. Bapak/Ibu {pelapor}",
+                                                     "tempat": ["14", "data"]})
+    assert changed.status_code == 302
+    assert texts(helpdesk.get("/pengetahuan/templat"), '//table[@id="daftar-templat"]//td'
+                 )[:2] == ["Salam", "Solusi (langkah 14), Permintaan data"]
+    taken = helpdesk.post("/pengetahuan/templat", {"nama": "Salam", "isi": "x",
+                                                   "tempat": ["4"]})
+    assert taken.status_code == 422 and "nama" in field_errors(taken)
+    assert helpdesk.post(f"/pengetahuan/templat/{template_id}/hapus").status_code == 302
+    assert html(helpdesk.get("/pengetahuan/templat")).xpath(
+        '//table[@id="daftar-templat"]') == []

@@ -152,7 +152,17 @@ def figures() -> ResponseReturnValue:
 
 def _template_values() -> dict[str, Any]:
     return {"nama": request.form.get("nama", ""), "isi": request.form.get("isi", ""),
-            "tempat": request.form.getlist("tempat")}
+            "tempat": request.form.getlist("tempat"), "templat": request.form.get("templat", "")}
+
+
+def _chosen(found: list[engine.ReplyTemplate]) -> dict[str, Any]:
+    """The form's values: the template `?templat=ID` to change, or a new one."""
+    wanted = number_arg("templat", None, high=2**31 - 1)
+    for template in found:
+        if template.id == wanted:
+            return {"nama": template.name, "isi": template.body,
+                    "tempat": list(template.places), "templat": str(template.id)}
+    return {"nama": "", "isi": "", "tempat": [], "templat": ""}
 
 
 @signed_in
@@ -173,9 +183,9 @@ def templates() -> ResponseReturnValue:
         else:
             flash(_("Templat disimpan."), "success")
             return redirect(url_for(".templates"))
-    return page("knowledge/templates.html", status,
-                templates=engine.list_templates(database().uow(), user), errors=errors,
-                values=_template_values() if errors else {"nama": "", "isi": "", "tempat": []},
+    found = engine.list_templates(database().uow(), user)
+    return page("knowledge/templates.html", status, templates=found, errors=errors,
+                values=_template_values() if errors else _chosen(found),
                 places=engine.TEMPLATE_PLACES, placeholders=engine.TEMPLATE_PLACEHOLDERS)
 
 
