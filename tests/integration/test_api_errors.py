@@ -49,7 +49,7 @@ def test_a_bug_is_a_500_problem_logged_without_a_trace_in_the_answer(
     def broken(*_args: object, **_kwargs: object) -> list[engine.Ticket]:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(engine, "list_tickets", broken)
+    monkeypatch.setattr(engine, "find_tickets", broken)
     with caplog.at_level(logging.ERROR):
         response = api.get("/tickets", "auditor")
     assert response.status_code == 500
