@@ -60,3 +60,21 @@ def test_an_intake_request_answered_by_an_article_is_never_escalated(
     helpdesk = people.sign_in("helpdesk.lkpp")
     helpdesk.goto("/pengetahuan/angka")
     assert helpdesk.page.locator("#terhindarkan").inner_text() == "1"
+
+
+def test_a_reply_template_picked_on_step_4_fills_the_guidance(people: People,
+                                                              desk: Desk) -> None:
+    engine.save_template(desk.database.uow(), desk.user("helpdesk.lkpp"), {
+        "nama": "Panduan cache", "isi": "Tiket {nomor} ({lpse}): bersihkan cache peramban.",
+        "tempat": ["4"]})
+    ticket = desk.run(desk.open(), "step02_terima",
+                      ("step03_kewenangan", {"kewenangan": "LPSE"}))
+    task = desk.task(ticket, "step04_panduan")
+
+    helpdesk = people.sign_in("helpdesk.lkpp")
+    helpdesk.goto(f"/tugas/{task.id}")
+    picker = helpdesk.page.locator("#pilih-templat")
+    assert picker.is_visible()  # the script shows the picker; without it the texts are listed
+    picker.select_option(label="Panduan cache")
+    assert helpdesk.page.locator('textarea[name="panduan"]').input_value() == (
+        f"Tiket {ticket.number} (LPSE Kota Bandung): bersihkan cache peramban.")
