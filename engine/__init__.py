@@ -1,14 +1,6 @@
 """The engine's public API: what the web app and the command line may use."""
 
 from engine.audit.dashboard import Dashboard, LpseCount, StepCount, dashboard
-from engine.audit.heatmap import (
-    ALL_VERSIONS,
-    Heatmap,
-    StepTime,
-    heatmap,
-    heatmap_data,
-    may_see_heatmap,
-)
 from engine.audit.event_log import EventLog, event_log, event_log_filename, ocel_json, to_xes
 from engine.audit.exports import (
     export_filename,
@@ -16,6 +8,14 @@ from engine.audit.exports import (
     export_range_xlsx,
     export_ticket,
     export_ticket_csv,
+)
+from engine.audit.heatmap import (
+    ALL_VERSIONS,
+    Heatmap,
+    StepTime,
+    heatmap,
+    heatmap_data,
+    may_see_heatmap,
 )
 from engine.audit.inspection import (
     audit_history,
@@ -213,6 +213,8 @@ from engine.tickets.use_cases import (
 from engine.tickets.version_moves import migrate_tickets, plan_migration
 from engine.tickets.visibility import internal_fields, may_see_internal, public_data
 from engine.tickets.comments import add_comment, list_comments
+from engine.process.scenario_editor import ScenarioRun, run_draft_scenarios, walk_draft
+from engine.process.scenarios import ReadyStep, Walk
 from engine.types import (
     DEFAULT_TIMEZONE,
     LANES,
@@ -525,4 +527,9 @@ __all__ = [
     "close_ticket_as_duplicate",
     "ticket_operations",
     "withdraw_ticket",
+    "ReadyStep",
+    "ScenarioRun",
+    "Walk",
+    "run_draft_scenarios",
+    "walk_draft",
 ]

@@ -354,6 +354,8 @@ class Draft:
     updated_by: str
     updated_at: datetime
     revision: int
+    # The draft's scenarios file (NAME.scenarios.json) as typed; None when it has none.
+    scenarios: str | None = None
 
 
 @dataclass(frozen=True)

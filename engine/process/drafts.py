@@ -22,6 +22,7 @@ from engine.persistence import repository
 from engine.persistence.tables import EventRow, ProcessDraftRow, ProcessVersionRow
 from engine.persistence.unit_of_work import UnitOfWork
 from engine.process import camunda, versions
+from engine.process.scenarios import MAX_SCENARIO_BYTES, split_scenarios
 from engine.process.validation import FORM_NAME, MAX_BPMN_BYTES, MAX_FORM_BYTES, read_xml
 from engine.types import Draft, Event, Problem, ProcessVersion, Role, User, VersionFiles
 
@@ -29,6 +30,9 @@ MAX_FORMS = 200
 MAX_NAME = 200
 MAX_ARCHIVE_FILES = MAX_FORMS + 10
 DIAGRAM_NAME = "escalation.bpmn"
+# A draft's scenarios file is kept in its row's forms map under this key, which no form
+# file name can take (FORM_NAME), so a draft travels as one row; `Draft.forms` never has it.
+SCENARIOS_KEY = "@scenarios"
 
 
 def _owner(actor: User) -> None:
@@ -37,15 +41,28 @@ def _owner(actor: User) -> None:
 
 
 def _to_draft(row: ProcessDraftRow) -> Draft:
-    return Draft(id=row.id, name=row.name, bpmn_xml=row.bpmn_xml, forms=dict(row.forms),
+    forms = {name: text for name, text in row.forms.items() if name != SCENARIOS_KEY}
+    return Draft(id=row.id, name=row.name, bpmn_xml=row.bpmn_xml, forms=forms,
                  base_version_id=row.base_version_id, created_by=row.created_by,
                  created_at=row.created_at, updated_by=row.updated_by,
-                 updated_at=row.updated_at, revision=row.revision)
+                 updated_at=row.updated_at, revision=row.revision,
+                 scenarios=row.forms.get(SCENARIOS_KEY))
 
 
-def check_parts(name: str, bpmn: str, forms: Mapping[str, str]) -> dict[str, list[str]]:
+def _stored_forms(forms: Mapping[str, str], scenarios: str | None) -> dict[str, str]:
+    stored = dict(forms)
+    if scenarios:
+        stored[SCENARIOS_KEY] = scenarios
+    return stored
+
+
+def check_parts(name: str, bpmn: str, forms: Mapping[str, str],
+                scenarios: str | None = None) -> dict[str, list[str]]:
     """Field -> messages for what a draft may not hold (too big, bad names); {} when fine."""
     errors: dict[str, list[str]] = {}
+    if scenarios is not None and len(scenarios.encode()) > MAX_SCENARIO_BYTES:
+        errors["scenarios"] = [Message("scenario_file_too_large",
+                                       limit=f"{MAX_SCENARIO_BYTES:,}")]
     if not name.strip() or len(name) > MAX_NAME:
         errors["name"] = [Message("draft_name", limit=MAX_NAME)]
     size = len(bpmn.encode())
@@ -62,7 +79,7 @@ def check_parts(name: str, bpmn: str, forms: Mapping[str, str]) -> dict[str, lis
                                        limit=f"{MAX_FORM_BYTES:,}"))
     if form_errors:
         errors["forms"] = form_errors
-    if any("\x00" in text for text in (name, bpmn, *forms, *forms.values())):
+    if any("\x00" in text for text in (name, bpmn, *forms, *forms.values(), scenarios or "")):
         errors.setdefault("xml", []).append(Message("text_nul"))
     return errors
 
@@ -88,18 +105,21 @@ def get_draft(uow: UnitOfWork, actor: User, draft_id: int) -> Draft:
 
 def save_draft(uow: UnitOfWork, actor: User, *, name: str, bpmn: str,
                forms: Mapping[str, str], draft_id: int | None = None,
-               revision: int | None = None, base_version_id: str | None = None) -> Draft:
+               revision: int | None = None, base_version_id: str | None = None,
+               scenarios: str | None = None) -> Draft:
     """Create a draft (no id) or save over one; `revision` is the one the editor loaded, so a
-    save over someone else's newer save is refused (Conflict) instead of losing it."""
+    save over someone else's newer save is refused (Conflict) instead of losing it.
+    `scenarios`: the draft's scenarios file; None keeps the saved one, "" removes it."""
     _owner(actor)
-    errors = check_parts(name, bpmn, forms)
+    errors = check_parts(name, bpmn, forms, scenarios)
     if errors:
         raise InvalidData(errors)
     now = datetime.now(UTC)
     with uow:
         session = uow.session
         if draft_id is None:
-            row = ProcessDraftRow(name=name.strip(), bpmn_xml=bpmn, forms=dict(forms),
+            row = ProcessDraftRow(name=name.strip(), bpmn_xml=bpmn,
+                                  forms=_stored_forms(forms, scenarios),
                                   base_version_id=base_version_id, created_by=actor.username,
                                   created_at=now, updated_by=actor.username, updated_at=now)
             session.add(row)
@@ -110,7 +130,9 @@ def save_draft(uow: UnitOfWork, actor: User, *, name: str, bpmn: str,
             row = found
             if revision is not None and revision != row.revision:
                 raise Conflict(Message("draft_saved_by", user=row.updated_by))
-            row.name, row.bpmn_xml, row.forms = name.strip(), bpmn, dict(forms)
+            kept = row.forms.get(SCENARIOS_KEY) if scenarios is None else scenarios
+            row.name, row.bpmn_xml = name.strip(), bpmn
+            row.forms = _stored_forms(forms, kept)
             row.updated_by, row.updated_at = actor.username, now
         try:
             uow.commit()
@@ -135,23 +157,26 @@ def _encoded(forms: Mapping[str, str]) -> dict[str, bytes]:
 
 
 def check_diagram(uow: UnitOfWork, actor: User, bpmn: str,
-                  forms: Mapping[str, str]) -> list[Problem]:
-    """Every problem of a diagram and its forms as the editor holds them; nothing stored."""
+                  forms: Mapping[str, str], scenarios: str | None = None) -> list[Problem]:
+    """Every problem of a diagram and its forms as the editor holds them, then of its
+    scenarios (those given, else the current version's); nothing stored."""
     _owner(actor)
-    errors = check_parts("-", bpmn, forms)
+    errors = check_parts("-", bpmn, forms, scenarios)
     if errors:
         return [Problem(0, message) for messages in errors.values() for message in messages]
-    return versions.validate(uow, actor, bpmn.encode(), _encoded(forms))
+    return versions.validate(uow, actor, bpmn.encode(), _encoded(forms), scenarios or None)
 
 
 def deploy_diagram(uow: UnitOfWork, actor: User, bpmn: str, forms: Mapping[str, str],
-                   note: str) -> tuple[ProcessVersion, str]:
-    """Validate and deploy what the editor holds, as the actor with their change note."""
+                   note: str, scenarios: str | None = None) -> tuple[ProcessVersion, str]:
+    """Validate and deploy what the editor holds, as the actor with their change note; its
+    scenarios (when it has any, else the current version's) are the gate and kept with it."""
     _owner(actor)
-    errors = check_parts("-", bpmn, forms)
+    errors = check_parts("-", bpmn, forms, scenarios)
     if errors:
         raise InvalidDiagram([Problem(0, m) for messages in errors.values() for m in messages])
-    return versions.deploy(uow, actor, bpmn.encode(), _encoded(forms), note=note.strip())
+    return versions.deploy(uow, actor, bpmn.encode(), _encoded(forms), note=note.strip(),
+                           scenarios=scenarios or None)
 
 
 def version_files(uow: UnitOfWork, actor: User, version_id: str | None = None) -> VersionFiles:
@@ -263,7 +288,16 @@ def upload_draft(uow: UnitOfWork, actor: User, name: str,
     validate yet, to be fixed in the editor.
     """
     _owner(actor)
-    bpmn, forms = unpack(files)
+    bpmn, found = unpack(files)
+    # The scenarios file (a downloaded draft's or version's zip has one) is the draft's
+    # scenarios, not a form.
+    forms, scenario_bytes, scenario_name = split_scenarios(found)
+    scenarios: str | None = None
+    if scenario_bytes is not None:
+        try:
+            scenarios = scenario_bytes.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _problem(Message("not_utf8"), scenario_name) from err
     bpmn = camunda.convert(bpmn).bpmn  # Camunda Modeler's properties, read as ours
     root, problems = read_xml(bpmn)
     if root is None:
@@ -281,4 +315,4 @@ def upload_draft(uow: UnitOfWork, actor: User, name: str,
             for form_name, form in current.forms.items():
                 texts.setdefault(form_name, json.dumps(form, indent=2, ensure_ascii=False))
     return save_draft(uow, actor, name=name, bpmn=bpmn.decode("utf-8"), forms=texts,
-                      base_version_id=base)
+                      base_version_id=base, scenarios=scenarios)

@@ -674,3 +674,64 @@ def check(bpmn: bytes, forms: Mapping[str, Mapping[str, Any]], scenarios: bytes 
         while len(_REPORTS) > _REPORTS_KEPT:
             _REPORTS.popitem(last=False)
     return report
+
+
+# --- Walking a draft step by step (the editor's recorder) --------------------------------
+
+@dataclass(frozen=True)
+class ReadyStep:
+    """A user task waiting after the steps so far: its id, name, SOP step and form."""
+
+    task: str
+    name: str
+    sop_step: int | None
+    form: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where the steps so far lead: the failure (None when every step was taken), the SOP
+    path done, the steps now ready, and whether the ticket would be closed."""
+
+    failure: Problem | None
+    path: tuple[int, ...]
+    ready: tuple[ReadyStep, ...]
+    closed: bool
+
+
+def walk(definition: ProcessDefinition, bpmn: bytes, steps: Sequence[Mapping[str, Any]],
+         file: str, seconds: float = SCENARIO_SECONDS) -> Walk:
+    """Take the given steps (as a scenario file writes them) on a fresh workflow and say
+    what is ready next: the recorder asks this after each step the owner fills in."""
+    scenario_steps: list[ScenarioStep] = []
+    if steps:
+        read, problems = read_scenarios(json.dumps({"scenarios": [{
+            "name": "-", "steps": list(steps), "expect": {"outcome": "open"}}]}), file)
+        if problems:
+            return Walk(problems[0], (), (), False)
+        scenario_steps = list(read[0].steps)
+    scenario = Scenario(name="-", line=0, steps=tuple(scenario_steps), outcome="open",
+                        expect_line=0)
+    diagram = _diagram(bpmn)
+    run = _Run(scenario, definition, diagram, file, time.monotonic() + seconds)
+    failure: Problem | None = None
+    try:
+        run.workflow = workflow = start(definition)
+        for step in scenario.steps:
+            run.take(workflow, step)
+    except SandboxError as err:
+        failure = Problem(0, Message("scenario_stopped_at_start", scenario="-",
+                                     error=text(str(err))), file)
+    except _Failed as failed:
+        failure = failed.problem
+    workflow_now = run.workflow
+    if workflow_now is None:
+        return Walk(failure, (), (), False)
+    ready = tuple(ReadyStep(task=t.task_spec.name,
+                            name=definition.steps[t.task_spec.name].name
+                            if t.task_spec.name in definition.steps else t.task_spec.name,
+                            sop_step=diagram.sop.get(t.task_spec.name),
+                            form=definition.form(t.task_spec.name)
+                            if t.task_spec.name in definition.steps else {"type": "object"})
+                  for t in ready_tasks(workflow_now))
+    return Walk(failure, tuple(run.path), ready, workflow_now.is_completed())

@@ -328,6 +328,11 @@ API = [
          lambda w: "/api/v1/process-versions",
          expect(422, (OWNER,), others=403, anonymous=401),
          lambda w, caller: {"data": b"<x/>", "content_type": XML}),
+    # Issue 16: event logs, auditors only.
+    Case("api xes", "GET", "/api/v1/exports/xes", lambda w: "/api/v1/exports/xes?from=2020-01-01",
+         expect(200, (AUDITOR,), others=403, anonymous=401)),
+    Case("api ocel", "GET", "/api/v1/exports/ocel", lambda w: "/api/v1/exports/ocel",
+         expect(200, (AUDITOR,), others=403, anonymous=401)),
     Case("api unknown path", "GET", "/api/v1/<path:rest>", lambda w: "/api/v1/nothing/here",
          everyone(404)),
     Case("api unknown method", "DELETE", "/api/v1/<path:rest>", lambda w: "/api/v1/me",
@@ -460,6 +465,15 @@ def _audit_cases() -> list[Case]:
                   lambda w: "/audit/ekspor.csv?dari=2020-01-01", only_auditor()),
              Case("audit reports", "GET", "/audit/laporan", lambda w: "/audit/laporan",
                   only_auditor()),
+             # Issue 16: the export page, Excel and the event logs (XES, OCEL).
+             Case("audit exports page", "GET", "/audit/ekspor", lambda w: "/audit/ekspor",
+                  only_auditor()),
+             Case("audit range xlsx", "GET", "/audit/ekspor.xlsx",
+                  lambda w: "/audit/ekspor.xlsx?dari=2020-01-01", only_auditor()),
+             Case("audit xes", "GET", "/audit/log-peristiwa.xes",
+                  lambda w: "/audit/log-peristiwa.xes", only_auditor()),
+             Case("audit ocel", "GET", "/audit/log-peristiwa.jsonocel",
+                  lambda w: "/audit/log-peristiwa.jsonocel?nama=1", only_auditor()),
              Case("audit read log", "GET", "/audit/log-baca", lambda w: "/audit/log-baca",
                   only_auditor()),
              # Recomputes the stored report (derived data; no ticket changes), then back.
@@ -751,7 +765,9 @@ def _ownership_cases() -> list[Case]:
 CASES: list[Case] = [*API, *_ticket_cases(), *_task_cases(), *MISSING, *PAGES,
                      *NOTIFICATIONS, *_audit_cases(), *CHANGES, *PROCESS, *_comment_cases(),
                      *PASSWORDS, *INTAKE, *PEOPLE, *_ownership_cases()]
-
+# The operations dashboard (issue 16): the handlers and, read-only, the auditor.
+CASES.append(Case("dashboard", "GET", "/dasbor", lambda w: "/dasbor",
+                  expect(200, (HD, HD2, AB, AS, AUDITOR), others=404, anonymous=302)))
 # The knowledge base (issue 17): published articles for every signed-in user, a public one
 # also signed out; writing, templates and figures for Helpdesk LKPP; 'this solved it' for
 # the request's reporter (sent no article: 422 naming the field).
@@ -810,6 +826,13 @@ CASES += [
          at("/permintaan/{}/selesai", _bandung_request),
          expect(422, (PB,), others=404, anonymous=302), lambda w, caller: {"data": {}}),
 ]
+# The heatmap on the diagram (issue 16): process owners and auditors.
+CASES += [Case("heatmap", "GET", "/audit/peta-panas", lambda w: "/audit/peta-panas",
+               expect(200, (OWNER, AUDITOR), others=404, anonymous=302)),
+          Case("heatmap data", "GET", "/audit/peta-panas.json",
+               lambda w: "/audit/peta-panas.json",
+               expect(200, (OWNER, AUDITOR), others=404, anonymous=302))]
+
 
 # Ticket operations of the diagram (issue 15): the ticket's LPSE admins withdraw it, the
 # helpdesk closes it as a duplicate; others who see the ticket are refused (API 403, pages
@@ -844,6 +867,14 @@ def _operation_cases() -> list[Case]:
 
 
 CASES += _operation_cases()
+
+# The editor's Skenario tab (issue 15): process owners only, a form post is 400 (not JSON).
+CASES += [Case("scenarios run not json", "POST", "/proses/skenario/jalankan",
+               lambda w: "/proses/skenario/jalankan", _owner_only(400),
+               lambda w, caller: {"data": {"xml": "<x/>"}}),
+          Case("scenario next steps not json", "POST", "/proses/skenario/langkah",
+               lambda w: "/proses/skenario/langkah", _owner_only(400),
+               lambda w, caller: {"data": {"xml": "<x/>"}})]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:
@@ -918,3 +949,4 @@ def test_every_route_is_in_the_access_table(world: World) -> None:
         f"Case saying which status each demo role gets")
     stale = sorted(tabled - routed)
     assert not stale, f"rows of the access table for routes that no longer exist: {stale}"
+

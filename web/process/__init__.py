@@ -15,7 +15,7 @@ from engine import Role
 from web.areas import restrict_to
 from web.pages import errors
 from web.pages.common import Route, add_routes
-from web.process import changes, documents, editor, incidents, versions
+from web.process import changes, documents, editor, incidents, scenarios, versions
 
 bp = Blueprint("process", __name__, url_prefix="/proses")
 
@@ -42,6 +42,8 @@ _ROUTES: tuple[Route, ...] = (
     ("/draf/<id:draft_id>/bandingkan.json", "compare_draft_data", changes.compare_draft_data,
      ("GET",)),
     ("/versi/<version_id>/migrasi", "migrate", changes.migrate, ("GET", "POST")),
+    ("/skenario/jalankan", "run_scenarios", scenarios.run_all, ("POST",)),
+    ("/skenario/langkah", "scenario_next_steps", scenarios.next_steps, ("POST",)),
 )
 # The comparison pages say why a draft's unreadable diagram cannot be compared.
 _COMPARISONS = frozenset({"process.compare_draft", "process.compare_draft_data",

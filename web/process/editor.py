@@ -21,6 +21,7 @@ from web.converters import not_text_message, odd_text_field
 from web.extensions import _
 from web.pages.common import page
 from web.pages.formatting import translated
+from web.process.scenario_words import messages as scenario_messages
 
 MAX_BODY = 8 * 1024 * 1024
 MAX_NOTE = 1000
@@ -85,7 +86,8 @@ def _editor_page(data_url: str, draft: engine.Draft | None,
                  version: engine.ProcessVersion | None) -> ResponseReturnValue:
     return page("process/editor.html", data_url=data_url, draft=draft, version=version,
                 lanes=engine.LANES, messages=_messages(),
-                time_limit=engine.TIME_LIMIT_GRAMMAR.as_json())
+                time_limit=engine.TIME_LIMIT_GRAMMAR.as_json(),
+                scenario_messages=scenario_messages())
 
 
 def editor() -> ResponseReturnValue:
@@ -118,7 +120,8 @@ def editor_data() -> ResponseReturnValue:
     return _data({"xml": files.bpmn_xml,
                   "forms": {n: _form_text(f) for n, f in sorted(files.forms.items())},
                   "name": _("Perubahan dari versi %(number)s", number=files.version.number),
-                  "draft_id": None, "revision": None, "base_version_id": files.version.id})
+                  "draft_id": None, "revision": None, "base_version_id": files.version.id,
+                  "scenarios": files.scenarios})
 
 
 def draft_data(draft_id: int) -> ResponseReturnValue:
@@ -126,7 +129,7 @@ def draft_data(draft_id: int) -> ResponseReturnValue:
     found = engine.get_draft(database().uow(), actor(), draft_id)
     return _data({"xml": found.bpmn_xml, "forms": dict(sorted(found.forms.items())),
                   "name": found.name, "draft_id": found.id, "revision": found.revision,
-                  "base_version_id": found.base_version_id})
+                  "base_version_id": found.base_version_id, "scenarios": found.scenarios})
 
 
 def _fail(status: int, message: str, **extra: Any) -> ResponseReturnValue:
@@ -158,6 +161,14 @@ def _parts(body: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     return xml, forms
 
 
+def scenarios_of(body: Mapping[str, Any]) -> str | None:
+    """The scenarios file a body brings (None when it brings none); 400 when not text."""
+    scenarios = body.get("scenarios")
+    if scenarios is not None and not isinstance(scenarios, str):
+        abort(400)
+    return scenarios
+
+
 def problem_json(found: Problem) -> dict[str, Any]:
     """One problem for the script: where (line, element, file) and what."""
     return {"line": found.line, "element": found.element, "file": found.file,
@@ -166,8 +177,9 @@ def problem_json(found: Problem) -> dict[str, Any]:
 
 def validate() -> ResponseReturnValue:
     """Every problem of the diagram and forms as the editor holds them; nothing is stored."""
-    xml, forms = _parts(_body())
-    problems = engine.check_diagram(database().uow(), actor(), xml, forms)
+    body = _body()
+    xml, forms = _parts(body)
+    problems = engine.check_diagram(database().uow(), actor(), xml, forms, scenarios_of(body))
     return {"ok": not problems, "problems": [problem_json(p) for p in problems]}
 
 
@@ -181,7 +193,8 @@ def deploy() -> ResponseReturnValue:
                             max=MAX_NOTE), errors={"note": [_("Wajib diisi.")]})
     user = actor()
     try:
-        version, outcome = engine.deploy_diagram(database().uow(), user, xml, forms, note)
+        version, outcome = engine.deploy_diagram(database().uow(), user, xml, forms, note,
+                                                 scenarios_of(body))
     except engine.InvalidDiagram as invalid:
         return _fail(422, _("Diagram tidak diterapkan: ada %(count)s masalah.",
                             count=len(invalid.problems)),
@@ -207,7 +220,8 @@ def save(draft_id: int | None = None) -> ResponseReturnValue:
     try:
         saved = engine.save_draft(database().uow(), actor(), name=name, bpmn=xml, forms=forms,
                                   draft_id=draft_id, revision=revision,
-                                  base_version_id=base[:64] if base else None)
+                                  base_version_id=base[:64] if base else None,
+                                  scenarios=scenarios_of(body))
     except engine.InvalidData as invalid:
         return _fail(422, _("Draf tidak dapat disimpan."),
                      errors={k: [translated(m) for m in v] for k, v in invalid.errors.items()})
@@ -216,3 +230,13 @@ def save(draft_id: int | None = None) -> ResponseReturnValue:
     return {"id": saved.id, "revision": saved.revision, "name": saved.name,
             "url": url_for(".draft", draft_id=saved.id),
             "data_url": url_for(".draft_data", draft_id=saved.id)}, 200 if draft_id else 201
+
+
+def json_body() -> dict[str, Any]:
+    """The JSON object the editor's script sent (for the editor's other endpoints)."""
+    return _body()
+
+
+def diagram_parts(body: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """The diagram and forms of an editor request body."""
+    return _parts(body)

@@ -44,9 +44,10 @@ def _zip(content: bytes, filename: str) -> ResponseReturnValue:
 
 
 def download_draft(draft_id: int) -> ResponseReturnValue:
-    """A draft's diagram and forms as a zip."""
+    """A draft's diagram, forms and scenarios as a zip."""
     found = engine.get_draft(database().uow(), actor(), draft_id)
-    return _zip(engine.archive(found.bpmn_xml, found.forms), f"eskalasi-draf-{found.id}.zip")
+    return _zip(engine.archive(found.bpmn_xml, found.forms, found.scenarios),
+                f"eskalasi-draf-{found.id}.zip")
 
 
 def download_version(version_id: str) -> ResponseReturnValue:

@@ -154,6 +154,7 @@
       self.state.draftId = data.draft_id;
       self.state.revision = data.revision;
       self.state.baseVersionId = data.base_version_id;
+      self.state.scenarios = typeof data.scenarios === 'string' ? data.scenarios : null;
       if (!byId('draft-name').value) { byId('draft-name').value = data.name || ''; }
       return self.modeler.importXML(data.xml);
     }).then(function () {
@@ -161,6 +162,8 @@
       self.listElements();
       self.dirty = false;
       self.canvasElement.setAttribute('data-ready', 'true');
+      // The Skenario tab (editor-scenarios.js) shows the scenarios once they are here.
+      document.dispatchEvent(new window.CustomEvent('eskalasi:editor-loaded'));
     }).catch(function (error) {
       if (window.console) { window.console.error('process editor:', error); }
       self.canvasElement.setAttribute('data-ready', 'error');
@@ -571,7 +574,7 @@
       document.activeElement.blur();
     }
     return self.modeler.saveXML({ format: true }).then(function (result) {
-      return { xml: result.xml, forms: self.state.forms };
+      return { xml: result.xml, forms: self.state.forms, scenarios: self.state.scenarios };
     });
   };
 
