@@ -247,6 +247,7 @@ def test_the_intake_form_finds_an_article_by_code_and_words_and_it_closes_the_re
     page = person.get(request_page)
     assert texts(page, '//dd[@id="status-permintaan"]') != ["Terbuka"]
     assert article.title in texts(page, '//p[@id="diselesaikan-artikel"]')[0]
+    assert html(page).xpath('//section[@aria-labelledby="jawaban-title"]') == []
     assert "Ini menyelesaikan masalah saya" not in page.text
     again = person.post(f"/permintaan/{request_id}/selesai", {"artikel": str(article.id)})
     assert again.status_code == 409
