@@ -1,16 +1,22 @@
 """`eskalasi verify` (with a progress bar and a summary, `--anchor`/`--witness` for hashes
-kept outside the database) and `eskalasi checkpoint`."""
+kept outside the database), `eskalasi checkpoint` and `eskalasi export` (event logs)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 import engine
-from engine import Database, Verification
+from engine import Database, Role, User, Verification
+from web.config import development_secret_key
+
+# Who exports from the command line (the read log names it).
+EXPORTER = User(id=0, username="eskalasi export", full_name="eskalasi export",
+                role=Role.AUDITOR)
 
 
 class ProgressBar:
@@ -130,8 +136,51 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as 2026-12-31"
+                                         ) from None
+    if not 1900 <= day.year <= 9000:
+        raise argparse.ArgumentTypeError(f"'{text}' is too far off")
+    return day
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the closed tickets' event log as XES (`--xes`) and/or OCEL 2.0 (`--ocel`)."""
+    if not args.xes and not args.ocel:
+        print("eskalasi export: give --xes FILE and/or --ocel FILE", file=sys.stderr)
+        return 2
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print("eskalasi export: --to is before --from", file=sys.stderr)
+        return 2
+    settings = args.settings
+    key = settings.secret_key or development_secret_key(settings.instance)
+    with Database(settings) as database:
+        if not database.has_schema():
+            print("the database has no schema yet; run `eskalasi init` first", file=sys.stderr)
+            return 1
+        log = engine.event_log(database.uow(), EXPORTER, key, args.date_from, args.date_to,
+                               names=args.names)
+    written: list[tuple[str, bytes]] = []
+    if args.xes:
+        written.append((args.xes, engine.to_xes(log)))
+    if args.ocel:
+        written.append((args.ocel, engine.ocel_json(log).encode()))
+    for name, body in written:
+        try:
+            Path(name).write_bytes(body)
+        except OSError as err:
+            print(f"{name}: cannot write the file: {err.strerror}", file=sys.stderr)
+            return 1
+        print(f"{name}: {len(log.traces)} ticket(s), {log.event_count} event(s)"
+              f"{'' if args.names else ', people pseudonymised'}")
+    return 0
+
+
 def add_parsers(commands: Any) -> None:
-    """The `verify` and `checkpoint` subcommands."""
+    """The `verify`, `checkpoint` and `export` subcommands."""
     verify = commands.add_parser("verify", help="replay tickets and check their audit chain")
     verify.add_argument("tickets", nargs="*", metavar="TICKET")
     verify.add_argument("--all", action="store_true")
@@ -143,3 +192,14 @@ def add_parsers(commands: Any) -> None:
     checkpoint = commands.add_parser("checkpoint",
                                      help="record the chain heads of the periods that ended")
     checkpoint.set_defaults(run=cmd_checkpoint)
+    export = commands.add_parser(
+        "export", help="the closed tickets' event log as XES (IEEE 1849-2016) or OCEL 2.0")
+    export.add_argument("--xes", metavar="FILE", help="write the event log as XES here")
+    export.add_argument("--ocel", metavar="FILE", help="write the event log as OCEL 2.0 JSON")
+    export.add_argument("--from", dest="date_from", type=_day, metavar="DATE",
+                        help="tickets opened on or after this day (WIB)")
+    export.add_argument("--to", dest="date_to", type=_day, metavar="DATE",
+                        help="tickets opened on or before this day (WIB)")
+    export.add_argument("--names", action="store_true",
+                        help="usernames as org:resource (default: pseudonyms)")
+    export.set_defaults(run=cmd_export)

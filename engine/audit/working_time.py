@@ -34,6 +34,7 @@ class WorkingClock:
     calendar: WorkingCalendar
     _year_start: dict[int, int] = field(default_factory=dict, repr=False)
     _year_prefix: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _days: dict[date, tuple[float, bool]] = field(default_factory=dict, repr=False)
 
     @property
     def day_seconds(self) -> float:
@@ -68,18 +69,24 @@ class WorkingClock:
         return (self._days_before_year(day.year)
                 + self._prefix(day.year)[day.timetuple().tm_yday - 1])
 
+    def _day(self, day: date) -> tuple[float, bool]:
+        """Working seconds before `day` and whether it is a working day (cached by day)."""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = (self.working_days_before(day) * self.day_seconds,
+                                       self.calendar.is_working_day(day))
+        return found
+
     def seconds_at(self, moment: datetime) -> float:
         """Working seconds from the origin to `moment` (an aware instant)."""
         local = moment.astimezone(self.calendar.timezone)
-        day = local.date()
-        elapsed = self.working_days_before(day) * self.day_seconds
-        if self.calendar.is_working_day(day):
+        elapsed, working = self._day(local.date())
+        if working:
             clock = local.time()
-            opens, closes = self.calendar.opens, self.calendar.closes
-            if clock >= closes:
+            if clock >= self.calendar.closes:
                 elapsed += self.day_seconds
-            elif clock > opens:
-                elapsed += (_seconds(clock) - _seconds(opens))
+            elif clock > self.calendar.opens:
+                elapsed += _seconds(clock) - _seconds(self.calendar.opens)
         return elapsed
 
     def between(self, start: datetime, end: datetime) -> timedelta:

@@ -9,6 +9,7 @@ from web.api import (
     auth,
     changes,
     comments,
+    exports,
     inputs,
     notifications,
     openapi,
@@ -22,7 +23,7 @@ from web.api import (
 )
 
 PARTS = (auth.bp, changes.bp, tickets.bp, tasks.bp, versions.bp, notifications.bp, openapi.bp,
-         comments.bp, users.bp, ticket_operations.bp)
+         comments.bp, users.bp, exports.bp, ticket_operations.bp)
 
 bp = Blueprint("api", __name__)
 for part in PARTS:

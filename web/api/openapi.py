@@ -279,6 +279,13 @@ PARAMETERS: dict[str, Schema] = {
                "schema": {"type": "boolean", "default": False}},
     "note": {"name": "note", "in": "query", "description": "why this version (raw XML body)",
              "schema": {"type": "string"}},
+    "from": {"name": "from", "in": "query", "description": "tickets opened on or after this "
+             "day (WIB)", "schema": {"type": "string", "format": "date"}},
+    "to": {"name": "to", "in": "query", "description": "tickets opened on or before this day "
+           "(WIB)", "schema": {"type": "string", "format": "date"}},
+    "names": {"name": "names", "in": "query", "description": "true: usernames as "
+              "org:resource; else pseudonyms (pengguna-<12 hex>)",
+              "schema": {"type": "string", "enum": ["true", "false"]}},
     "q": {"name": "q", "in": "query", "description": "words, \"phrases\", ticket numbers, "
           "error codes: the matching tickets, best match first", "schema": {"type": "string"}},
     "lpse": {"name": "lpse", "in": "query", "description": "the LPSE's kode",
@@ -424,6 +431,15 @@ def paths() -> dict[str, Schema]:
             "deactivateUser", "Deactivate an account", "users",
             {200: answer(ref("User"), "Deactivated; its sessions and tokens have ended"),
              **problems(403, 404)}, parameters=("username",))},
+        "/exports/xes": {"get": operation(
+            "exportXes", "The closed tickets' event log as IEEE XES (1849-2016)", "exports",
+            {200: {"description": "XES", "content": {"application/xml": {
+                "schema": {"type": "string"}}}}, **problems(403, 422)},
+            parameters=("from", "to", "names"))},
+        "/exports/ocel": {"get": operation(
+            "exportOcel", "The closed tickets' event log as OCEL 2.0 JSON", "exports",
+            {200: answer(OBJECT, "OCEL 2.0"), **problems(403, 422)},
+            parameters=("from", "to", "names"))},
         "/tickets/{ticket_id}/withdraw": {"post": operation(
             "withdrawTicket", "Withdraw a ticket before LKPP handles it (its Admin LPSE)",
             "tickets", {200: answer(ref("Ticket"), "Cancelled"),

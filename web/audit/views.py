@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Response, flash, jsonify, redirect, request, url_for
+from flask import Response, current_app, flash, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 import engine
@@ -110,11 +110,14 @@ def export_csv(ticket_id: int) -> ResponseReturnValue:
 
 
 def export_range() -> ResponseReturnValue:
-    """Every event of the tickets opened in a date range, as CSV."""
-    date_from, date_to = _date("dari"), _date("sampai")
+    """Every event of the tickets opened in a date range, as CSV (UTF-8 with a BOM, one
+    column per form field)."""
+    date_from, date_to, errors = _range_args()
+    if errors:
+        return exports(errors, 422)
     body = engine.export_range_csv(database().uow(), actor(), date_from, date_to)
     name = f"tiket-{date_from or 'awal'}-{date_to or 'akhir'}.csv"
-    return _download(body, "text/csv", name)
+    return _download(body, "text/csv; charset=utf-8", name)
 
 
 def printable(ticket_id: int) -> ResponseReturnValue:
@@ -124,10 +127,23 @@ def printable(ticket_id: int) -> ResponseReturnValue:
     return page("audit/print.html", history=found, ticket=found.ticket, result=result)
 
 
+def duration_text(hours: float) -> str:
+    """Working hours as people read them: "1 jam 20 menit", "45 menit", "< 1 menit"."""
+    if hours <= 0:
+        return _("%(minutes)s menit", minutes="0")
+    minutes = round(hours * 60)
+    if minutes < 1:
+        return _("< 1 menit")
+    whole, rest = divmod(minutes, 60)
+    if not whole:
+        return _("%(minutes)s menit", minutes=str(rest))
+    if not rest:
+        return _("%(hours)s jam", hours=format(whole, ","))
+    return _("%(hours)s jam %(minutes)s menit", hours=format(whole, ","), minutes=str(rest))
+
+
 def _hours(figure: engine.Figure) -> str:
-    if figure.value < 1:
-        return _("%(minutes)s menit", minutes=f"{figure.value * 60:,.0f}")
-    return _("%(hours)s jam", hours=f"{figure.value:,.1f}")
+    return duration_text(figure.value)
 
 
 def _count(figure: engine.Figure) -> str:
@@ -173,3 +189,72 @@ def reads() -> ResponseReturnValue:
     rows, pager = paged(lambda limit, offset: engine.list_reads(
         database().uow(), user, limit=limit, offset=offset))
     return page("audit/reads.html", reads=rows, **pager)
+
+
+def _range_args() -> tuple[date | None, date | None, dict[str, str]]:
+    """The export's dates (`dari`, `sampai`) and what is wrong with them, by field."""
+    errors: dict[str, str] = {}
+    days: list[date | None] = []
+    for name in ("dari", "sampai"):
+        raw = request.args.get(name, "").strip()
+        day = _date(name)
+        if raw and day is None:
+            errors[name] = _("Tanggal tidak dikenali: tulis seperti 2026-12-31.")
+        days.append(day)
+    date_from, date_to = days
+    if date_from and date_to and date_from > date_to:
+        errors["sampai"] = _("Tanggal akhir sebelum tanggal awal.")
+    return date_from, date_to, errors
+
+
+def exports(errors: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
+    """Ekspor: the date range's tickets as CSV or Excel, and the event log as XES or OCEL."""
+    return page("audit/exports.html", status=status, errors=errors or {},
+                filters={"dari": request.args.get("dari", ""),
+                         "sampai": request.args.get("sampai", ""),
+                         "nama": request.args.get("nama") == "1"})
+
+
+def _binary(body: bytes | str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_range_xlsx() -> ResponseReturnValue:
+    """Every ticket opened in a date range as an Excel workbook (tickets and events)."""
+    date_from, date_to, errors = _range_args()
+    if errors:
+        return exports(errors, 422)
+    body = engine.export_range_xlsx(database().uow(), actor(), date_from, date_to)
+    return _binary(body, XLSX, f"tiket-{date_from or 'awal'}-{date_to or 'akhir'}.xlsx")
+
+
+def _event_log() -> engine.EventLog | dict[str, str]:
+    date_from, date_to, errors = _range_args()
+    if errors:
+        return errors
+    return engine.event_log(database().uow(), actor(), current_app.config["SECRET_KEY"],
+                            date_from, date_to, names=request.args.get("nama") == "1")
+
+
+def export_xes() -> ResponseReturnValue:
+    """The closed tickets' event log as IEEE XES (people pseudonymised unless `nama=1`)."""
+    log = _event_log()
+    if isinstance(log, dict):
+        return exports(log, 422)
+    return _binary(engine.to_xes(log), "application/xml",
+                   engine.event_log_filename("xes", log.date_from, log.date_to))
+
+
+def export_ocel() -> ResponseReturnValue:
+    """The closed tickets' event log as OCEL 2.0 JSON."""
+    log = _event_log()
+    if isinstance(log, dict):
+        return exports(log, 422)
+    return _binary(engine.ocel_json(log), "application/json",
+                   engine.event_log_filename("jsonocel", log.date_from, log.date_to))
