@@ -198,10 +198,12 @@
   Tab.prototype.ask = function () {
     var self = this;
     var status = byId('recorder-status');
+    var asked = self.asked = (self.asked || 0) + 1;
     return self.editor.parts().then(function (parts) {
       parts.steps = self.recorded;
       return self.editor.request(self.root.getAttribute('data-next-url'), parts);
     }).then(function (answer) {
+      if (asked !== self.asked || self.recorded === null) { return; } // a newer question
       if (!answer.ok) { throw new Error('next steps: ' + answer.status); }
       var data = answer.data;
       if (data.problems.length) {
@@ -211,7 +213,6 @@
       }
       if (data.failure) { // the last step was refused: take it back, say why
         self.recorded.pop();
-        status.textContent = self.t('stepFailed', { error: data.failure.message });
         return self.ask().then(function () {
           status.textContent = self.t('stepFailed', { error: data.failure.message });
         });
