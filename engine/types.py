@@ -437,6 +437,8 @@ class Comparison:
     before: ComparedSide
     after: ComparedSide
     changes: tuple[Change, ...]
+    # The owners' scenarios that differ: (kind "added" | "removed" | "changed", name).
+    scenario_changes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,33 @@ def _parsed(forms: Mapping[str, Any]) -> dict[str, Any]:
     return parsed
 
 
+def _scenarios_by_name(text: str | None) -> dict[str, str] | None:
+    """Each scenario of a file as canonical JSON by name; None when it cannot be read."""
+    if not text:
+        return {}
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    entries = document.get("scenarios") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        return None
+    return {str(entry.get("name", "")).strip(): json.dumps(entry, sort_keys=True)
+            for entry in entries if isinstance(entry, dict)}
+
+
+def scenario_changes(before: str | None, after: str | None) -> tuple[tuple[str, str], ...]:
+    """The scenarios added, removed and changed from one scenarios file to another, as
+    (kind, name); a file that cannot be read counts as changed whole (name "")."""
+    old, new = _scenarios_by_name(before), _scenarios_by_name(after)
+    if old is None or new is None:
+        return () if (before or "") == (after or "") else (("changed", ""),)
+    found = [(ADDED if name not in old else "changed", name) for name, entry in new.items()
+             if old.get(name) != entry]
+    found += [(REMOVED, name) for name in old if name not in new]
+    return tuple(found)
+
+
 def marks(changes: Iterable[Change]) -> tuple[tuple[tuple[str, str], ...],
                                                 tuple[tuple[str, str], ...]]:
     """What to highlight on each diagram: removed and changed elements on the one before,
@@ -279,7 +306,7 @@ def compare_version(uow: UnitOfWork, actor: User, version_id: str,
                                 version.bpmn_xml.encode(), version.forms)
         before_marks, after_marks = marks(changes)
         return Comparison(_side(base, before_marks), _side(version, after_marks),
-                          tuple(changes))
+                          tuple(changes), scenario_changes(base.scenarios, version.scenarios))
 
 
 def _base(uow: UnitOfWork, version: ProcessVersionRow,
@@ -300,9 +327,11 @@ def _base(uow: UnitOfWork, version: ProcessVersionRow,
 
 
 def compare_with_current(uow: UnitOfWork, actor: User, kind: str, item_id: str, label: str,
-                         bpmn: bytes, forms: Mapping[str, Any]) -> Comparison:
+                         bpmn: bytes, forms: Mapping[str, Any],
+                         scenarios: str | None = None) -> Comparison:
     """Any diagram (a draft) compared with the one new tickets start on; forms it does not
-    bring come from the current version, as on deploy."""
+    bring come from the current version, as on deploy, and so do its scenarios when it
+    brings none."""
     _owner(actor)
     with uow:
         current = repository.current_version(uow.session)
@@ -315,7 +344,9 @@ def compare_with_current(uow: UnitOfWork, actor: User, kind: str, item_id: str, 
                           ComparedSide(kind=kind, id=item_id, number=None, label=label,
                                        bpmn_xml=bpmn.decode("utf-8", "replace"),
                                        marks=after_marks),
-                          tuple(changes))
+                          tuple(changes),
+                          scenario_changes(current.scenarios, scenarios)
+                          if scenarios is not None else ())
 
 
 __all__ = ["KINDS", "compare_parts", "compare_version", "compare_with_current",

@@ -174,3 +174,35 @@ def test_validation_in_the_editor_runs_the_drafts_scenarios(app: Flask) -> None:
                                              "scenarios": '{"scenarios": 1}'})
     assert _json(answer)["ok"] is False
     assert _json(answer)["problems"][0]["file"] == SHIPPED
+
+
+def test_comparing_a_draft_lists_its_scenarios_added_removed_and_changed(app: Flask) -> None:
+    owner = Owner(app)
+    shipped = json.loads(owner.deployed()["scenarios"])
+    first, second = shipped["scenarios"][0], shipped["scenarios"][1]
+    changed = {**first, "description": "Diubah di draf."}
+    mine = {"scenarios": [changed, *shipped["scenarios"][2:], *ONE["scenarios"]]}
+    saved = _new_draft(owner, json.dumps(mine))
+    page = owner.get(f"/proses/draf/{saved['id']}/bandingkan")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f'data-kind="changed" data-scenario="{first["name"]}"' in text
+    assert f'data-kind="removed" data-scenario="{second["name"]}"' in text
+    assert 'data-kind="added" data-scenario="Kewenangan LPSE saja"' in text
+    assert text.count('data-scenario="') == 3
+    # A draft with the deployed scenarios as they are lists none.
+    same = _new_draft(owner, owner.deployed()["scenarios"])
+    assert 'id="scenario-changes"' not in owner.get(
+        f"/proses/draf/{same['id']}/bandingkan").get_data(as_text=True)
+
+
+def test_comparing_versions_lists_the_scenarios_that_differ(app: Flask) -> None:
+    owner = Owner(app)
+    deployed = owner.deployed()
+    answer = owner.deploy(deployed["xml"].replace("</bpmn:definitions>",
+                                                  "</bpmn:definitions>\n"),
+                          deployed["forms"], note="Skenario baru", scenarios=ONE_TEXT)
+    assert answer.status_code == 201, answer.text
+    text = owner.get(f"/proses/versi/{_json(answer)['id']}/bandingkan").get_data(as_text=True)
+    assert 'data-kind="added" data-scenario="Kewenangan LPSE saja"' in text
+    assert 'data-kind="removed" data-scenario="Langsung ditangani"' in text

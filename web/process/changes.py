@@ -45,7 +45,8 @@ def _version_comparison(version_id: str) -> engine.Comparison:
 def _draft_comparison(draft_id: int) -> engine.Comparison:
     draft = engine.get_draft(database().uow(), actor(), draft_id)
     return engine.compare_with_current(database().uow(), actor(), "draft", str(draft.id),
-                                       draft.name, draft.bpmn_xml.encode(), draft.forms)
+                                       draft.name, draft.bpmn_xml.encode(), draft.forms,
+                                       draft.scenarios)
 
 
 def _compare_page(comparison: engine.Comparison, data_url: str,
