@@ -1,6 +1,7 @@
 """The engine's public API: what the web app and the command line may use."""
 
 from engine.audit.dashboard import Dashboard, LpseCount, StepCount, dashboard
+from engine.audit.conformance import path_conformance
 from engine.audit.event_log import EventLog, event_log, event_log_filename, ocel_json, to_xes
 from engine.audit.exports import (
     export_filename,
@@ -445,6 +446,7 @@ __all__ = [
     "parse_role",
     "parse_time_limit",
     "parse_zone",
+    "path_conformance",
     "plan_migration",
     "public_data",
     "read_forms",

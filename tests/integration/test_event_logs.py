@@ -205,3 +205,23 @@ def test_a_claimed_task_starts_when_it_was_first_claimed(desk: Desk) -> None:
     helpdesk = pseudonym(KEY, "helpdesk.lkpp")
     assert step2 == [("start", helpdesk), ("complete", helpdesk)]
     assert [e.timestamp for e in trace.events] == sorted(e.timestamp for e in trace.events)
+
+
+def test_the_share_of_closed_tickets_on_a_path_the_diagram_allows(
+        app: Flask, desk: Desk) -> None:
+    made = closed_tickets(desk)
+    auditor = desk.user("auditor")
+    assert engine.path_conformance(desk.database.uow(), auditor) == engine.Share(
+        len(PATHS), len(PATHS))
+    # Step 4 recorded as done right after step 1, step 3 not at all: a path the diagram
+    # does not allow.
+    ticket, _ = made["lpse_authority"]
+    desk.tamper("UPDATE tasks SET completed_at = (SELECT MIN(completed_at) FROM tasks "
+                "WHERE ticket_id = :id) WHERE ticket_id = :id AND spec_name = 'step04_panduan'",
+                id=ticket.id)
+    desk.tamper("UPDATE tasks SET completed_at = NULL WHERE ticket_id = :id "
+                "AND spec_name = 'step03_kewenangan'", id=ticket.id)
+    assert engine.path_conformance(desk.database.uow(), auditor) == engine.Share(
+        len(PATHS) - 1, len(PATHS))
+    page = visitor(app, "auditor").get("/audit/ekspor")
+    assert f"({len(PATHS) - 1}/{len(PATHS)})" in page.text

@@ -208,8 +208,17 @@ def _range_args() -> tuple[date | None, date | None, dict[str, str]]:
 
 
 def exports(errors: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
-    """Ekspor: the date range's tickets as CSV or Excel, and the event log as XES or OCEL."""
+    """Ekspor: the date range's tickets as CSV or Excel, the event log as XES or OCEL, and
+    the share of closed tickets whose path their diagram allows."""
+    conformance = None
+    if errors is None:
+        date_from, date_to, errors = _range_args()
+        status = 422 if errors else status
+        if not errors:
+            conformance = engine.path_conformance(database().uow(), actor(), date_from,
+                                                  date_to)
     return page("audit/exports.html", status=status, errors=errors or {},
+                conformance=conformance,
                 filters={"dari": request.args.get("dari", ""),
                          "sampai": request.args.get("sampai", ""),
                          "nama": request.args.get("nama") == "1"})
