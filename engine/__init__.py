@@ -216,6 +216,7 @@ from engine.tickets.visibility import internal_fields, may_see_internal, public_
 from engine.tickets.comments import add_comment, list_comments
 from engine.process.scenario_editor import ScenarioRun, run_draft_scenarios, walk_draft
 from engine.process.scenarios import ReadyStep, Walk
+from engine.tickets.incident_retry import retry_incident
 from engine.types import (
     DEFAULT_TIMEZONE,
     LANES,
@@ -534,4 +535,5 @@ __all__ = [
     "Walk",
     "run_draft_scenarios",
     "walk_draft",
+    "retry_incident",
 ]

@@ -398,6 +398,9 @@ CATALOG: Mapping[str, str] = MappingProxyType({
                                     "lihat."),
     "duplicate_of_itself": _("Tiket tidak dapat menjadi duplikat dari dirinya sendiri."),
     "message_not_waiting": _("Tidak ada yang menunggu pesan '%(message)s' saat ini."),
+    "incident_not_open": _("Insiden %(incident)s tidak ada atau sudah selesai."),
+    "incident_waits_for_person": _("Langkah ini menunggu isian orang: langkahnya dicoba lagi "
+                                   "saat orang itu menyelesaikannya."),
 })
 
 Translate = Callable[[str], str]

@@ -47,6 +47,9 @@ class EventType(StrEnum):
     VERSION_DEPLOYED = "version_deployed"
     # data {"timer": boundary event id, "task": task spec id, "due_at": iso}
     TIMER_FIRED = "timer_fired"
+    # An owner retried a step a diagram problem stopped (issue 15), data {"incident",
+    # "task", "process_version"}; the retried work's own events follow; replay skips it.
+    STEP_RETRIED = "step_retried"
     # data {"task", "sop_step", "lane", "holder", "charged_to", "due_at"}, and "assignee"
     # when someone held the task (issue 13)
     STEP_OVERDUE = "step_overdue"

@@ -13,7 +13,7 @@ in time takes its waiting timer row with it (`TicketChange.complete`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -113,11 +113,21 @@ def _fire_next(uow: UnitOfWork, now: datetime) -> int | None:
             raise _Unfireable(timer.id, err) from err
 
 
+def fire_again(uow: UnitOfWork, timer: TimerRow, task: TaskRow, ticket: TicketRow,
+               now: datetime, first: Callable[[TicketChange], None]) -> int:
+    """Fire a timer that failed once more (an owner's retry after a fix), in the caller's
+    unit of work: `first` chains what asked for it before the timer's own events; commit."""
+    timer.state = WAITING
+    return _fire(uow, timer, task, ticket, now, first)
+
+
 def _fire(uow: UnitOfWork, timer: TimerRow, task: TaskRow, ticket: TicketRow,
-          now: datetime) -> int:
+          now: datetime, first: Callable[[TicketChange], None] | None = None) -> int:
     """Run the boundary timer, record the events, remind; commit."""
     session = uow.session
     change = store.begin(uow, ticket, now=now)
+    if first is not None:
+        first(change)
     if timer.boundary and timer.boundary in runtime.boundary_timers(change.definition).values():
         change.apply(lambda workflow: runtime.fire_timer(workflow, timer.task_spec,
                                                          timer.boundary or ""))

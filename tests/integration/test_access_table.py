@@ -874,7 +874,10 @@ CASES += [Case("scenarios run not json", "POST", "/proses/skenario/jalankan",
                lambda w, caller: {"data": {"xml": "<x/>"}}),
           Case("scenario next steps not json", "POST", "/proses/skenario/langkah",
                lambda w: "/proses/skenario/langkah", _owner_only(400),
-               lambda w, caller: {"data": {"xml": "<x/>"}})]
+               lambda w, caller: {"data": {"xml": "<x/>"}}),
+          # Coba lagi on an incident that does not exist: the owner is told (redirect).
+          Case("incident retry missing", "POST", "/proses/insiden/<id:incident_id>/coba-lagi",
+               lambda w: "/proses/insiden/987654/coba-lagi", _owner_only(302))]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:

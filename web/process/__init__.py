@@ -44,6 +44,7 @@ _ROUTES: tuple[Route, ...] = (
     ("/versi/<version_id>/migrasi", "migrate", changes.migrate, ("GET", "POST")),
     ("/skenario/jalankan", "run_scenarios", scenarios.run_all, ("POST",)),
     ("/skenario/langkah", "scenario_next_steps", scenarios.next_steps, ("POST",)),
+    ("/insiden/<id:incident_id>/coba-lagi", "retry_incident", incidents.retry, ("POST",)),
 )
 # The comparison pages say why a draft's unreadable diagram cannot be compared.
 _COMPARISONS = frozenset({"process.compare_draft", "process.compare_draft_data",
