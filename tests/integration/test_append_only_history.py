@@ -340,6 +340,8 @@ def test_migration_0013_goes_down_and_up_again(empty_database_url: str) -> None:
             config.attributes["connection"] = connection
             (command.downgrade if to == "0012" else command.upgrade)(config, to)
 
+    # Up to 0013 and the migrations above it: a ticket needs today's schema.
+
     def refuses_a_delete() -> bool:
         try:
             with database.engine.begin() as connection:
@@ -353,6 +355,6 @@ def test_migration_0013_goes_down_and_up_again(empty_database_url: str) -> None:
         assert refuses_a_delete()
         move("0012")
         assert not refuses_a_delete()           # the events went: no trigger stopped it
-        move("0013")
+        move("head")
         Desk(database).open()                   # an event to delete
         assert refuses_a_delete()

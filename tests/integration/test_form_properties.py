@@ -54,7 +54,8 @@ URL_PART = st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size
 ENGLISH_TEXTS = {"x-title-en", "x-description-en"}  # annotations: no effect on what is valid
 PROPERTY_KEYWORDS = {"type", "title", "description", "minLength", "maxLength", "minimum",
                      "maximum", "format", "enum", "x-enum-titles-en", *ENGLISH_TEXTS,
-                     "x-prefill-from"}  # names the earlier field giving the default
+                     "x-prefill-from",  # names the earlier field giving the default
+                     "x-visibility"}  # who may read the answer: no effect on what is valid
 FORM_KEYWORDS = {"$schema", "title", "description", "type", "properties", "required",
                  "additionalProperties", "if", "then", *ENGLISH_TEXTS}
 

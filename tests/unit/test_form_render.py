@@ -52,7 +52,7 @@ def test_every_widget_kind_from_the_real_forms() -> None:
     assert kinds(form("step04_panduan"))["tautan_panduan"] == "url"
     assert kinds(form("step05_kelengkapan"))["perlu_data_tambahan"] == "radio"
     assert kinds(form("step06_minta_data"))["waktu_telepon"] == "datetime"
-    assert kinds(form("step17_tutup"))["rating"] == "number"
+    assert kinds(form("step17_tutup"))["rating"] == "radio"  # choices with words (issue 13)
 
 
 def test_the_other_widget_kinds() -> None:

@@ -23,15 +23,17 @@ STORED: dict[type[StrEnum], list[str]] = {
     TicketStatus: ["open", "closed",
                    "cancelled"],  # issue 15: withdrawn, closed as a duplicate
     EventType: ["ticket_opened", "task_completed", "version_deployed", "timer_fired",
+                "step_retried",  # issue 15: a failed step retried after a fix
                 "step_overdue", "ticket_migrated",
                 # issue 12 and 13 (ownership, the people directory, intake, comments)
                 "task_claimed", "task_released", "task_assigned", "lpse_added", "lpse_updated",
                 "user_added", "user_updated", "user_deactivated", "request_submitted",
-                "request_answered", "request_escalated", "comment_added",
+                "request_answered", "request_escalated", "request_solved", "comment_added",
                 # issue 15 (ticket operations)
                 "ticket_withdrawn", "ticket_closed_as_duplicate"],
     ReadKind: ["history", "replay", "print", "export-json", "export-csv", "export-range-csv",
-               "ticket-page", "events-api", "attachment", "request-page"],
+               "ticket-page", "events-api", "attachment", "request-page",
+               "export-range-xlsx", "event-log"],  # issue 16
     NotificationKind: ["task_assigned", "data_requested", "ticket_solved", "reminder",
                        "diagram_incident", "audit_checkpoint",
                        # issue 12 and 13
