@@ -875,9 +875,9 @@ CASES += [Case("scenarios run not json", "POST", "/proses/skenario/jalankan",
           Case("scenario next steps not json", "POST", "/proses/skenario/langkah",
                lambda w: "/proses/skenario/langkah", _owner_only(400),
                lambda w, caller: {"data": {"xml": "<x/>"}}),
-          # Coba lagi on an incident that does not exist: the owner is told (redirect).
+          # Coba lagi on an incident that does not exist (or is not open): 404.
           Case("incident retry missing", "POST", "/proses/insiden/<id:incident_id>/coba-lagi",
-               lambda w: "/proses/insiden/987654/coba-lagi", _owner_only(302))]
+               lambda w: "/proses/insiden/987654/coba-lagi", everyone(404, 302))]
 
 
 def send(world: World, case: Case, caller: str) -> tuple[int, str]:

@@ -103,6 +103,7 @@ def test_after_fix_and_move_the_owner_retries_the_step_and_the_incident_clears(
     # Nothing is left to retry.
     with pytest.raises(engine.NotFound):
         engine.retry_incident(database, owner, incident.id)
+    assert page.post(f"/proses/insiden/{incident.id}/coba-lagi", data={}).status_code == 404
 
 
 def test_a_step_that_waits_for_a_person_is_not_retried_by_the_owner(

@@ -24,12 +24,13 @@ def incidents() -> ResponseReturnValue:
 
 
 def retry(incident_id: int) -> ResponseReturnValue:
-    """Coba lagi: run the stopped step's engine work again on the ticket's version."""
+    """Coba lagi: run the stopped step's engine work again on the ticket's version (404
+    for an incident that is not open)."""
     try:
         engine.retry_incident(database(), actor(), incident_id)
     except engine.SandboxError as failed:
         flash(_("Langkah masih gagal: %(error)s", error=translated(failed.message)), "error")
-    except (engine.Conflict, engine.NotFound) as refused:
+    except engine.Conflict as refused:
         flash(translated(refused.message), "error")
     else:
         flash(_("Langkah dijalankan lagi dan insiden selesai."), "success")
