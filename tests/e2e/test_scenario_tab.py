@@ -67,6 +67,15 @@ def test_an_owner_records_a_scenario_in_the_editor_runs_all_and_keeps_it_with_th
     page.wait_for_selector("#scenario-not-taken li")
     assert page.locator("#canvas .djs-element.scenario-not-taken").count() == \
         page.locator("#scenario-not-taken li button").count() > 5
+    # One scenario opened as JSON, renamed and put back; then another removed.
+    page.click(f'#scenario-list li[data-scenario="{NAME}"] button.scenario-name')
+    one = json.loads(page.input_value("#scenario-one-json"))
+    assert one == recorded
+    page.fill("#scenario-one-json", json.dumps({**one, "name": "Rekaman LPSE"}))
+    page.click("#scenario-one-apply")
+    recorded = {**recorded, "name": "Rekaman LPSE"}
+    assert json.loads(page.input_value("#scenario-json"))["scenarios"] == [recorded]
+    assert page.locator('#scenario-list li[data-scenario="Rekaman LPSE"]').count() == 1
     # Saved with the draft: it opens again with the scenario.
     page.fill("#draft-name", "Draf dengan rekaman")
     page.click("#save-draft")

@@ -33,6 +33,7 @@
     this.editor = editor;
     this.messages = JSON.parse(root.getAttribute('data-messages') || '{}');
     this.marked = [];
+    this.chosen = -1; // the scenario open for editing, by its place in the file
     this.recorded = null; // the steps recorded so far, while recording
     this.last = null; // the engine's last answer while recording
   }
@@ -88,7 +89,7 @@
       list.appendChild(element('li', 'help', this.t('none')));
       return;
     }
-    names.forEach(function (name) {
+    names.forEach(function (name, index) {
       var result = found[name];
       var item = element('li', result ? (result.passed ? 'scenario-passed' : 'scenario-failed') : '');
       item.setAttribute('data-scenario', name);
@@ -96,12 +97,52 @@
         item.appendChild(element('span', 'scenario-result',
                                  result.passed ? self.t('passed') : self.t('failed')));
       }
-      item.appendChild(element('span', 'scenario-name', name));
+      var edit = element('button', 'link scenario-name', name);
+      edit.type = 'button';
+      edit.addEventListener('click', function () { self.choose(index); });
+      item.appendChild(edit);
       if (result && result.failure) {
         item.appendChild(element('span', 'scenario-failure', result.failure.message));
       }
       list.appendChild(item);
     });
+  };
+
+  /* Open one scenario of the file as JSON, to change or remove it. */
+  Tab.prototype.choose = function (index) {
+    var found = this.document();
+    if (found === null || !found.scenarios[index]) { return; }
+    this.chosen = index;
+    byId('scenario-one').hidden = false;
+    byId('scenario-one-error').hidden = true;
+    byId('scenario-one-json').value = JSON.stringify(found.scenarios[index], null, 2);
+    byId('scenario-one-json').focus();
+  };
+
+  /* Put the chosen scenario back into the file (changed), or take it out (null). */
+  Tab.prototype.putBack = function (remove) {
+    var found = this.document();
+    var error = byId('scenario-one-error');
+    if (found === null || !found.scenarios[this.chosen]) { return; }
+    if (remove) {
+      found.scenarios.splice(this.chosen, 1);
+    } else {
+      try {
+        found.scenarios[this.chosen] = JSON.parse(byId('scenario-one-json').value);
+      } catch (problem) {
+        error.textContent = this.t('jsonInvalid', { error: problem.message });
+        error.hidden = false;
+        return;
+      }
+    }
+    byId('scenario-json').value = JSON.stringify(found, null, 2) + '\n';
+    this.close();
+    this.changed();
+  };
+
+  Tab.prototype.close = function () {
+    this.chosen = -1;
+    byId('scenario-one').hidden = true;
   };
 
   Tab.prototype.unmark = function () {
@@ -351,6 +392,9 @@
     byId('scenario-record').addEventListener('click', function () { self.record(); });
     byId('recorder-save').addEventListener('click', function () { self.saveRecording(); });
     byId('recorder-cancel').addEventListener('click', function () { self.stop(); });
+    byId('scenario-one-apply').addEventListener('click', function () { self.putBack(false); });
+    byId('scenario-one-remove').addEventListener('click', function () { self.putBack(true); });
+    byId('scenario-one-close').addEventListener('click', function () { self.close(); });
     byId('recorder-name').addEventListener('input', function () {
       byId('recorder-name').setCustomValidity('');
     });
