@@ -253,6 +253,10 @@ def test_the_intake_form_finds_an_article_by_code_and_words_and_it_closes_the_re
     assert again.status_code == 409
     figures = visitor(app, HD).get("/pengetahuan/angka")
     assert texts(figures, '//dd[@id="terhindarkan"]') == ["1"]
+    dashboard = visitor(app, HD).get("/dasbor")  # the same figures on the dashboard
+    assert texts(dashboard, '//dd[@data-knowledge="avoided"]') == ["1"]
+    assert texts(dashboard, '//dd[@data-knowledge="used"]') == ["1"]
+    assert html(visitor(app, AB).get("/dasbor")).xpath('//*[@id="dasbor-pengetahuan"]') == []
     assert desk.pending(article.sources[0].ticket_id) == []  # nothing escalated
     assert all(r.ok for r in engine.verify_tickets(desk.database.uow()))
 

@@ -46,7 +46,11 @@ def dashboard() -> ResponseReturnValue:
     user = actor()
     typed = " ".join(request.args.get(LPSE_SEARCH, "").replace("\x00", " ").split())
     figures = engine.dashboard(database().uow(), user, lpse_search=typed[:MAX_TYPED])
+    # What the knowledge base saved (issue 17), beside the work it did not save.
+    knowledge = (engine.knowledge_figures(database().uow(), user)
+                 if user.role is Role.HELPDESK else None)
     return page("dashboard/dashboard.html", figures=figures, typed=typed[:MAX_TYPED],
+                knowledge=knowledge,
                 all_lpse=figures.lpse_id is None, holders=user.role is not Role.AUDITOR,
                 links={"step": lambda n: list_link(**{STEP: n}),
                        "lane": lambda lane: list_link(**{LANE: LANE_ARGS.get(lane, "")}),
