@@ -16,6 +16,7 @@ import engine
 from engine import Database
 from engine.persistence.tables import Base
 from tests.desk import Desk, append_only_lifted
+from tests.integration.smtp import SmtpServer
 from web import create_app
 from web.config import DATABASE_EXTENSION
 
@@ -140,3 +141,12 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client of the app (CSRF is on, as in production)."""
     return app.test_client()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (aiosmtpd), running; tests may stop and restart it."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -5,7 +5,6 @@ in; a used link and an expired one say so and offer a new one."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,14 +21,6 @@ from tests.e2e.people import People, Person
 from tests.integration.smtp import SmtpServer, address
 
 GOOD = "kuda-lari-pagi-hijau"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -6,10 +6,7 @@ LPSE."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from engine import Database
 from engine.background import outbox
@@ -17,14 +14,6 @@ from tests.e2e.people import People, Person
 from tests.integration.smtp import SmtpServer
 
 GOOD = "kuda-lari-pagi-hijau"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def submit(person: Person, button: str) -> None:

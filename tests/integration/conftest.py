@@ -1,8 +1,6 @@
-"""Fixtures of the integration tier: a real SMTP server, demo accounts with addresses."""
+"""Fixtures of the integration tier: the checked API client, demo accounts with addresses."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -12,22 +10,13 @@ from sqlalchemy import select
 from engine import Database
 from engine.persistence.tables import UserRow
 from tests.integration.api_client import Api
-from tests.integration.smtp import SmtpServer, address
+from tests.integration.smtp import address
 
 
 @pytest.fixture
 def api(app: Flask, client: FlaskClient) -> Api:
     """The JSON API called as the demo users; every answer checked against its OpenAPI."""
     return Api(app, client)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    """A real SMTP server on loopback (aiosmtpd), running; tests may stop and restart it."""
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
