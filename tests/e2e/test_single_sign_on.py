@@ -13,24 +13,25 @@ from flask import Flask
 from playwright.sync_api import Browser, Page
 
 from engine import Database
-from tests.oidc.provider import CALLBACK, PROVIDER_NAME, Provider, app_for, give_emails
+from tests.oidc.provider import (
+    CALLBACK,
+    PROVIDER_NAME,
+    Provider,
+    app_for_a_test,
+    provider_for_a_test,
+)
 
 
 @pytest.fixture
 def provider() -> Iterator[Provider]:
-    found = Provider()
-    yield found
-    found.stop()
+    yield from provider_for_a_test()
 
 
 @pytest.fixture
 def app(provider: Provider, database_url: str, database: Database,
         tmp_path: Path) -> Iterator[Flask]:
     """The app of every browser test, with ESKALASI_OIDC_* naming the test provider."""
-    give_emails(database)
-    app = app_for(provider, database_url, tmp_path)
-    yield app
-    app.extensions["eskalasi.database"].dispose()
+    yield from app_for_a_test(provider, database_url, database, tmp_path)
 
 
 @pytest.fixture

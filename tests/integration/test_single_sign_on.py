@@ -22,8 +22,9 @@ from tests.oidc.provider import (
     CALLBACK,
     PROVIDER_NAME,
     Provider,
-    app_for,
+    app_for_a_test,
     give_emails,
+    provider_for_a_test,
     serve,
     sign_in_through,
 )
@@ -32,18 +33,13 @@ from tests.oidc.provider import (
 @pytest.fixture
 def provider() -> Iterator[Provider]:
     """A provider port chosen now; the provider itself starts with the live server."""
-    found = Provider()
-    yield found
-    found.stop()
+    yield from provider_for_a_test()
 
 
 @pytest.fixture
 def sso_app(provider: Provider, database_url: str, database: Database,
             tmp_path: Path) -> Iterator[Flask]:
-    give_emails(database)
-    app = app_for(provider, database_url, tmp_path)
-    yield app
-    app.extensions["eskalasi.database"].dispose()
+    yield from app_for_a_test(provider, database_url, database, tmp_path)
 
 
 @pytest.fixture

@@ -116,6 +116,24 @@ def give_emails(database: engine.Database) -> None:
         uow.commit()
 
 
+def provider_for_a_test() -> Iterator[Provider]:
+    """A fixture's provider: its port chosen now, started later (with the live server),
+    stopped after the test."""
+    found = Provider()
+    yield found
+    found.stop()
+
+
+def app_for_a_test(provider: Provider, database_url: str, database: engine.Database,
+                   tmp_path: Path) -> Iterator[Flask]:
+    """A fixture's app signing in through `provider`, the demo accounts given the addresses
+    the provider knows; its database disposed after the test."""
+    give_emails(database)
+    app = app_for(provider, database_url, tmp_path)
+    yield app
+    app.extensions["eskalasi.database"].dispose()
+
+
 def serve(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
