@@ -1,6 +1,10 @@
-"""Fixtures of the integration tier: the checked API client, demo accounts with addresses."""
+"""Fixtures of the integration tier: the checked API client, demo accounts with addresses,
+a working directory for the command line."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -9,6 +13,7 @@ from sqlalchemy import select
 
 from engine import Database
 from engine.persistence.tables import UserRow
+from engine.process.files import DEFAULT_DIAGRAM
 from tests.integration.api_client import Api
 from tests.integration.smtp import address
 
@@ -38,3 +43,12 @@ def helpdesk_mail_only(database: Database) -> None:
         for user in uow.session.scalars(select(UserRow)):
             user.email = address(user.username) if user.username == "helpdesk.lkpp" else None
         uow.commit()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_database_url: str) -> Path:
+    """A working directory with a copy of processes/ and an empty database."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ESKALASI_DATABASE_URL", empty_database_url)
+    shutil.copytree(DEFAULT_DIAGRAM.parent, tmp_path / "processes")
+    return tmp_path

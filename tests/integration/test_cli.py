@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,25 +10,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from cli.main import main
 from engine import Database
-from engine.process.files import DEFAULT_DIAGRAM
 from tests.desk import Desk
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_database_url: str) -> Path:
-    """A working directory with a copy of processes/ and an empty database."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("ESKALASI_DATABASE_URL", empty_database_url)
-    shutil.copytree(DEFAULT_DIAGRAM.parent, tmp_path / "processes")
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+from tests.integration.command_line import run
 
 
 def test_init_demo_is_idempotent(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 import engine
-from cli.main import main
 from engine import Database
 from engine.background import outbox
 from tests.desk import Desk
+from tests.integration.command_line import run
 from tests.integration.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +27,6 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ESKALASI_DATABASE_URL", database_url)
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
 
 
 def count(database: Database, sql: str) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from flask import Flask
 from sqlalchemy import inspect
 
 import engine
-from cli.main import main
 from engine import Database
 from engine.persistence import migrate
 from engine.process.files import DEFAULT_DIAGRAM
 from tests.diagram_edits import FORMS, NO_SCENARIOS, SOURCE, condition
 from tests.integration.api_client import Api
+from tests.integration.command_line import run
 from tests.integration.test_api_versions import OWNER, XML, multipart, versions
 from tests.integration.test_process_editor import Owner
 
@@ -34,21 +33,6 @@ MISS = ("scenario 'Langsung ditangani', step #5: expected step 12, but the proce
         "step 6")
 MISS_ID = ("skenario 'Langsung ditangani', langkah ke-5: diharapkan langkah 12, tetapi proses "
            "ke langkah 6")
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_database_url: str) -> Path:
-    """A working directory with a copy of processes/ and an empty database."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("ESKALASI_DATABASE_URL", empty_database_url)
-    shutil.copytree(DEFAULT_DIAGRAM.parent, tmp_path / "processes")
-    return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
 
 
 def line_of(text: str, number: int) -> str:
