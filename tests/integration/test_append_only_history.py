@@ -29,6 +29,7 @@ from engine.evidence import checkpoints
 from engine.evidence.checkpoints import checkpoint_hash, list_checkpoints
 from engine.settings import Settings, SettingsError
 from tests.desk import Desk
+from tests.integration.migrations import move
 from tests.integration.smtp import SmtpServer, address
 
 MORNING = datetime(2026, 11, 24, 10, 2, tzinfo=UTC)
@@ -330,16 +331,6 @@ def mailed(desk: Desk) -> list[tuple[str, str]]:
 
 
 def test_migration_0013_goes_down_and_up_again(empty_database_url: str) -> None:
-    from alembic import command
-
-    from engine.persistence import migrate
-
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0012" else command.upgrade)(config, to)
-
     # Up to 0013 and the migrations above it: a ticket needs today's schema.
 
     def refuses_a_delete() -> bool:
@@ -353,8 +344,8 @@ def test_migration_0013_goes_down_and_up_again(empty_database_url: str) -> None:
     with Database(empty_database_url) as database:
         engine.init(database, demo=True)
         assert refuses_a_delete()
-        move("0012")
+        move(database.engine, "0012")
         assert not refuses_a_delete()           # the events went: no trigger stopped it
-        move("head")
+        move(database.engine, "head")
         Desk(database).open()                   # an event to delete
         assert refuses_a_delete()

@@ -8,16 +8,15 @@ import io
 import threading
 from collections.abc import Callable
 
-from alembic import command
 from flask import Flask
 from sqlalchemy import inspect, select
 
 import engine
 from engine import Database
-from engine.persistence import migrate
 from engine.persistence.tables import CommentRow, NotificationRow, UserRow
 from tests.desk import Desk
 from tests.integration.api_client import Api
+from tests.integration.migrations import move
 from tests.pages import PNG, field_errors, html, visitor
 
 PB, AB, AS, HD = "pengguna.bandung", "admin.bandung", "admin.surabaya", "helpdesk.lkpp"
@@ -171,20 +170,14 @@ def test_an_empty_comment_on_the_page_is_a_422_naming_the_field(
 
 
 def test_migration_0018_goes_down_and_up_again(empty_database_url: str) -> None:
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0017" else command.upgrade)(config, to)
-
     with Database(empty_database_url) as database:
         engine.init(database, demo=True)
         desk = Desk(database)
         ticket = desk.open()
         engine.add_comment(database.uow(), desk.user(HD), ticket.id, "Sebelum turun", True)
-        move("0017")
+        move(database.engine, "0017")
         assert "comments" not in inspect(database.engine).get_table_names()
-        move("head")
+        move(database.engine, "head")
         engine.add_comment(database.uow(), desk.user(HD), ticket.id, "Setelah naik", False)
         assert [c.text for c in engine.list_comments(database.uow(), desk.user(PB),
                                                      ticket.id)] == ["Setelah naik"]

@@ -8,16 +8,15 @@ import re
 from typing import Any
 
 import pytest
-from alembic import command
 from flask import Flask
 from sqlalchemy import inspect, select, text
 
 import engine
 from engine import Database
 from engine.background import outbox
-from engine.persistence import migrate
 from engine.persistence.tables import IntakeRequestRow, NotificationRow, UserRow
 from tests.desk import STEP_DATA, Desk
+from tests.integration.migrations import move
 from tests.integration.smtp import SmtpServer, address
 from tests.pages import PNG, Visitor, field_errors, html, texts, visitor
 from web.config import DATABASE_EXTENSION
@@ -357,21 +356,15 @@ def test_a_bad_new_reporter_or_bad_ticket_creates_neither_account_nor_ticket(
 
 
 def test_migration_0016_goes_down_and_up_again(empty_database_url: str) -> None:
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0015" else command.upgrade)(config, to)
-
     def tables() -> list[str]:
         return inspect(database.engine).get_table_names()
 
     with Database(empty_database_url) as database:
         engine.init(database, demo=True)
         assert "intake_requests" in tables()
-        move("0015")
+        move(database.engine, "0015")
         assert "intake_requests" not in tables()
-        move("head")
+        move(database.engine, "head")
         desk = Desk(database)
         found = engine.submit_request(database.uow(), desk.user(PB), FIELDS)
         assert engine.get_request(database.uow(), desk.user(AB), found.id).status == "open"

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from alembic import command
 from sqlalchemy import func, inspect, select
 
 import engine
@@ -20,8 +19,9 @@ from engine import Database, InvalidData, SessionKind, Settings
 from engine.background import outbox
 from engine.errors import Gone
 from engine.people import invitations
-from engine.persistence import migrate, repository
+from engine.persistence import repository
 from engine.persistence.tables import OutboxRow, PasswordTokenRow
+from tests.integration.migrations import move
 from tests.integration.smtp import SmtpServer, address
 
 GOOD = "kuda-lari-pagi-hijau"
@@ -200,21 +200,15 @@ def test_changing_ones_own_password_needs_the_current_one_and_keeps_this_session
 
 
 def test_migration_0015_goes_down_and_up_again(empty_database_url: str) -> None:
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0014" else command.upgrade)(config, to)
-
     def tables() -> list[str]:
         return inspect(database.engine).get_table_names()
 
     with Database(empty_database_url) as database:
         engine.init(database, demo=True)
         assert "password_tokens" in tables()
-        move("0014")
+        move(database.engine, "0014")
         assert "password_tokens" not in tables()
-        move("head")
+        move(database.engine, "head")
         engine.request_password_reset(database.uow(), "nobody@lkpp.test", BASE)
         with database.uow() as uow:
             user = repository.user_by_username(uow.session, "pengguna.bandung")

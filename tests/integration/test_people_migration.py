@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import io
 
-from alembic import command
 from sqlalchemy import inspect, text
 
 import engine
 from engine import Database
-from engine.persistence import migrate
+from tests.integration.migrations import move
 
 
 def test_migration_0014_goes_down_and_up_keeping_the_lpses(empty_database_url: str) -> None:
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0013" else command.upgrade)(config, to)
-
     def columns() -> list[str]:
         return [column["name"] for column in inspect(database.engine).get_columns("lpse")]
 
@@ -28,13 +21,13 @@ def test_migration_0014_goes_down_and_up_keeping_the_lpses(empty_database_url: s
         engine.import_directory(database.uow(), administrator, io.BytesIO(
             b"kode,nama,zona_waktu,email\nkota-ambon,LPSE Kota Ambon,WIT,lpse@ambon.go.id\n"))
         assert "email" in columns()
-        move("0013")
+        move(database.engine, "0013")
         assert "email" not in columns()
         with database.engine.connect() as connection:
             assert connection.execute(text(
                 "SELECT timezone FROM lpse WHERE code = 'kota-ambon'")).scalar_one() == (
                 "Asia/Jayapura")
-        move("head")
+        move(database.engine, "head")
         assert "email" in columns()
         assert engine.get_lpse(database.uow(), administrator, "kota-ambon").email is None
         engine.edit_lpse(database.uow(), administrator, "kota-ambon", "LPSE Kota Ambon", "WIT",

@@ -11,17 +11,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from alembic import command
 from flask import Flask
 from sqlalchemy import inspect
 
 import engine
 from engine import Database
-from engine.persistence import migrate
 from engine.process.files import DEFAULT_DIAGRAM
 from tests.diagram_edits import FORMS, NO_SCENARIOS, SOURCE, condition
 from tests.integration.api_client import Api
 from tests.integration.command_line import run
+from tests.integration.migrations import move
 from tests.integration.test_api_versions import OWNER, XML, multipart, versions
 from tests.integration.test_process_editor import Owner
 
@@ -188,21 +187,15 @@ def test_a_deploy_of_the_same_diagram_with_new_scenarios_keeps_the_new_ones(
 
 
 def test_migration_0021_goes_down_and_up_again(empty_database_url: str) -> None:
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0020" else command.upgrade)(config, to)
-
     def columns() -> set[str]:
         return {c["name"] for c in inspect(database.engine).get_columns("process_versions")}
 
     with Database(empty_database_url) as database:
         engine.init(database)
         assert "scenarios" in columns()
-        move("0020")
+        move(database.engine, "0020")
         assert "scenarios" not in columns()
-        move("head")
+        move(database.engine, "head")
         owner = engine.command_line_operator("tests")
         assert engine.version_files(database.uow(), owner).scenarios is None
         with pytest.raises(engine.InvalidDiagram):

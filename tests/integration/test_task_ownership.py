@@ -17,6 +17,7 @@ from engine.persistence.tables import EventRow, TaskRow
 from engine.tickets.notifications import list_notifications
 from tests.desk import Desk
 from tests.integration.api_client import USERS, Api
+from tests.integration.migrations import move
 
 HD, HD2 = "helpdesk.lkpp", "helpdesk2.lkpp"
 CALLERS = tuple(dict.fromkeys((*USERS, HD2)))
@@ -257,7 +258,6 @@ def task_id_ticket(database: Database, task_id: str) -> int:
 
 
 def test_migration_0017_goes_down_and_up_again(empty_database_url: str) -> None:
-    from alembic import command
     from sqlalchemy import create_engine, inspect
 
     from engine.persistence import migrate
@@ -265,23 +265,17 @@ def test_migration_0017_goes_down_and_up_again(empty_database_url: str) -> None:
 
     database = create_engine(empty_database_url)
 
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0016" else command.upgrade)(config, to)
-
     def columns() -> set[str]:
         return {column["name"] for column in inspect(database).get_columns("tasks")}
 
     try:
         migrate.upgrade(database)
         assert "assignee_id" in columns()
-        move("0016")
+        move(database, "0016")
         assert "assignee_id" not in columns()
         indexes = {index["name"] for index in inspect(database).get_indexes("tasks")}
         assert "ix_tasks_pending_lane_lpse" in indexes  # the table's other indexes stay
-        move("head")
+        move(database, "head")
         assert "assignee_id" in columns()
     finally:
         database.dispose()

@@ -7,17 +7,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, select
 
 import engine
 from engine import Database, TicketQuery
-from engine.persistence import migrate
 from engine.persistence.tables import LpseRow
 from engine.process.versions import current_definition
 from engine.tickets import search
 from engine.tickets.search import fts5_query
 from tests.desk import Desk
+from tests.integration.migrations import move
 
 
 def found(desk: Desk, username: str, words: str) -> list[str]:
@@ -156,20 +155,14 @@ def test_comments_are_found_public_by_everyone_internal_by_handlers_only(
 
 def test_migration_0020_goes_down_and_up_and_fills_the_index_without_leaking(
         empty_database_url: str) -> None:
-    def move(to: str) -> None:
-        config = migrate.alembic_config()
-        with database.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            (command.downgrade if to == "0019" else command.upgrade)(config, to)
-
     with Database(empty_database_url) as database:
         engine.init(database, demo=True)
         desk = Desk(database)
         ticket = desk.open(deskripsi="PT Cahaya Abadi gagal unggah.")
         desk.do(ticket, "step02_terima", catatan_telaah="Dugaan kuota penuh.")
-        move("0019")
+        move(database.engine, "0019")
         assert "ticket_search" not in inspect(database.engine).get_table_names()
-        move("head")
+        move(database.engine, "head")
         assert found(desk, "pengguna.bandung", "Cahaya Abadi") == [ticket.number]
         assert found(desk, "helpdesk.lkpp", "kuota penuh") == [ticket.number]
         assert found(desk, "pengguna.bandung", "kuota penuh") == []
