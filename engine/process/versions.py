@@ -92,6 +92,17 @@ def _run_scenarios(bpmn: bytes, forms: Mapping[str, Mapping[str, Any]],
     return [], scenarios if isinstance(scenarios, str) else bytes(scenarios).decode("utf-8")
 
 
+def _current_forms_and_scenarios(uow: UnitOfWork | None,
+                                 ) -> tuple[Mapping[str, Any], str | None]:
+    """The current version's forms and scenarios, for a diagram that lacks its own (none
+    without a database to ask, or without a current version)."""
+    if uow is None:
+        return {}, None
+    with uow:
+        current = repository.current_version(uow.session)
+        return (current.forms if current else {}), (current.scenarios if current else None)
+
+
 def validate(uow: UnitOfWork | None, actor: User, bpmn: bytes,
              forms: Mapping[str, bytes | Mapping[str, Any]],
              scenarios: bytes | str | None = None,
@@ -101,13 +112,7 @@ def validate(uow: UnitOfWork | None, actor: User, bpmn: bytes,
     the current version (when there is a database to ask)."""
     _owner(actor)
     bpmn = camunda.convert(bpmn).bpmn
-    fallback: Mapping[str, Any] = {}
-    stored: str | None = None
-    if uow is not None:
-        with uow:
-            current = repository.current_version(uow.session)
-            fallback = current.forms if current else {}
-            stored = current.scenarios if current else None
+    fallback, stored = _current_forms_and_scenarios(uow)
     problems, resolved = validate_diagram(bpmn, forms, fallback)
     if not problems:
         problems, _ = _run_scenarios(bpmn, resolved,
@@ -125,13 +130,7 @@ def test_scenarios(uow: UnitOfWork | None, bpmn: bytes,
     run on it (those given, else the current version's; None when there are none); forms
     it lacks come from the current version. Nothing is stored."""
     bpmn = camunda.convert(bpmn).bpmn
-    fallback: Mapping[str, Any] = {}
-    stored: str | None = None
-    if uow is not None:
-        with uow:
-            current = repository.current_version(uow.session)
-            fallback = current.forms if current else {}
-            stored = current.scenarios if current else None
+    fallback, stored = _current_forms_and_scenarios(uow)
     problems, resolved = validate_diagram(bpmn, forms, fallback)
     source = scenarios if scenarios is not None else stored
     if problems or source is None:
