@@ -3,38 +3,21 @@ opened in a date range, for auditors; people pseudonymised unless `names=true`."
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, request
 
 import engine
 from web.api.auth import caller
 from web.api.problems import invalid
 from web.context import database
+from web.date_args import date_range
 from web.extensions import _
 
 bp = Blueprint("exports", __name__)
 
 
-def _day(name: str, errors: dict[str, list[str]]) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        day = None
-    if day is None or not 1900 <= day.year <= 9000:
-        errors[name] = [_("Tanggal tidak dikenali: tulis seperti 2026-12-31.")]
-        return None
-    return day
-
-
 def _log() -> engine.EventLog:
-    errors: dict[str, list[str]] = {}
-    date_from, date_to = _day("from", errors), _day("to", errors)
-    if date_from and date_to and date_from > date_to:
-        errors["to"] = [_("Tanggal akhir sebelum tanggal awal.")]
+    date_from, date_to, wrong = date_range("from", "to")
+    errors = {name: [message] for name, message in wrong.items()}
     names = request.args.get("names", "").lower()
     if names not in ("", "true", "false"):
         errors["names"] = [_("Tulis true atau false.")]

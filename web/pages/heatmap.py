@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 
 import engine
 from web.context import actor, database
-from web.extensions import _
+from web.date_args import date_range
 from web.pages import formatting
 from web.pages.common import number_arg, page, signed_in
 
@@ -32,26 +32,10 @@ class Filter:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _day(name: str, found: Filter) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        day = None
-    if day is None or not 1900 <= day.year <= 9000:
-        found.errors[name] = _("Tanggal tidak dikenali: tulis seperti 2026-12-31.")
-        return None
-    return day
-
-
 def read_filter() -> Filter:
     """The filter of this request (a bad date is an error on its field)."""
     found = Filter()
-    found.date_from, found.date_to = _day(FROM, found), _day(TO, found)
-    if found.date_from and found.date_to and found.date_from > found.date_to:
-        found.errors[TO] = _("Tanggal akhir sebelum tanggal awal.")
+    found.date_from, found.date_to, found.errors = date_range(FROM, TO)
     found.lpse_id = number_arg(LPSE, None, high=2**31 - 1)
     version = request.args.get(VERSION, "").replace("\x00", "")[:64]
     found.version = version or None
