@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
@@ -54,6 +54,12 @@ class CsvFile:
     def problem(self, line: int, message: str) -> None:
         """Note a bad row (the caller's checks of values, too)."""
         self.problems.append(Problem(line, message))
+
+    def field_problems(self, line: int, errors: Mapping[str, list[str]]) -> None:
+        """Note every problem a row's check found, field by field."""
+        for messages in errors.values():
+            for message in messages:
+                self.problem(line, message)
 
     @property
     def stopped(self) -> bool:

@@ -196,9 +196,7 @@ def read_lpse_file(stream: IO[bytes]) -> tuple[list[tuple[int, LpseInput]], list
         values = record.values
         checked, errors = check_lpse(values["kode"], values["nama"], values["zona_waktu"],
                                      values.get("email", ""))
-        for messages in errors.values():
-            for message in messages:
-                source.problem(record.line, message)
+        source.field_problems(record.line, errors)
         if checked is None:
             continue
         if checked.code in seen:

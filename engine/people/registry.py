@@ -307,9 +307,7 @@ def read_accounts_file(stream: IO[bytes]) -> tuple[list[tuple[int, AccountInput]
         values = record.values
         checked, errors = check_account(values["username"], values["nama"], values["email"],
                                         values["peran"], values["lpse"])
-        for messages in errors.values():
-            for message in messages:
-                source.problem(record.line, message)
+        source.field_problems(record.line, errors)
         if checked is None:
             continue
         if checked.username in usernames:
