@@ -187,9 +187,11 @@ def measure_list(database: engine.Database, username: str) -> dict[str, float]:
     return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1]}
 
 
-def database_for(url: str, size: int) -> engine.Database:
+def database_for(url: str, size: int, bench: str = "search") -> engine.Database:
+    """A bench's own database (a SQLite file of its own, /tmp/eskalasi-BENCH-SIZE.sqlite3,
+    initialised once; PostgreSQL's public schema remade)."""
     if url.startswith("sqlite"):
-        path = Path(f"/tmp/eskalasi-search-{size}.sqlite3")
+        path = Path(f"/tmp/eskalasi-{bench}-{size}.sqlite3")
         url = f"sqlite:///{path}"
         if not path.exists():
             engine.init(engine.Database(url), demo=True)

@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 import engine
-from bench.search import PHRASES, fill, sentence
+from bench.search import PHRASES, database_for, fill, sentence
 from engine.knowledge.words import index_text
 from engine.persistence.tables import (
     KnowledgeArticleRow,
@@ -42,21 +42,6 @@ REPEAT = 30
 WHO = ("pengguna.cari000", "admin.cari000", "helpdesk.lkpp")
 TYPED = (("{title}", ""), ("{title} {description}", ""), ("", "{code}"),
          ("{title}", "{code}"), ("zzqxv kqzzv", ""))
-
-
-def database_for(url: str, size: int) -> engine.Database:
-    """This bench's own database (a SQLite file of its own; PostgreSQL's schema remade)."""
-    if url.startswith("sqlite"):
-        path = Path(f"/tmp/eskalasi-suggest-{size}.sqlite3")
-        url = f"sqlite:///{path}"
-        if not path.exists():
-            engine.init(engine.Database(url), demo=True)
-    else:
-        with create_engine(url, isolation_level="AUTOCOMMIT").connect() as admin:
-            admin.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            admin.execute(text("CREATE SCHEMA public"))
-        engine.init(engine.Database(url), demo=True)
-    return engine.Database(url)
 
 
 def add_articles(database: engine.Database, articles: int, seed: int = 17) -> None:
@@ -120,7 +105,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5_000)
     args = parser.parse_args()
     print("load average at start: " + " ".join(f"{n:.1f}" for n in os.getloadavg()))
-    database = database_for(args.url, args.tickets)
+    database = database_for(args.url, args.tickets, "suggest")
     started = time.perf_counter()
     fill(database, args.tickets)
     add_articles(database, args.articles)
