@@ -11,7 +11,6 @@ stored figures; the last line is the count itself, paid by one view a minute.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask.testing import FlaskClient
 
 import engine
-from bench.pages_scale import ensure, sign_in
+from bench.pages_scale import compare_sizes, sign_in
 from web import create_app
 from web.config import DATABASE_EXTENSION
 
@@ -73,18 +72,8 @@ def measure(path: Path) -> dict[str, tuple[float, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--small", type=Path, default=Path("/tmp/h11-dash-1k.sqlite3"))
-    parser.add_argument("--large", type=Path, default=Path("/tmp/h11-dash-100k.sqlite3"))
-    args = parser.parse_args()
-    ensure(args.small, 1_000)
-    ensure(args.large, 100_000)
-    small, large = measure(args.small), measure(args.large)
-    print(f"{'what':36s} {'1k p50':>8s} {'1k p95':>8s} {'100k p50':>9s} {'100k p95':>9s} "
-          f"{'ratio p95':>9s}")
-    for name in small:
-        (s50, s95), (l50, l95) = small[name], large[name]
-        print(f"{name:36s} {s50:7.1f}ms {s95:7.1f}ms {l50:8.1f}ms {l95:8.1f}ms {l95 / s95:9.2f}")
+    compare_sizes(measure, Path("/tmp/h11-dash-1k.sqlite3"), Path("/tmp/h11-dash-100k.sqlite3"),
+                  "what", 36)
 
 
 if __name__ == "__main__":
