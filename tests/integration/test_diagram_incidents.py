@@ -57,10 +57,15 @@ NOT_JSON_AT_RUN_TIME = [
 
 def plant(desk: Desk, script: str, number: int = 99) -> str:
     """Someone with database access plants a diagram, skipping `deploy`'s validation."""
-    diagram = with_script_after_step_2(script)
+    return plant_diagram(desk.database, with_script_after_step_2(script), number)
+
+
+def plant_diagram(database: Database, diagram: bytes, number: int) -> str:
+    """Store `diagram` with the shipped forms as version `number`, the current one, straight
+    in the database (no validation); its version id."""
     forms = {name: json.loads(text) for name, text in read_forms(DEFAULT_DIAGRAM).items()}
     version_id = content_hash(diagram, forms)
-    with desk.database.uow() as uow:
+    with database.uow() as uow:
         uow.session.add(ProcessVersionRow(
             id=version_id, number=number, process_id="eskalasi_lpse_support",
             bpmn_xml=diagram.decode(), forms=forms, deployed_at=datetime.now(UTC),

@@ -6,7 +6,6 @@ waits for a person is refused (completing it is its retry)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,15 +15,14 @@ from sqlalchemy import select, update
 
 import engine
 from engine import Database
-from engine.persistence.tables import ProcessVersionRow, TimerRow
-from engine.process.definitions import content_hash
-from engine.process.files import DEFAULT_DIAGRAM, read_forms
+from engine.persistence.tables import TimerRow
 from tests.desk import Desk
 from tests.integration.api_client import Api
 from tests.integration.test_diagram_incidents import (
     OWNER,
     complete,
     plant,
+    plant_diagram,
     with_script_on_the_reminder_of_step_2,
 )
 from tests.pages import visitor
@@ -32,16 +30,7 @@ from tests.pages import visitor
 
 def planted(database: Database, script: str, number: int) -> str:
     """A diagram with a script on step 2's reminder path, past deploy's validation."""
-    diagram = with_script_on_the_reminder_of_step_2(script)
-    forms = {name: json.loads(text) for name, text in read_forms(DEFAULT_DIAGRAM).items()}
-    version_id = content_hash(diagram, forms)
-    with database.uow() as uow:
-        uow.session.add(ProcessVersionRow(
-            id=version_id, number=number, process_id="eskalasi_lpse_support",
-            bpmn_xml=diagram.decode(), forms=forms, deployed_at=datetime.now(UTC),
-            deployed_by="intruder", note="", activation=number))
-        uow.commit()
-    return version_id
+    return plant_diagram(database, with_script_on_the_reminder_of_step_2(script), number)
 
 
 def stopped_reminder(database: Database, desk: Desk) -> tuple[Any, engine.Incident]:
