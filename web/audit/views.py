@@ -13,6 +13,7 @@ import engine
 from engine import AuditQuery
 from web.audit.charts import bar_chart
 from web.context import actor, database
+from web.date_args import date_range
 from web.extensions import _
 from web.pages.common import number_arg, page, paged
 
@@ -112,7 +113,7 @@ def export_csv(ticket_id: int) -> ResponseReturnValue:
 def export_range() -> ResponseReturnValue:
     """Every event of the tickets opened in a date range, as CSV (UTF-8 with a BOM, one
     column per form field)."""
-    date_from, date_to, errors = _range_args()
+    date_from, date_to, errors = date_range("dari", "sampai")
     if errors:
         return exports(errors, 422)
     body = engine.export_range_csv(database().uow(), actor(), date_from, date_to)
@@ -191,28 +192,12 @@ def reads() -> ResponseReturnValue:
     return page("audit/reads.html", reads=rows, **pager)
 
 
-def _range_args() -> tuple[date | None, date | None, dict[str, str]]:
-    """The export's dates (`dari`, `sampai`) and what is wrong with them, by field."""
-    errors: dict[str, str] = {}
-    days: list[date | None] = []
-    for name in ("dari", "sampai"):
-        raw = request.args.get(name, "").strip()
-        day = _date(name)
-        if raw and day is None:
-            errors[name] = _("Tanggal tidak dikenali: tulis seperti 2026-12-31.")
-        days.append(day)
-    date_from, date_to = days
-    if date_from and date_to and date_from > date_to:
-        errors["sampai"] = _("Tanggal akhir sebelum tanggal awal.")
-    return date_from, date_to, errors
-
-
 def exports(errors: dict[str, str] | None = None, status: int = 200) -> ResponseReturnValue:
     """Ekspor: the date range's tickets as CSV or Excel, the event log as XES or OCEL, and
     the share of closed tickets whose path their diagram allows."""
     conformance = None
     if errors is None:
-        date_from, date_to, errors = _range_args()
+        date_from, date_to, errors = date_range("dari", "sampai")
         status = 422 if errors else status
         if not errors:
             conformance = engine.path_conformance(database().uow(), actor(), date_from,
@@ -236,7 +221,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def export_range_xlsx() -> ResponseReturnValue:
     """Every ticket opened in a date range as an Excel workbook (tickets and events)."""
-    date_from, date_to, errors = _range_args()
+    date_from, date_to, errors = date_range("dari", "sampai")
     if errors:
         return exports(errors, 422)
     body = engine.export_range_xlsx(database().uow(), actor(), date_from, date_to)
@@ -244,7 +229,7 @@ def export_range_xlsx() -> ResponseReturnValue:
 
 
 def _event_log() -> engine.EventLog | dict[str, str]:
-    date_from, date_to, errors = _range_args()
+    date_from, date_to, errors = date_range("dari", "sampai")
     if errors:
         return errors
     return engine.event_log(database().uow(), actor(), current_app.config["SECRET_KEY"],
