@@ -150,6 +150,14 @@ def typed(pattern: str, rng: random.Random, sample: list[tuple[list[str], list[s
                           number=number, note=internal[-1])
 
 
+def summary(wall: list[float], cpu: list[float]) -> dict[str, float]:
+    """p50 and p95 of the wall and CPU milliseconds of the same calls."""
+    wall, cpu = sorted(wall), sorted(cpu)
+    at = int(len(wall) * 0.95) - 1
+    return {"p50": statistics.median(wall), "p95": wall[at],
+            "cpu_p50": statistics.median(cpu), "cpu_p95": cpu[at]}
+
+
 def measure(database: engine.Database, found: dict[str, Any], username: str) -> dict[str, float]:
     """Milliseconds per search, p50 and p95 over REPEAT rounds of every query: wall time, and
     this process's CPU time (on SQLite all of a search's work; the wall time also holds
@@ -166,11 +174,7 @@ def measure(database: engine.Database, found: dict[str, Any], username: str) -> 
             if round_ >= 2:  # the first rounds warm caches
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
-    wall.sort()
-    cpu.sort()
-    at = int(len(wall) * 0.95) - 1
-    return {"p50": statistics.median(wall), "p95": wall[at],
-            "cpu_p50": statistics.median(cpu), "cpu_p95": cpu[at]}
+    return summary(wall, cpu)
 
 
 def measure_list(database: engine.Database, username: str) -> dict[str, float]:

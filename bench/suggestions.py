@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, insert, select, text, update
 
 import engine
-from bench.search import PHRASES, database_for, fill, sentence
+from bench.search import PHRASES, database_for, fill, sentence, summary
 from engine.knowledge.words import index_text
 from engine.persistence.tables import (
     KnowledgeArticleRow,
@@ -91,10 +90,7 @@ def measure(database: engine.Database, username: str) -> dict[str, float]:
             if round_ >= 2:  # the first rounds warm caches
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
-    wall.sort()
-    cpu.sort()
-    at = int(len(wall) * 0.95) - 1
-    return {"p50": statistics.median(wall), "p95": wall[at], "cpu_p95": cpu[at]}
+    return summary(wall, cpu)
 
 
 def main() -> None:
