@@ -12,9 +12,10 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -128,7 +129,8 @@ def test_a_log_of_valid_paths_replays_on_the_diagram_with_fitness_one(
 
 def test_the_log_covers_the_closed_tickets_opened_in_the_range_only(desk: Desk) -> None:
     closed_tickets(desk)
-    today = datetime.now(UTC).date()
+    # The range is in days of WIB (after 17:00 UTC it is already tomorrow in Jakarta).
+    today = datetime.now(ZoneInfo(engine.DEFAULT_TIMEZONE)).date()
     now = engine.event_log(desk.database.uow(), desk.user("auditor"), KEY, today, today)
     assert len(now.traces) == len(PATHS)
     old = engine.event_log(desk.database.uow(), desk.user("auditor"), KEY,
