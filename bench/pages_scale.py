@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask.testing import FlaskClient
 
+import engine
 from web import create_app
 from web.config import DATABASE_EXTENSION
 
@@ -32,9 +33,14 @@ MIN_ROUNDS = 10
 
 
 def ensure(path: Path, tickets: int) -> None:
+    """Make the database when missing; bring one kept from an earlier run to today's schema
+    (an older file would answer 503 on the pages that read the newer tables)."""
     if not path.exists():
         subprocess.run([sys.executable, str(Path(__file__).parent / "make_tickets.py"),
                         "--url", f"sqlite:///{path}", "--tickets", str(tickets)], check=True)
+        return
+    with engine.Database(f"sqlite:///{path}") as database:
+        database.upgrade()
 
 
 def sign_in(client: FlaskClient, username: str) -> None:
