@@ -170,23 +170,25 @@ class TicketChange:
             raise InvalidData({FIELD: [Message("no_attachments_here")]})
         for file in files:
             self.uow.store.put(file.sha256, file.content)
-            self.session.add(AttachmentRow(
-                ticket_id=self.ticket.id, event_seq=self.ticket.event_count + 1,
-                sha256=file.sha256, filename=file.filename, content_type=file.content_type,
-                size=len(file.content), uploaded_by_id=uploaded_by, created_at=self.now))
-        return [{"sha256": f.sha256, "filename": f.filename, "content_type": f.content_type,
-                 "size": len(f.content)} for f in files]
+        return [self._file_of_next_event(f.sha256, f.filename, f.content_type, len(f.content),
+                                         uploaded_by) for f in files]
 
     def carry(self, files: Sequence[ForwardedFile], forwarded_by: int) -> list[dict[str, Any]]:
         """Reference files already stored on this ticket again, for the next event (the same
         stored file, no copy); what the event names of them, with where each came from."""
-        for file in files:
-            self.session.add(AttachmentRow(
-                ticket_id=self.ticket.id, event_seq=self.ticket.event_count + 1,
-                sha256=file.sha256, filename=file.filename, content_type=file.content_type,
-                size=file.size, uploaded_by_id=forwarded_by, created_at=self.now))
-        return [{"sha256": f.sha256, "filename": f.filename, "content_type": f.content_type,
-                 "size": f.size, "forwarded_from": f.from_seq} for f in files]
+        return [{**self._file_of_next_event(f.sha256, f.filename, f.content_type, f.size,
+                                            forwarded_by), "forwarded_from": f.from_seq}
+                for f in files]
+
+    def _file_of_next_event(self, sha256: str, filename: str, content_type: str, size: int,
+                            by: int) -> dict[str, Any]:
+        """A stored file's row for the event about to be appended; what the event names."""
+        self.session.add(AttachmentRow(
+            ticket_id=self.ticket.id, event_seq=self.ticket.event_count + 1, sha256=sha256,
+            filename=filename, content_type=content_type, size=size, uploaded_by_id=by,
+            created_at=self.now))
+        return {"sha256": sha256, "filename": filename, "content_type": content_type,
+                "size": size}
 
     def append(self, kind: str, *, actor: str, role: str, data: dict[str, Any],
                step: str | None = None, at: str | None = None) -> Event:
